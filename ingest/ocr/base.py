@@ -1,0 +1,30 @@
+"""What every OCR engine offers: a name, a version, its settings, and lines read off an image."""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from core.models import Line
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine's program or models are not installed here."""
+
+
+@runtime_checkable
+class OcrEngine(Protocol):
+    name: str
+    version: str
+    settings: dict[str, Any]
+
+    def read(self, image: np.ndarray) -> list[Line]:
+        """Lines of text on a BGR image, boxes in the image's pixels."""
+        ...
+
+
+def settings_hash(engine: OcrEngine) -> str:
+    blob = json.dumps(engine.settings, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]

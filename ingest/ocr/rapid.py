@@ -1,0 +1,86 @@
+"""Default engine: PP-OCRv4 (det + angle cls + rec) through rapidocr_onnxruntime, on CPU."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib.metadata import version as _pkg_version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.models import Box, Line
+
+
+def _threads() -> int:
+    # Each worker process of a pool should ask for 1 thread, or two workers fight over cores.
+    return int(os.environ.get("DOSSIER_OCR_THREADS", "0") or 0)
+
+
+@lru_cache(maxsize=2)
+def rapid_instance(threads: int | None = None):
+    """The RapidOCR object, built once per process (model load ~0.5 s)."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    threads = _threads() if threads is None else threads
+    kwargs: dict[str, Any] = {}
+    if threads > 0:
+        for stage in ("det", "cls", "rec"):
+            kwargs[f"{stage}_intra_op_num_threads"] = threads
+            kwargs[f"{stage}_inter_op_num_threads"] = 1
+    return RapidOCR(**kwargs)
+
+
+def _model_names() -> list[str]:
+    import rapidocr_onnxruntime
+
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    return sorted(p.stem for p in models.glob("*.onnx"))
+
+
+class RapidOcrEngine:
+    name = "rapidocr"
+
+    def __init__(self, text_score: float = 0.5, use_cls: bool = True):
+        self.version = f"rapidocr-onnxruntime {_pkg_version('rapidocr-onnxruntime')} ({', '.join(_model_names())})"
+        self.settings: dict[str, Any] = {"text_score": text_score, "use_cls": use_cls}
+
+    @property
+    def ocr(self):
+        return rapid_instance()
+
+    def read(self, image: np.ndarray) -> list[Line]:
+        result, _ = self.ocr(image, use_cls=self.settings["use_cls"], text_score=self.settings["text_score"])
+        lines = []
+        for quad, text, score in result or []:
+            if text.strip():
+                lines.append(Line(text=text, box=Box.from_quad(quad), confidence=float(score)))
+        return lines
+
+    def read_oriented(self, image: np.ndarray) -> tuple[list[Line], np.ndarray, int, float]:
+        """Read a page and turn it upright on the way, reusing this pass's own detection and
+        angle classification: an upright page costs exactly one OCR pass; a turned or skewed
+        one costs a second pass on the corrected image. Returns (lines, image read, rotation, skew)."""
+        from ingest import orient
+
+        ocr = self.ocr
+        h, w = image.shape[:2]
+        img, ratio_h, ratio_w = ocr.preprocess(image)
+        record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
+        img, record = ocr.maybe_add_letterbox(img, record)
+        boxes, _ = ocr.auto_text_det(img)
+        if boxes is None:
+            return [], image, 0, 0.0
+        crops = ocr.get_crop_img_list(img, boxes)
+        crops, cls_res, _ = ocr.text_cls(crops)
+        rotation, skew = orient.decide(boxes, cls_res)
+        if rotation or skew:
+            corrected = orient.deskew(orient.rotate(image, rotation), skew)
+            return self.read(corrected), corrected, rotation, skew
+        rec_res, _ = ocr.text_rec(crops, False)
+        quads = ocr._get_origin_points(boxes, record, h, w)
+        lines = []
+        for quad, (text, score, *_rest) in zip(quads, rec_res):
+            if float(score) >= self.settings["text_score"] and text.strip():
+                lines.append(Line(text=text, box=Box.from_quad(quad.tolist()), confidence=float(score)))
+        return lines, image, 0, 0.0
