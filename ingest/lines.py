@@ -45,8 +45,8 @@ def _line(words: list[Word]) -> Line:
     text = words[0].text
     for prev, w in zip(words, words[1:]):
         box = box.union(w.box)
-        # A visible gap (more than a third of a character) was a space on the page.
-        sep = " " if w.box.x0 - prev.box.x1 > 0.33 * max(prev.box.height, 1e-6) else ""
+        # A visible gap (more than ~1/6 of a character height) was a space on the page.
+        sep = " " if w.box.x0 - prev.box.x1 > 0.15 * max(prev.box.height, 1e-6) else ""
         text += sep + w.text
     conf = min(w.confidence for w in words)
     return Line(text=text, box=box, confidence=conf, words=words)

@@ -1,0 +1,209 @@
+"""OFD (GB/T 33190) read directly: text objects with their boxes, and the issuer's own tags.
+
+An OFD is a zip: OFD.xml → DocBody/DocRoot (Document.xml) → Pages/Page/@BaseLoc
+(Content.xml with TextObjects, plus any template page's objects). The issuing platform
+also names fields: OFD.xml DocInfo/CustomDatas ("发票号码", ...) and the CustomTags file
+(InvoiceNo → ObjectRef ids on a page), resolved here against the page's text objects.
+Coordinates are millimetres in the file; pages come out in points (× 72/25.4).
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+
+from core.models import Box, Page, ReadingSource, Word
+from ingest.lines import group_words
+
+MM_TO_PT = 72 / 25.4
+MAX_PART_BYTES = 50 * 1024 * 1024  # any single XML part larger than this is not an invoice
+A4_MM = (210.0, 297.0)
+
+
+class OfdError(ValueError):
+    pass
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(el: ET.Element, name: str) -> list[ET.Element]:
+    return [c for c in el if _local(c.tag) == name]
+
+
+def _find(el: ET.Element, *path: str) -> ET.Element | None:
+    for name in path:
+        found = _children(el, name)
+        if not found:
+            return None
+        el = found[0]
+    return el
+
+
+def _iter(el: ET.Element, name: str):
+    return (e for e in el.iter() if _local(e.tag) == name)
+
+
+def _floats(text: str | None) -> list[float]:
+    return [float(v) for v in (text or "").split()]
+
+
+def _text_at(el: ET.Element, *path: str) -> str | None:
+    found = _find(el, *path)
+    return found.text if found is not None else None
+
+
+def _deltas(spec: str | None) -> list[float]:
+    """DeltaX "g 3 1.5 2.0" = three gaps of 1.5, then one of 2.0."""
+    out: list[float] = []
+    tokens = (spec or "").split()
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "g" and i + 2 < len(tokens):
+            out += [float(tokens[i + 2])] * int(tokens[i + 1])
+            i += 3
+        else:
+            out.append(float(tokens[i]))
+            i += 1
+    return out
+
+
+@dataclass
+class _Part:
+    zf: zipfile.ZipFile
+    names: dict[str, str]  # normalised lower-case path → member name
+
+    def xml(self, path: str) -> ET.Element:
+        key = posixpath.normpath(path.lstrip("/")).lower()
+        member = self.names.get(key)
+        if member is None:
+            raise OfdError(f"OFD part missing: {path}")
+        info = self.zf.getinfo(member)
+        if info.file_size > MAX_PART_BYTES:
+            raise OfdError(f"OFD part too large: {path} ({info.file_size} bytes)")
+        if b"<!ENTITY" in (raw := self.zf.read(member)):
+            raise OfdError(f"OFD part declares XML entities, refused: {path}")
+        try:
+            return ET.fromstring(raw)
+        except ET.ParseError as exc:
+            raise OfdError(f"OFD part is not valid XML: {path} ({exc})") from exc
+
+
+def _resolve(base_dir: str, loc: str) -> str:
+    loc = loc.strip()
+    return loc.lstrip("/") if loc.startswith("/") else posixpath.join(base_dir, loc)
+
+
+def _text_words(root: ET.Element) -> tuple[list[Word], dict[str, str]]:
+    """Words (boxes in mm) and each TextObject's text by ID."""
+    words: list[Word] = []
+    by_id: dict[str, str] = {}
+    for obj in _iter(root, "TextObject"):
+        bx, by, *_ = _floats(obj.get("Boundary")) + [0.0, 0.0]
+        size = float(obj.get("Size") or 3.5)
+        x = y = 0.0
+        texts = []
+        for code in _children(obj, "TextCode"):
+            text = code.text or ""
+            x = float(code.get("X", x))
+            y = float(code.get("Y", y))
+            texts.append(text)
+            if not text.strip():
+                continue
+            advance = sum(_deltas(code.get("DeltaX"))[: max(len(text) - 1, 0)])
+            if not code.get("DeltaX"):
+                advance = size * (len(text) - 1)
+            box = Box(x0=bx + x, y0=by + y - 0.88 * size, x1=bx + x + advance + size, y1=by + y + 0.12 * size)
+            words.append(Word(text=text, box=box))
+            x += advance + size
+        if obj.get("ID"):
+            by_id[obj.get("ID")] = "".join(texts)
+    return words, by_id
+
+
+def _scaled(word: Word) -> Word:
+    b = word.box
+    return Word(text=word.text, box=Box(x0=b.x0 * MM_TO_PT, y0=b.y0 * MM_TO_PT, x1=b.x1 * MM_TO_PT, y1=b.y1 * MM_TO_PT))
+
+
+def _tag_values(root: ET.Element, texts: dict[tuple[str, str], str], page_of: dict[str, int]) -> dict[int, dict[str, list[str]]]:
+    """CustomTag leaves (elements holding ObjectRefs) → {page number: {tag: [values]}}."""
+    out: dict[int, dict[str, list[str]]] = {}
+    for el in root.iter():
+        refs = _children(el, "ObjectRef")
+        if not refs:
+            continue
+        page_ref = refs[0].get("PageRef", "")
+        value = "".join(texts.get((r.get("PageRef", page_ref), (r.text or "").strip()), "") for r in refs)
+        if value.strip():  # kept as printed, trailing spaces included
+            number = page_of.get(page_ref, 1)
+            out.setdefault(number, {}).setdefault(_local(el.tag), []).append(value)
+    return out
+
+
+def read_ofd(data: bytes, name: str = "document.ofd") -> list[Page]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise OfdError(f"{name}: damaged OFD (not a readable zip)") from exc
+    with zf:
+        part = _Part(zf, {posixpath.normpath(n.lstrip("/")).lower(): n for n in zf.namelist()})
+        ofd = part.xml("OFD.xml")
+        body = _find(ofd, "DocBody")
+        root_loc = _find(body, "DocRoot") if body is not None else None
+        if root_loc is None or not (root_loc.text or "").strip():
+            raise OfdError(f"{name}: OFD.xml names no document (DocBody/DocRoot)")
+        custom_data: dict[str, list[str]] = {}
+        for cd in _iter(body, "CustomData"):
+            if cd.get("Name") and (cd.text or "").strip():
+                custom_data.setdefault(cd.get("Name"), []).append(cd.text.strip())
+
+        doc_path = _resolve("", root_loc.text)
+        doc_dir = posixpath.dirname(doc_path)
+        document = part.xml(doc_path)
+        default_box = _floats(_text_at(document, "CommonData", "PageArea", "PhysicalBox"))
+        templates = {t.get("ID"): _resolve(doc_dir, t.get("BaseLoc", "")) for t in _iter(document, "TemplatePage")}
+
+        pages_el = _find(document, "Pages")
+        page_refs = _children(pages_el, "Page") if pages_el is not None else []
+        if not page_refs:
+            raise OfdError(f"{name}: OFD document has no pages")
+        pages: list[Page] = []
+        texts: dict[tuple[str, str], str] = {}
+        page_of: dict[str, int] = {}
+        for number, ref in enumerate(page_refs, start=1):
+            content = part.xml(_resolve(doc_dir, ref.get("BaseLoc", "")))
+            words, by_id = _text_words(content)
+            for tpl in _iter(content, "Template"):
+                if tpl.get("TemplateID") in templates:
+                    tpl_words, _ = _text_words(part.xml(templates[tpl.get("TemplateID")]))
+                    words += tpl_words
+            page_id = ref.get("ID", str(number))
+            page_of[page_id] = number
+            texts.update({(page_id, k): v for k, v in by_id.items()})
+            box = _floats(_text_at(content, "Area", "PhysicalBox")) or default_box
+            w_mm, h_mm = (box[2], box[3]) if len(box) == 4 else A4_MM
+            pages.append(Page(
+                number=number, width=w_mm * MM_TO_PT, height=h_mm * MM_TO_PT, unit="pt",
+                source=ReadingSource(kind="ofd", engine="ingest.ofd", version="1"),
+                lines=group_words([_scaled(w) for w in words]),
+            ))
+
+        tags_loc = _find(document, "CustomTags")
+        if tags_loc is not None and (tags_loc.text or "").strip():
+            index_path = _resolve(doc_dir, tags_loc.text)
+            index = part.xml(index_path)
+            for tag in _iter(index, "CustomTag"):
+                file_loc = _find(tag, "FileLoc")
+                if file_loc is None or not (file_loc.text or "").strip():
+                    continue
+                tag_root = part.xml(_resolve(posixpath.dirname(index_path), file_loc.text))
+                for number, values in _tag_values(tag_root, texts, page_of).items():
+                    for key, vals in values.items():
+                        pages[number - 1].tags.setdefault(key, []).extend(vals)
+        for key, vals in custom_data.items():
+            pages[0].tags.setdefault(key, []).extend(vals)
+        return pages
