@@ -1,0 +1,240 @@
+"""Identifiers: 统一社会信用代码 / taxpayer ids, invoice code and number, standard codes."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from extract.normalise.text import dashes_to_hyphen, fix_ocr_digits, normalise_chars, to_halfwidth
+
+# ---------------------------------------------------------------- 统一社会信用代码 (GB 32100-2015)
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_VALUE = {c: i for i, c in enumerate(CREDIT_ALPHABET)}
+_CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+# Letters the standard never uses, read by OCR in place of the digit (or letter) they resemble.
+_NOT_IN_ALPHABET = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
+_LOWER_LOOKALIKE = str.maketrans({"o": "0", "l": "1", "i": "1"})
+_SEPARATORS = re.compile(r"[\s\-_.·]+")
+
+
+def credit_check_char(first17: str) -> str | None:
+    """The 18th character GB 32100-2015 prescribes for the first 17, or None if they hold
+    characters outside the alphabet."""
+    if len(first17) != 17 or any(c not in _CREDIT_VALUE for c in first17):
+        return None
+    total = sum(_CREDIT_VALUE[c] * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def credit_code_valid(code: str) -> bool:
+    """True for an 18-character code whose check character is right (exact, upper case)."""
+    if not isinstance(code, str) or len(code) != 18:
+        return False
+    # Region code (chars 3-8) is all digits in every issued code.
+    if not code[2:8].isdigit():
+        return False
+    return credit_check_char(code[:17]) == code[17]
+
+
+def _id_tokens(text: str) -> list[str]:
+    """Alphanumeric tokens of a text after width, case and look-alike clean-up, with spaces
+    and hyphens inside an id removed."""
+    s = to_halfwidth(text).translate(_LOWER_LOOKALIKE).upper()
+    tokens = re.findall(r"[0-9A-Z](?:[0-9A-Z]|[\s\-](?=[0-9A-Z]))*", s)
+    return [_SEPARATORS.sub("", t) for t in tokens]
+
+
+def _fix_credit(token: str) -> str | None:
+    if credit_code_valid(token):
+        return token
+    fixed = token.translate(_NOT_IN_ALPHABET)
+    return fixed if credit_code_valid(fixed) else None
+
+
+def normalise_credit_code(text: str) -> str | None:
+    """The valid 18-character 统一社会信用代码 in the text, OCR look-alikes (O→0, I→1, Z→2,
+    S→5, V→U) repaired where that makes the check character right; else None."""
+    if not text or not isinstance(text, str):
+        return None
+    for token in _id_tokens(text):
+        if len(token) == 18:
+            code = _fix_credit(token)
+            if code:
+                return code
+    # Labels glued to the code ("税号91110108MA01G0FB09X") leave a longer token: try windows.
+    for token in _id_tokens(text):
+        for i in range(len(token) - 17):
+            code = _fix_credit(token[i : i + 18])
+            if code:
+                return code
+    return None
+
+
+def normalise_tax_id(text: str) -> str | None:
+    """A taxpayer id of 15, 17, 18 or 20 characters, cleaned (upper case, no spaces).
+    An 18-character id that can be repaired into a valid credit code is returned repaired."""
+    if not text or not isinstance(text, str):
+        return None
+    tokens = _id_tokens(text)
+    for token in tokens:
+        if len(token) == 18 and (code := _fix_credit(token)):
+            return code
+    for token in tokens:
+        if len(token) in (15, 17, 18, 20) and sum(c.isdigit() for c in token) >= 8:
+            return token
+    return None
+
+
+# ---------------------------------------------------------------- invoice code and number
+
+
+def _digit_runs(text: str) -> list[str]:
+    s = fix_ocr_digits(to_halfwidth(text))
+    return [re.sub(r"\s", "", r) for r in re.findall(r"\d(?:\d|\s(?=\d))*", s)]
+
+
+def normalise_invoice_code(text: str) -> str | None:
+    """发票代码: 10 digits (special VAT invoices) or 12 digits (ordinary/electronic)."""
+    if not text or not isinstance(text, str):
+        return None
+    return next((r for r in _digit_runs(text) if len(r) in (10, 12)), None)
+
+
+def normalise_invoice_number(text: str) -> str | None:
+    """发票号码: 8 digits on legacy invoices, 20 digits on 数电票."""
+    if not text or not isinstance(text, str):
+        return None
+    return next((r for r in _digit_runs(text) if len(r) in (8, 20)), None)
+
+
+def invoice_generation(code: str | None, number: str | None) -> Literal["数电票", "legacy"]:
+    """数电票 carry a 20-digit number and no separate invoice code; all others are legacy."""
+    if number and len(number) == 20 and number.isdigit():
+        return "数电票"
+    return "legacy"
+
+
+# ---------------------------------------------------------------- standard codes
+
+StandardLevel = Literal["international", "national", "industry", "local", "group", "enterprise", "unknown"]
+
+# 行业标准代号 (industry standard prefixes as registered with SAC).
+INDUSTRY_PREFIXES = frozenset(
+    "AQ BB CB CH CJ CY DA DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY "
+    "MH MT MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SY TB TD TY WB WH WJ WM WS WW XB XF YB "
+    "YC YD YS YY YZ ZY".split()
+)
+INTERNATIONAL_PREFIXES = frozenset({"ISO", "IEC", "ISO/IEC", "ITU", "ITU-T", "ITU-R"})
+NATIONAL_PREFIXES = frozenset({"GB", "GB/T", "GB/Z"})
+
+
+class StandardCode(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str  # normalised, e.g. "GB/T 39204-2022", "ISO/IEC 27001:2013", "ITU-T Y.2060"
+    prefix: str  # e.g. "GB/T", "DB44/T", "T/CAICT", "ISO/IEC"
+    number: str  # e.g. "39204", "62443-3-3", "Y.2060"
+    year: int | None = None
+    level: StandardLevel
+
+
+def standard_level(prefix: str) -> StandardLevel:
+    """The art7.2 level a code prefix stands for (see shared/policy/clauses.md)."""
+    p = prefix.upper().replace(" ", "")
+    if p in INTERNATIONAL_PREFIXES:
+        return "international"
+    if p in NATIONAL_PREFIXES:
+        return "national"
+    if re.fullmatch(r"DB\d{2,6}(?:/[TZ])?", p):
+        return "local"
+    if p.startswith("T/"):
+        return "group"
+    if p.startswith("Q/"):
+        return "enterprise"
+    m = re.fullmatch(r"([A-Z]{2})(?:/[TZ])?", p)
+    if m and m.group(1) in INDUSTRY_PREFIXES:
+        return "industry"
+    return "unknown"
+
+
+_S = r"[ \t]?"
+_INTL = re.compile(
+    rf"(?<![A-Za-z])(?P<prefix>ISO{_S}/{_S}IEC|ISO|IEC|ITU{_S}-{_S}[TR]|ITU)(?![A-Za-z])[ \t]*"
+    rf"(?:(?P<itu>[A-Z]{_S}\.{_S}\d+(?:\.\d+)*)|(?P<num>\d+(?:-\d+)*)(?:{_S}:{_S}(?P<year>\d{{4}}))?)(?![\d.])"
+)
+_CN = re.compile(
+    rf"(?<![A-Za-z/])(?P<prefix>GB{_S}/{_S}[TZ]|GB|DB{_S}\d{{2,6}}(?:{_S}/{_S}[TZ])?|[TQ]{_S}/{_S}[A-Z][A-Z0-9]{{1,15}}"
+    rf"|[A-Z]{{2,4}}(?:{_S}/{_S}[TZ])?)(?![a-z])[ \t]*"
+    rf"(?P<num>\d+(?:\.\d+)*)(?:{_S}-{_S}(?P<year>\d{{4}}|\d{{2}}))?(?![\d.])"
+)
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    y = int(text)
+    if len(text) == 2:
+        y += 1900 if y >= 50 else 2000
+    return y if 1946 <= y <= 2100 else None
+
+
+def _from_match(m: re.Match[str]) -> StandardCode | None:
+    prefix = re.sub(r"[ \t]", "", m.group("prefix"))
+    level = standard_level(prefix)
+    year_text = m.group("year")
+    year = _year(year_text)
+    if year_text and year is None:
+        return None
+    if m.re is _INTL:
+        number = re.sub(r"[ \t]", "", m.group("itu") or m.group("num") or "")
+        if m.group("itu") and not prefix.startswith("ITU"):
+            return None
+        code = f"{prefix} {number}" + (f":{year_text}" if year_text else "")
+    else:
+        number = m.group("num")
+        is_family = level in ("national", "local", "group", "enterprise")
+        # An unrecognised prefix, or an industry prefix without "/T", needs a year to count as a code.
+        if not is_family and "/" not in prefix and not year_text:
+            return None
+        if level == "unknown" and not year_text:
+            return None
+        code = f"{prefix} {number}" + (f"-{year_text}" if year_text else "")
+    return StandardCode(code=code, prefix=prefix, number=number, year=year, level=level)
+
+
+def _normalise_for_codes(text: str) -> str:
+    return fix_ocr_digits(dashes_to_hyphen(to_halfwidth(text)))
+
+
+def _standard_matches(s: str) -> list[tuple[StandardCode, int, int]]:
+    found: list[tuple[StandardCode, int, int]] = []
+    for pattern in (_INTL, _CN):
+        for m in pattern.finditer(s):
+            if any(m.start() < e and st < m.end() for _, st, e in found):
+                continue
+            sc = _from_match(m)
+            if sc is not None:
+                found.append((sc, m.start(), m.end()))
+    return sorted(found, key=lambda t: t[1])
+
+
+def parse_standard_code(text: str) -> StandardCode | None:
+    """The first standard code in the text, normalised (GB/T39204—2022 → GB/T 39204-2022)."""
+    if not text or not isinstance(text, str):
+        return None
+    found = _standard_matches(_normalise_for_codes(text).upper())
+    return found[0][0] if found else None
+
+
+def find_standard_codes(text: str) -> list[StandardCode]:
+    """Every standard code in free text, in order of appearance."""
+    return [sc for sc, _, _ in find_standard_code_spans(text)]
+
+
+def find_standard_code_spans(text: str) -> list[tuple[StandardCode, int, int]]:
+    """As find_standard_codes, with each code's character span in the text."""
+    if not text or not isinstance(text, str):
+        return []
+    return _standard_matches(_normalise_for_codes(text))
