@@ -1,0 +1,1 @@
+"""One field extractor per document type: Document → list[Claim]."""

@@ -1,0 +1,492 @@
+"""VAT invoice fields (专票 / 普票 / 电子普通发票 / 数电票) from tags first, then the layout.
+
+Old layouts put the 购买方 block above the 销售方 block; the 数电票 layout puts them side by
+side (left = buyer). Labels and values may share a box ("纳税人识别号：410305…") or not
+("纳税人识别号：" then "410305012345678" to the right), which layout.value_after handles.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Callable
+
+from core.models import Claim, Document, LineItem, ValueType
+from extract.fields.base import PageView, claim, first_tag, match_evidence, tag_evidence, value_claim, views
+from extract.layout import COLON, Cell, Hit, Row, Value, header_columns, nearest_column, norm, same_row, value_after
+from extract.normalise import (
+    fix_ocr_digits,
+    normalise_invoice_code,
+    normalise_invoice_number,
+    normalise_tax_id,
+    parse_date,
+    parse_money,
+    parse_money_words,
+)
+
+# Every label an invoice prints; a candidate value starting with one of these is not a value.
+LABELS = (
+    "发票代码", "发票号码", "开票日期", "机器编号", "校验码", "名称", "纳税人识别号", "统一社会信用代码",
+    "地址、电话", "地址", "开户行及账号", "开户行及帐号", "密码区", "价税合计", "合计", "备注", "收款人",
+    "复核", "开票人", "规格型号", "单位", "数量", "单价", "金额", "税率", "税额", "购买方", "销售方",
+)
+NAME_LABELS = ["名称", "称:"]
+TAX_ID_LABELS = ["统一社会信用代码/纳税人识别号", "纳税人识别号", "统一社会信用代码", "识别号"]
+HEADER = {
+    "name": ["货物或应税劳务、服务名称", "货物或应税劳务名称", "项目名称", "服务名称"],
+    "spec": ["规格型号"],
+    "unit": ["单位"],
+    "quantity": ["数量"],
+    "unit_price": ["单价"],
+    "amount": ["金额"],
+    "tax_rate": ["税率/征收率", "税率", "征收率"],
+    "tax": ["税额"],
+}
+TAG_FIELDS: list[tuple[str, ValueType, tuple[str, ...]]] = [
+    ("invoice_code", ValueType.text, ("InvoiceCode", "发票代码")),
+    ("invoice_number", ValueType.text, ("InvoiceNo", "发票号码")),
+    ("issue_date", ValueType.date, ("IssueDate", "开票日期")),
+    ("buyer_name", ValueType.text, ("BuyerName", "购买方名称")),
+    ("buyer_tax_id", ValueType.text, ("BuyerTaxID", "购买方纳税人识别号")),
+    ("seller_name", ValueType.text, ("SellerName", "销售方名称")),
+    ("seller_tax_id", ValueType.text, ("SellerTaxID", "销售方纳税人识别号")),
+    ("amount_excl_tax", ValueType.money, ("TaxExclusiveTotalAmount", "合计金额")),
+    ("tax_amount", ValueType.money, ("TaxTotalAmount", "合计税额")),
+    ("total_amount", ValueType.money, ("TaxInclusiveTotalAmount", "价税合计")),
+    ("total_amount_words", ValueType.money, ("TaxInclusiveTotalAmountInWords",)),
+]
+# Values printed QR codes carry; used only when neither tags nor the page give the field.
+QR_FIELDS = {
+    "invoice_code": "qr.invoice_code",
+    "invoice_number": "qr.invoice_number",
+    "issue_date": "qr.issue_date",
+    "amount_excl_tax": "qr.amount_excl_tax",
+}
+TAG_CONFIDENCE = 0.99
+_RATE = re.compile(r"^(?:\d{1,2}(?:\.\d+)?%|免税|不征税|零税率|出口退税)$")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_STARS = re.compile(r"^[*＊]{2,}$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NAME_JUNK = re.compile(r"[<>*+=]")
+
+
+# --------------------------------------------------------------------------- value parsers
+
+
+def _parse(value_type: ValueType, text: str, words: bool = False):
+    if value_type == ValueType.money:
+        return parse_money_words(text) if words else parse_money(text)
+    if value_type == ValueType.date:
+        return parse_date(text) or _compact_date(text)
+    return text.strip()
+
+
+def _compact_date(text: str) -> date | None:
+    """"20190508" — 开票日期 as some e-invoice renderers print it."""
+    m = re.search(r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)", fix_ocr_digits(norm(text)))
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _tax_id(text: str) -> str | None:
+    """The tax id at the start of `text`; a text-layer row may run it into the cipher block,
+    so the longest valid-looking prefix wins (18-char credit code, else 15/17/20)."""
+    text = fix_ocr_digits(norm(text)).upper()
+    m = re.match(r"[0-9A-Z]{15,20}", text)
+    if not m:
+        return None
+    run = m.group()
+    for n in (18, 20, 17, 15):
+        if len(run) >= n:
+            got = normalise_tax_id(run[:n])
+            if got and (len(run) == n or n == 18):
+                return got
+    return normalise_tax_id(run)
+
+
+def _party_name(text: str) -> str | None:
+    text = _NAME_JUNK.split(text)[0].strip(COLON + " ")
+    if len(text) < 2 or not (_CJK.search(text) or re.search(r"[A-Za-z]{3}", text)):
+        return None
+    if any(text.startswith(norm(lab)) for lab in LABELS):
+        return None
+    return text
+
+
+# --------------------------------------------------------------------------- the page
+
+
+class InvoicePage:
+    """One invoice page read through its layout."""
+
+    def __init__(self, view: PageView):
+        self.view = view
+        self.rows = view.rows
+        self.header = self._header_row()
+
+    def _header_row(self) -> Row | None:
+        best, best_n = None, 2
+        for row in self.rows:
+            n = len(header_columns(row, HEADER))
+            if n > best_n:
+                best, best_n = row, n
+        return best
+
+    def _total_row(self) -> Row | None:
+        for row in self.rows:
+            if self.header and row.box.y0 <= self.header.box.y0:
+                continue
+            if "合计" in row.string and "价税合计" not in row.string:
+                return row
+        return None
+
+    def labelled(self, field: str, labels: list[str], accept: Callable[[str], object], value_type: ValueType) -> Claim | None:
+        for hit in self.view.labels(labels):
+            found = value_after(hit, self.rows, lambda t: accept(t) is not None, LABELS)
+            if found:
+                return value_claim(self.view, field, value_type, accept(found.text), found, hit.score)
+        return None
+
+    # ---------------------------------------------------------------- codes and date
+
+    def code(self) -> Claim | None:
+        got = self.labelled("invoice_code", ["发票代码"], lambda t: normalise_invoice_code(_digits_head(t)), ValueType.text)
+        return got or self._unlabelled_digits("invoice_code", (10, 12))
+
+    def number(self) -> Claim | None:
+        got = self.labelled("invoice_number", ["发票号码"], lambda t: normalise_invoice_number(_digits_head(t)), ValueType.text)
+        if got:
+            return got
+        for row in self._top_rows():
+            for cell in row.cells:
+                m = re.search(r"N[oO0º°]\.?:?(\d{8}|\d{20})(?!\d)", fix_ocr_digits(cell.key))
+                if m:
+                    return claim("invoice_number", ValueType.text, m.group(1), cell.confidence * 0.95, [self.view.cell_evidence([cell])])
+        return self._unlabelled_digits("invoice_number", (8, 20))
+
+    def _top_rows(self) -> list[Row]:
+        limit = self.header.box.y0 if self.header else self.view.page.height * 0.3
+        return [r for r in self.rows if r.box.y1 <= limit]
+
+    def _unlabelled_digits(self, field: str, lengths: tuple[int, ...]) -> Claim | None:
+        """Old 专票 print the code and number without labels near the top: a box that is
+        nothing but 10/12 (code) or 8 (number) digits. Printed twice → more confident."""
+        seen: dict[str, list[Cell]] = {}
+        for row in self._top_rows():
+            for c in row.cells:
+                digits = fix_ocr_digits(c.key)
+                if digits.isdigit() and len(digits) in lengths:
+                    seen.setdefault(digits, []).append(c)
+        if not seen:
+            return None
+        value, cells = max(seen.items(), key=lambda kv: (len(kv[1]), -kv[1][0].box.y0))
+        conf = min(c.confidence for c in cells) * (0.9 if len(cells) > 1 else 0.75)
+        return claim(field, ValueType.text, value, conf, [self.view.cell_evidence(cells[:1])])
+
+    def issue_date(self) -> Claim | None:
+        return self.labelled("issue_date", ["开票日期"], lambda t: parse_date(t) or _compact_date(t), ValueType.date)
+
+    # ---------------------------------------------------------------- parties
+
+    def parties(self) -> list[Claim]:
+        out: list[Claim] = []
+        for labels, accept, fields in (
+            (NAME_LABELS, _party_name, ("buyer_name", "seller_name")),
+            (TAX_ID_LABELS, _tax_id, ("buyer_tax_id", "seller_tax_id")),
+        ):
+            found = self._party_values(labels, accept)
+            buyer, seller = self._split(found)
+            for (hit, value), name in ((buyer, fields[0]), (seller, fields[1])):
+                if value is not None:
+                    out.append(value_claim(self.view, name, ValueType.text, accept(value.text), value, hit.score))
+        return out
+
+    def _party_values(self, labels: list[str], accept) -> list[tuple[Hit, Value | None]]:
+        """Each label occurrence with its value (None when printed empty, e.g. a buyer who is
+        a private person has no tax id): the position still tells buyer from seller."""
+        out = []
+        header_y = self.header.box if self.header else None
+        for hit in self.view.labels(labels):
+            if header_y and same_row(hit.box, header_y):
+                continue  # 货物或应税劳务、服务名称 is a column, not a party
+            before = hit.row.string[max(0, hit.start - 2) : hit.start]
+            if before in ("服务", "项目", "劳务", "货物"):
+                continue
+            found = value_after(hit, self.rows, lambda t: accept(t) is not None, LABELS)
+            out.append((hit, found))
+        return out
+
+    def _split(self, found: list[tuple[Hit, Value | None]]):
+        none = (None, None)
+        if not found:
+            return none, none
+        # 数电票: both blocks on one row, buyer on the left.
+        for i, a in enumerate(found):
+            for b in found[i + 1 :]:
+                if same_row(a[0].box, b[0].box, 0.8) and abs(a[0].box.cx - b[0].box.cx) > self.view.page.width * 0.2:
+                    left, right = sorted((a, b), key=lambda h: h[0].box.cx)
+                    return left, right
+        # Older layouts: buyer block above the item table, seller block below it.
+        if self.header:
+            above = [f for f in found if f[0].box.cy < self.header.box.cy]
+            below = [f for f in found if f[0].box.cy > self.header.box.cy]
+            return (above[0] if above else none), (below[0] if below else none)
+        ordered = sorted(found, key=lambda f: f[0].box.cy)
+        return ordered[0], (ordered[1] if len(ordered) > 1 else none)
+
+    # ---------------------------------------------------------------- amounts
+
+    def totals(self) -> list[Claim]:
+        out: list[Claim] = []
+        total_row = self._total_row()
+        if total_row is not None:
+            out.extend(self._total_row_claims(total_row))
+        small = self.labelled("total_amount", ["(小写)", "小写"], parse_money, ValueType.money)
+        if small is None:
+            small = self._money_in_row("价税合计", "total_amount", last=True)
+        if small:
+            out.append(small)
+        words = self._words()
+        if words:
+            out.append(words)
+        return out
+
+    def _total_row_claims(self, row: Row) -> list[Claim]:
+        from extract.normalise import find_money
+
+        s = row.string
+        moneys = [(v, a, b) for v, a, b in find_money(s) if not _in_words(s[a:b])]
+        stars = re.search(r"[*＊]{3,}", s)
+        out = []
+        if moneys:
+            v, a, b = moneys[0]
+            out.append(self._span_claim(row, a, b, "amount_excl_tax", v))
+        if len(moneys) >= 2:
+            v, a, b = moneys[-1]
+            out.append(self._span_claim(row, a, b, "tax_amount", v))
+        elif moneys and stars:
+            # 免税: the tax column is printed as *** and the tax is nil
+            out.append(self._span_claim(row, stars.start(), stars.end(), "tax_amount", Decimal("0.00"), 0.9))
+        return out
+
+    def _span_claim(self, row: Row, a: int, b: int, field: str, value, quality: float = 1.0) -> Claim:
+        cells = row.span(a, b) or row.cells
+        conf = min(c.confidence for c in cells) * quality
+        return claim(field, ValueType.money, value, conf, [self.view.cell_evidence(cells)])
+
+    def _money_in_row(self, anchor: str, field: str, last: bool) -> Claim | None:
+        from extract.normalise import find_money
+
+        for row in self.rows:
+            if anchor in row.string:
+                moneys = [(v, a, b) for v, a, b in find_money(row.string) if not _in_words(row.string[a:b])]
+                if moneys:
+                    v, a, b = moneys[-1] if last else moneys[0]
+                    return self._span_claim(row, a, b, field, v, 0.9)
+        return None
+
+    def _words(self) -> Claim | None:
+        for row in self.rows:
+            if "大写" not in row.string and "价税合计" not in row.string:
+                continue
+            for cell in row.cells:
+                text = re.sub(r"价税合计|[(（]?大写[)）]?", "", cell.key)
+                if not _in_words(text):
+                    continue
+                value = parse_money_words(text)
+                if value is not None:
+                    return claim("total_amount_words", ValueType.money, value, cell.confidence, [self.view.cell_evidence([cell])])
+        return None
+
+    # ---------------------------------------------------------------- items
+
+    def items(self) -> Claim | None:
+        if self.header is None:
+            return None
+        columns = header_columns(self.header, HEADER)
+        end = self._total_row()
+        end_y = end.box.y0 if end else self.view.page.height
+        items: list[LineItem] = []
+        cells_used: list[Cell] = []
+        for row in self.rows:
+            if row.box.cy <= self.header.box.y1 or row.box.cy >= end_y:
+                continue
+            item = _parse_item_row(row, columns)
+            if item is not None:
+                items.append(item)
+                cells_used.extend(row.cells)
+            elif items and row.cells and all(not _NUMBER.match(t) for c in row.cells for t in c.text.split()):
+                # a wrapped item name continues on the next row
+                items[-1].name += "".join(c.key for c in row.cells if nearest_column(c, columns) is None or nearest_column(c, columns).name == "name")
+        if not items:
+            return None
+        conf = min(c.confidence for c in cells_used)
+        return claim("items", ValueType.items, items, conf, [self.view.cell_evidence(cells_used)])
+
+
+def _in_words(text: str) -> bool:
+    return bool(re.search(r"[壹贰叁肆伍陆柒捌玖拾佰仟万亿圆角分整]", text)) and not re.search(r"\d", text)
+
+
+def _digits_head(text: str) -> str:
+    m = re.match(r"\d+", fix_ocr_digits(norm(text)))
+    return m.group() if m else text
+
+
+def _money_token(t: str) -> Decimal | None:
+    t = t.lstrip("¥￥")
+    if _STARS.match(t):
+        return Decimal("0.00")
+    return Decimal(t) if _NUMBER.match(t) else None
+
+
+def _parse_item_row(row: Row, columns) -> LineItem | None:
+    """An item row read from the right: … amount, rate, tax; before them price and quantity;
+    the text before that is name, spec, unit (placed by header columns when they exist)."""
+    tokens: list[tuple[str, Cell]] = []
+    for c in row.cells:
+        for t in c.text.split():
+            t = fix_ocr_digits(norm(t)) if re.search(r"\d", t) else norm(t)
+            tokens.append((t, c))
+    rate_at = next((i for i in range(len(tokens) - 1, -1, -1) if _RATE.match(tokens[i][0])), None)
+    if rate_at is None or rate_at == 0:
+        return None
+    item = LineItem(tax_rate=tokens[rate_at][0])
+    if rate_at + 1 < len(tokens):
+        item.tax = _money_token(tokens[rate_at + 1][0])
+    item.amount = _money_token(tokens[rate_at - 1][0])
+    if item.amount is None:
+        return None
+    numbers: list[tuple[str, Cell]] = []
+    i = rate_at - 2
+    while i >= 0 and _NUMBER.match(tokens[i][0]) and len(numbers) < 2:
+        numbers.insert(0, tokens[i])
+        i -= 1
+    text_tokens = tokens[: i + 1]
+    if len(numbers) == 2:
+        item.quantity, item.unit_price = Decimal(numbers[0][0]), Decimal(numbers[1][0])
+    elif len(numbers) == 1:
+        col = nearest_column(numbers[0][1], columns)
+        if col is not None and col.name == "unit_price":
+            item.unit_price = Decimal(numbers[0][0])
+        else:
+            item.quantity = Decimal(numbers[0][0])
+    if not text_tokens:
+        return None
+    item.name = text_tokens[0][0]
+    rest = text_tokens[1:]
+    for t, c in rest:
+        col = nearest_column(c, columns)
+        name = col.name if col else None
+        if name == "unit" or (name not in ("spec", "name") and len(t) <= 2 and _CJK.search(t)):
+            item.unit = t
+        elif name == "name":
+            item.name += t
+        else:
+            item.spec = t if item.spec is None else item.spec + t
+    if item.spec is None and item.unit is None and len(rest) == 2:
+        item.spec, item.unit = rest[0][0], rest[1][0]
+    return item
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def _tag_claims(doc: Document) -> dict[str, Claim]:
+    out: dict[str, Claim] = {}
+    for field, value_type, keys in TAG_FIELDS:
+        got = first_tag(doc, *keys)
+        if not got:
+            continue
+        page, key, raw = got
+        value = _parse(value_type, raw, words=field == "total_amount_words")
+        if field == "invoice_number":
+            value = normalise_invoice_number(raw) or raw.strip()
+        elif field == "invoice_code":
+            value = normalise_invoice_code(raw) or raw.strip()
+        elif field.endswith("tax_id"):
+            value = normalise_tax_id(raw) or raw.strip()
+        if value is None or value == "":
+            continue
+        out[field] = claim(field, value_type, value, TAG_CONFIDENCE, [tag_evidence(doc, page, key, raw)])
+    items = _tag_items(doc)
+    if items:
+        out["items"] = items
+    return out
+
+
+def _tag_items(doc: Document) -> Claim | None:
+    got = first_tag(doc, "Item")
+    if not got:
+        return None
+    page, _, _ = got
+    t = page.tags
+
+    def col(key: str, i: int) -> str | None:
+        values = t.get(key, [])
+        return values[i] if i < len(values) else None
+
+    def dec(key: str, i: int) -> Decimal | None:
+        raw = col(key, i)
+        if raw is None:
+            return None
+        raw = norm(raw).lstrip("¥￥")
+        return Decimal(raw) if _NUMBER.match(raw) else None
+
+    items = [
+        LineItem(
+            name=name,
+            spec=col("Specification", i),
+            unit=col("MeasurementDimension", i),
+            quantity=dec("Quantity", i),
+            unit_price=dec("Price", i),
+            amount=dec("Amount", i),
+            tax_rate=col("TaxScheme", i),
+            tax=dec("TaxAmount", i),
+        )
+        for i, name in enumerate(t["Item"])
+    ]
+    return claim("items", ValueType.items, items, TAG_CONFIDENCE, [tag_evidence(doc, page, "Item", "; ".join(t["Item"]))])
+
+
+def _qr_claims(doc: Document) -> dict[str, Claim]:
+    out = {}
+    for field, key in QR_FIELDS.items():
+        got = first_tag(doc, key)
+        if not got:
+            continue
+        page, _, raw = got
+        value_type = ValueType.money if field == "amount_excl_tax" else ValueType.date if field == "issue_date" else ValueType.text
+        value = _parse(value_type, raw)
+        if value:
+            out[field] = claim(field, value_type, value, 0.95, [tag_evidence(doc, page, key, raw)])
+    return out
+
+
+def _layout_claims(doc: Document) -> dict[str, Claim]:
+    out: dict[str, Claim] = {}
+    for view in views(doc):
+        if not view.page.lines:
+            continue
+        page = InvoicePage(view)
+        found: list[Claim | None] = [page.code(), page.number(), page.issue_date(), *page.parties(), *page.totals(), page.items()]
+        for c in found:
+            if c is not None and c.field not in out:
+                out[c.field] = c
+    return out
+
+
+def extract_invoice(doc: Document, subtype: str | None = None, kind_evidence: list | None = None) -> list[Claim]:
+    claims = _layout_claims(doc)
+    # Structured values outrank what was read off the picture of the same page.
+    claims.update(_tag_claims(doc))
+    for field, c in _qr_claims(doc).items():
+        claims.setdefault(field, c)
+    if subtype:
+        claims["invoice_kind"] = claim("invoice_kind", ValueType.text, subtype, 0.9, list(kind_evidence or [])[:2])
+    order = ["invoice_kind"] + [f for f, _, _ in TAG_FIELDS] + ["items"]
+    return sorted(claims.values(), key=lambda c: order.index(c.field) if c.field in order else len(order))

@@ -1,0 +1,350 @@
+"""Layout-aware key-value reading over page lines (OCR boxes or text-layer words).
+
+A page is cut into cells (an OCR box, or a run of close text-layer words), cells are
+grouped into rows by geometry, and each row is also seen as one string with a map back to
+its cells. Labels are matched fuzzily on that string, so a label that OCR split over two
+boxes ("名" + "称：测试购方企业") or misread by one character still anchors its value. A
+value is the rest of the label's cell, else the next cell to the right on the row, else the
+cell just below the label.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from statistics import median
+
+from core.models import Box, Line, Page
+
+COLON = ":：;；"
+_WS = re.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    """Full-width to half-width and no whitespace: the form labels are matched in."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def union(boxes) -> Box:
+    boxes = list(boxes)
+    box = boxes[0]
+    for b in boxes[1:]:
+        box = box.union(b)
+    return box
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    box: Box
+    confidence: float = 1.0
+    page: int = 1
+
+    @property
+    def key(self) -> str:
+        return norm(self.text)
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    # The row's cell texts joined without separators, and for each character its cell index.
+    string: str = ""
+    owner: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.cells.sort(key=lambda c: c.box.x0)
+        parts, owner = [], []
+        for i, c in enumerate(self.cells):
+            parts.append(c.key)
+            owner.extend([i] * len(c.key))
+        self.string = "".join(parts)
+        self.owner = owner
+
+    @property
+    def box(self) -> Box:
+        return union(c.box for c in self.cells)
+
+    @property
+    def cy(self) -> float:
+        return median(c.box.cy for c in self.cells)
+
+    def span(self, start: int, end: int) -> list[Cell]:
+        """The cells covering string[start:end]."""
+        idx = sorted(set(self.owner[start:end]))
+        return [self.cells[i] for i in idx]
+
+    def cell_start(self, i: int) -> int:
+        return self.owner.index(i) if i in self.owner else len(self.string)
+
+
+# --------------------------------------------------------------------------- cells and rows
+
+
+def _word_cells(line: Line, page: int) -> list[Cell]:
+    cells: list[Cell] = []
+    run = [line.words[0]]
+    for w in line.words[1:]:
+        prev = run[-1]
+        height = max(min(prev.box.height, w.box.height), 1e-6)
+        if w.box.x0 - prev.box.x1 > 1.0 * height:
+            cells.append(_join(run, page))
+            run = []
+        run.append(w)
+    cells.append(_join(run, page))
+    return cells
+
+
+def _join(words, page: int) -> Cell:
+    box = union(w.box for w in words)
+    text = " ".join(w.text for w in words)
+    return Cell(text=text, box=box, confidence=min(w.confidence for w in words), page=page)
+
+
+def _split_on_gaps(line: Line, page: int) -> list[Cell]:
+    """A line without words but with runs of spaces: estimate each piece's box by its share
+    of the characters (CJK counts double), good enough to order and to place in columns."""
+    pieces = [(m.group(), m.start()) for m in re.finditer(r"\S+(?: \S+)*", line.text)]
+    pieces = [p for p in pieces if p[0]]
+    if len(pieces) <= 1 or "  " not in line.text:
+        return [Cell(line.text, line.box, line.confidence, page)]
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    total = max(width(line.text), 1)
+    scale = line.box.width / total
+    cells = []
+    for text, start in pieces:
+        x0 = line.box.x0 + width(line.text[:start]) * scale
+        x1 = x0 + width(text) * scale
+        cells.append(Cell(text, Box(x0=x0, y0=line.box.y0, x1=x1, y1=line.box.y1), line.confidence, page))
+    return cells
+
+
+def page_cells(page: Page) -> list[Cell]:
+    cells: list[Cell] = []
+    for line in page.lines:
+        if not line.text.strip():
+            continue
+        if line.words:
+            cells.extend(_word_cells(line, page.number))
+        else:
+            cells.extend(_split_on_gaps(line, page.number))
+    return cells
+
+
+def same_row(a: Box, b: Box, tolerance: float = 0.5) -> bool:
+    """Centres within `tolerance` × the taller box's height; a photo's skew moves centres
+    slowly along a row, and rows are chained neighbour to neighbour, so that is enough."""
+    h = max(a.height, b.height, 1e-6)
+    return abs(a.cy - b.cy) <= tolerance * h
+
+
+def group_rows(cells: list[Cell], tolerance: float = 0.5) -> list[Row]:
+    """Rows from left to right: each cell joins the row whose rightmost cell is its nearest
+    same-row neighbour to the left, so a tilted row is followed cell by cell."""
+    rows: list[list[Cell]] = []
+    for c in sorted(cells, key=lambda c: c.box.x0):
+        best, best_dy = None, None
+        for row in rows:
+            last = row[-1]
+            if last.box.x1 > c.box.x0 + 0.5 * min(c.box.width, last.box.width):
+                continue  # overlaps horizontally: a cell above or below, not beside
+            if same_row(last.box, c.box, tolerance):
+                dy = abs(last.box.cy - c.box.cy)
+                if best_dy is None or dy < best_dy:
+                    best, best_dy = row, dy
+        if best is None:
+            rows.append([c])
+        else:
+            best.append(c)
+    out = [Row(r) for r in rows]
+    out.sort(key=lambda r: (r.box.y0, r.box.x0))
+    return out
+
+
+def page_rows(page: Page) -> list[Row]:
+    return group_rows(page_cells(page))
+
+
+# --------------------------------------------------------------------------- fuzzy labels
+
+
+def edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def fuzzy_find(text: str, label: str, min_score: float | None = None) -> list[tuple[int, int, float]]:
+    """Occurrences of `label` in `text` as (start, end, score), score = 1 − edits/len.
+    Short labels (≤ 3 characters) must match exactly; longer ones may carry one error per
+    four characters, which covers OCR's usual one-character slips in titles and labels."""
+    if not label:
+        return []
+    hits: list[tuple[int, int, float]] = []
+    for m in re.finditer(re.escape(label), text):
+        hits.append((m.start(), m.end(), 1.0))
+    if hits or len(label) <= 3:
+        return hits
+    if min_score is None:
+        min_score = 1 - (len(label) // 4) / len(label) - 1e-9
+    n = len(label)
+    best: list[tuple[int, int, float]] = []
+    for size in (n - 1, n, n + 1):
+        for start in range(0, max(len(text) - size + 1, 0)):
+            window = text[start : start + size]
+            # cheap pre-filter: enough shared characters
+            if len(set(window) & set(label)) < n * min_score - 1:
+                continue
+            score = 1 - edit_distance(window, label) / n
+            if score >= min_score:
+                best.append((start, start + size, score))
+    # keep the best non-overlapping windows
+    best.sort(key=lambda h: (-h[2], h[0]))
+    chosen: list[tuple[int, int, float]] = []
+    for h in best:
+        if all(h[1] <= c[0] or h[0] >= c[1] for c in chosen):
+            chosen.append(h)
+    return sorted(chosen)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A label found on a row: where it ends on the row string, and how well it matched."""
+
+    row: Row
+    start: int
+    end: int
+    score: float
+    label: str
+
+    @property
+    def cells(self) -> list[Cell]:
+        return self.row.span(self.start, self.end)
+
+    @property
+    def box(self) -> Box:
+        return union(c.box for c in self.cells)
+
+
+def find_labels(rows: list[Row], labels: list[str], min_score: float | None = None) -> list[Hit]:
+    """Every row position where one of the labels (tried longest first) matches."""
+    hits: list[Hit] = []
+    for row in rows:
+        taken: list[tuple[int, int]] = []
+        for label in sorted(labels, key=len, reverse=True):
+            for start, end, score in fuzzy_find(row.string, norm(label), min_score):
+                if any(start < e and end > s for s, e in taken):
+                    continue
+                taken.append((start, end))
+                hits.append(Hit(row, start, end, score, label))
+    hits.sort(key=lambda h: (h.row.box.y0, h.box.x0))
+    return hits
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    cells: tuple[Cell, ...]
+    quality: float  # 1.0 inline after the label, a little less when taken from a neighbour
+
+    @property
+    def box(self) -> Box:
+        return union(c.box for c in self.cells)
+
+    @property
+    def confidence(self) -> float:
+        return min(c.confidence for c in self.cells)
+
+
+def value_after(hit: Hit, rows: list[Row], accept=None, stop_labels: tuple[str, ...] = ()) -> Value | None:
+    """The value a label points at: rest of its cell, else the next cell right, else below.
+
+    `accept(text) -> bool` filters candidates (e.g. "is a tax id"); a candidate that starts
+    with another known label is not a value."""
+    accept = accept or (lambda t: bool(t))
+    row = hit.row
+    last_idx = row.owner[hit.end - 1]
+    cell = row.cells[last_idx]
+    cell_end = row.cell_start(last_idx) + len(cell.key)
+    rest = row.string[hit.end : cell_end].lstrip(COLON)
+    if rest and not _is_label(rest, stop_labels) and accept(rest):
+        return Value(rest, (cell,), 1.0)
+    # next cells to the right, nearest first, not past a gap wider than the page's width / 2
+    for nxt in row.cells[last_idx + 1 :]:
+        text = nxt.key.lstrip(COLON)
+        if not text:
+            continue
+        if _is_label(text, stop_labels):
+            break
+        if accept(text):
+            return Value(text, (nxt,), 0.95)
+        break
+    # below: the nearest cell under the label whose x-range overlaps it
+    lab = hit.box
+    below = []
+    for r in rows:
+        for c in r.cells:
+            if c.box.cy <= lab.y1 or c.box.y0 - lab.y1 > 2.0 * max(lab.height, 1):
+                continue
+            if min(c.box.x1, lab.x1 + lab.width) - max(c.box.x0, lab.x0) > 0:
+                below.append(c)
+    for c in sorted(below, key=lambda c: c.box.y0):
+        text = c.key.lstrip(COLON)
+        if text and not _is_label(text, stop_labels) and accept(text):
+            return Value(text, (c,), 0.85)
+        break
+    return None
+
+
+def _is_label(text: str, labels: tuple[str, ...]) -> bool:
+    return any(text.startswith(norm(lab)) for lab in labels)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    x0: float
+    x1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def header_columns(row: Row, vocab: dict[str, list[str]]) -> list[Column]:
+    """Columns named by the header words found on `row`, left to right."""
+    cols: list[Column] = []
+    used: list[tuple[int, int]] = []
+    for name, words in vocab.items():
+        for word in sorted(words, key=len, reverse=True):
+            found = [h for h in fuzzy_find(row.string, norm(word)) if not any(h[0] < e and h[1] > s for s, e in used)]
+            if found:
+                s, e, _ = found[0]
+                used.append((s, e))
+                cells = row.span(s, e)
+                box = union(c.box for c in cells)
+                # a header cell holding several words: estimate this word's share of its box
+                if len(cells) == 1 and len(cells[0].key) > (e - s):
+                    c = cells[0]
+                    start = row.cell_start(row.cells.index(c))
+                    per = c.box.width / max(len(c.key), 1)
+                    box = Box(x0=c.box.x0 + (s - start) * per, y0=c.box.y0, x1=c.box.x0 + (e - start) * per, y1=c.box.y1)
+                cols.append(Column(name, box.x0, box.x1))
+                break
+    return sorted(cols, key=lambda c: c.x0)
+
+
+def nearest_column(cell: Cell, columns: list[Column]) -> Column | None:
+    if not columns:
+        return None
+    return min(columns, key=lambda col: abs(col.cx - cell.box.cx))
