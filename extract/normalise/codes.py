@@ -87,6 +87,40 @@ def normalise_tax_id(text: str) -> str | None:
     return None
 
 
+_ID_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{15,20}(?![0-9A-Za-z])")
+_TAX_ID_LABEL = re.compile(r"(?:识别号|税号|纳税人识别号|信用代码|社会信用代码|Tax\s?ID)\s*[:：]?\s*$", re.IGNORECASE)
+
+
+def find_credit_codes(text: str) -> list[tuple[str, int, int]]:
+    """Valid 统一社会信用代码 in free text (repaired as normalise_credit_code does), with spans."""
+    if not text or not isinstance(text, str):
+        return []
+    s = to_halfwidth(text)
+    found = []
+    for m in _ID_TOKEN.finditer(s):
+        if len(m.group(0)) == 18:
+            code = _fix_credit(m.group(0).translate(_LOWER_LOOKALIKE).upper())
+            if code:
+                found.append((code, m.start(), m.end()))
+    return found
+
+
+def find_tax_ids(text: str) -> list[tuple[str, int, int]]:
+    """Taxpayer ids that are not credit codes (15/17/20 characters, or an 18-character id
+    failing the check), counted only right after a 识别号/税号 label."""
+    if not text or not isinstance(text, str):
+        return []
+    s = to_halfwidth(text)
+    found = []
+    for m in _ID_TOKEN.finditer(s):
+        if not _TAX_ID_LABEL.search(s[max(0, m.start() - 12) : m.start()]):
+            continue
+        tax_id = normalise_tax_id(m.group(0))
+        if tax_id and not credit_code_valid(tax_id):
+            found.append((tax_id, m.start(), m.end()))
+    return found
+
+
 # ---------------------------------------------------------------- invoice code and number
 
 
@@ -107,6 +141,32 @@ def normalise_invoice_number(text: str) -> str | None:
     if not text or not isinstance(text, str):
         return None
     return next((r for r in _digit_runs(text) if len(r) in (8, 20)), None)
+
+
+_INVOICE_NUMBER_LABEL = re.compile(r"(?:号码|No\.?|NO\.?|№)\s*[:：]?\s*$")
+_INVOICE_CODE_LABEL = re.compile(r"代码\s*[:：]?\s*$")
+
+
+def _labelled_digit_runs(text: str, lengths: tuple[int, ...], label: re.Pattern[str], always: tuple[int, ...] = ()):
+    s = fix_ocr_digits(to_halfwidth(text))
+    for m in re.finditer(r"(?<![\d.])\d+(?![\d.])", s):
+        n = len(m.group(0))
+        if n in always or (n in lengths and label.search(s[max(0, m.start() - 12) : m.start()])):
+            yield m.group(0), m.start(), m.end()
+
+
+def find_invoice_numbers(text: str) -> list[tuple[str, int, int]]:
+    """发票号码 in free text: any 20-digit run (数电票), 8 digits only after 号码/No."""
+    if not text or not isinstance(text, str):
+        return []
+    return list(_labelled_digit_runs(text, (8,), _INVOICE_NUMBER_LABEL, always=(20,)))
+
+
+def find_invoice_codes(text: str) -> list[tuple[str, int, int]]:
+    """发票代码 in free text: 10 or 12 digits right after a 代码 label."""
+    if not text or not isinstance(text, str):
+        return []
+    return list(_labelled_digit_runs(text, (10, 12), _INVOICE_CODE_LABEL))
 
 
 def invoice_generation(code: str | None, number: str | None) -> Literal["数电票", "legacy"]:
