@@ -20,7 +20,7 @@ def decode(image: np.ndarray) -> list[str]:
     for attempt in (image, None):
         if attempt is None:
             h, w = image.shape[:2]
-            if max(h, w) > 2400:
+            if max(h, w) > 1400:  # large pages already give a QR enough pixels
                 break
             attempt = cv2.resize(image, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC)
         try:

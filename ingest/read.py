@@ -1,0 +1,200 @@
+"""read_document: the one call the flows make to turn a received file into pages.
+
+It never raises for bad input: a file that cannot be read comes back as a Document with
+status error/unsupported and a reason a reviewer can act on; the dossier goes on.
+"""
+from __future__ import annotations
+
+import time
+from importlib.metadata import version as _pkg_version
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from core.models import Document, FileStatus, Page, ReadingSource
+from ingest import orient, sniff
+from ingest.cache import OcrCache
+from ingest.image import ImageError, load_images
+from ingest.lines import group_words
+from ingest.ocr.base import EngineUnavailable, OcrEngine
+from ingest.ofd import OfdError, read_ofd
+from ingest.pdf import OCR_DPI, PdfError, pdf_pages
+from ingest.qr import qr_tags
+from ingest.render import draw_page
+from ingest.xml_invoice import XmlInvoiceError, read_xml
+
+MAX_FILE_BYTES = 500 * 1024 * 1024
+TEXT_LAYER_SCALE = 2.0  # text-layer pages are rendered at 144 dpi; boxes stay in points
+# A text layer already holds an invoice's fields; its QR code is a cross-check, so only the
+# first invoice-like pages of a long PDF are scanned for one (~30 ms a page).
+QR_TEXT_PAGES = 20
+READ_ERRORS = (PdfError, ImageError, OfdError, XmlInvoiceError, sniff.EmptyFile, EngineUnavailable)
+
+
+def ocr_oriented(engine: OcrEngine, image: np.ndarray) -> tuple[list, np.ndarray, int, float]:
+    """(lines, upright image, rotation, skew): engines that detect text themselves decide the
+    orientation from their own pass; others get the cheap standalone detector first."""
+    if hasattr(engine, "read_oriented"):
+        return engine.read_oriented(image)
+    image, rotation, skew = orient.upright(image)
+    return engine.read(image), image, rotation, skew
+
+
+class _Reader:
+    def __init__(self, sha256: str, name: str, engine: OcrEngine | None, cache: OcrCache | None, render_dir: Path | None):
+        from core.home import home, pages_dir
+
+        self.sha256 = sha256
+        self.name = name
+        self._engine = engine
+        self.cache = cache if cache is not None else OcrCache()
+        self.home = home()
+        self.render_dir = Path(render_dir) if render_dir else pages_dir() / sha256
+        self.qr_scans = 0
+
+    @property
+    def engine(self) -> OcrEngine:
+        # Loaded only when a page needs OCR: a text-layer PDF never pays for the model.
+        if self._engine is None:
+            from ingest.ocr import get_engine
+
+            self._engine = get_engine()
+        return self._engine
+
+    def image_path(self, number: int, ext: str) -> Path:
+        return self.render_dir / f"{number}.{ext}"
+
+    def save(self, image: np.ndarray, number: int, ext: str) -> str:
+        path = self.image_path(number, ext)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        params = [cv2.IMWRITE_JPEG_QUALITY, 85] if ext == "jpg" else [cv2.IMWRITE_PNG_COMPRESSION, 3]
+        if not cv2.imwrite(str(path), image, params):
+            raise OSError(f"cannot write page image {path}")
+        return self.relative(path)
+
+    def relative(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.home))
+        except ValueError:
+            return str(path.resolve())
+
+    # ---------------------------------------------------------------- page kinds
+    def ocr_page(self, number: int, load: Callable[[], np.ndarray], settings: dict | None = None) -> Page:
+        engine = self.engine
+        hit = self.cache.get(self.sha256, number, engine)
+        if hit is not None:
+            if not self.image_path(number, "png").exists():
+                image = orient.deskew(orient.rotate(load(), hit.rotation), hit.skew)
+                hit = hit.model_copy(update={"image": self.save(image, number, "png")})
+            return hit
+        start = time.perf_counter()
+        lines, image, rotation, skew = ocr_oriented(engine, load())
+        page = Page(
+            number=number, width=image.shape[1], height=image.shape[0], unit="px",
+            source=ReadingSource(kind="ocr", engine=engine.name, version=engine.version, settings={**engine.settings, **(settings or {})}),
+            lines=lines, rotation=rotation, skew=skew, tags=qr_tags(image),
+            image=self.save(image, number, "png"),
+        )
+        page.seconds = round(time.perf_counter() - start, 4)
+        self.cache.put(self.sha256, number, engine, page)
+        return page
+
+    def text_page(self, pdf_page) -> Page:
+        start = time.perf_counter()
+        lines = group_words(pdf_page.words)
+        path = self.image_path(pdf_page.number, "jpg")
+        tags: dict[str, list[str]] = {}
+        text = "".join(line.text for line in lines)
+        scan_qr = "发票" in text and self.qr_scans < QR_TEXT_PAGES
+        if not path.exists() or scan_qr:
+            image = pdf_page.render(TEXT_LAYER_SCALE)
+            if not path.exists():
+                self.save(image, pdf_page.number, "jpg")
+            if scan_qr:  # 数电票 PDFs print a QR code; other documents are not scanned for one
+                self.qr_scans += 1
+                tags = qr_tags(image)
+        return Page(
+            number=pdf_page.number, width=pdf_page.width, height=pdf_page.height, unit="pt",
+            source=ReadingSource(kind="text_layer", engine="pdfplumber", version=_pkg_version("pdfplumber")),
+            lines=lines, tags=tags, image=self.relative(path), seconds=round(time.perf_counter() - start, 4),
+        )
+
+    def drawn(self, page: Page, started: float) -> Page:
+        page.image = self.save(draw_page(page, TEXT_LAYER_SCALE), page.number, "png")
+        page.seconds = round(time.perf_counter() - started, 4)
+        return page
+
+    # ---------------------------------------------------------------- formats
+    def pdf(self, data: bytes) -> list[Page]:
+        pages = []
+        for p in pdf_pages(data, self.name):
+            if p.words is not None:
+                pages.append(self.text_page(p))
+            else:
+                pages.append(self.ocr_page(p.number, lambda p=p: p.render(OCR_DPI / 72), {"dpi": OCR_DPI}))
+        return pages
+
+    def image(self, data: bytes) -> list[Page]:
+        frames = load_images(data, self.name)
+        return [self.ocr_page(i, lambda f=f: f) for i, f in enumerate(frames, start=1)]
+
+    def ofd(self, data: bytes) -> list[Page]:
+        start = time.perf_counter()
+        return [self.drawn(p, start) for p in read_ofd(data, self.name)]
+
+    def xml(self, data: bytes) -> list[Page]:
+        start = time.perf_counter()
+        return [self.drawn(read_xml(data, self.name), start)]
+
+
+READERS = {
+    sniff.PDF: _Reader.pdf,
+    sniff.JPEG: _Reader.image,
+    sniff.PNG: _Reader.image,
+    sniff.TIFF: _Reader.image,
+    sniff.OFD: _Reader.ofd,
+    sniff.XML: _Reader.xml,
+}
+
+
+def read_document(
+    path: Path,
+    sha256: str,
+    original_name: str,
+    *,
+    engine: OcrEngine | None = None,
+    cache: OcrCache | None = None,
+    render_dir: Path | None = None,
+) -> Document:
+    path = Path(path)
+    doc = Document(sha256=sha256, original_name=original_name, media_type=sniff.UNKNOWN, size=0)
+    try:
+        doc.size = path.stat().st_size
+        if doc.size > MAX_FILE_BYTES:
+            return _failed(doc, FileStatus.error, f"{original_name}: {doc.size / 2**20:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MB limit per file")
+        data = path.read_bytes()
+        doc.media_type = sniff.sniff(data, original_name)
+    except sniff.EmptyFile as exc:
+        return _failed(doc, FileStatus.error, str(exc))
+    except OSError as exc:
+        return _failed(doc, FileStatus.error, f"{original_name}: cannot open the file ({exc.strerror or exc})")
+    reader = READERS.get(doc.media_type)
+    if reader is None:
+        what = "a zip archive inside a dossier (unpack it or hand it in as a dossier of its own)" if doc.media_type == sniff.ZIP else "not a PDF, image, OFD or XML invoice"
+        return _failed(doc, FileStatus.unsupported, f"{original_name}: unsupported file type: {what}")
+    try:
+        doc.pages = reader(_Reader(sha256, original_name, engine, cache, render_dir), data)
+    except READ_ERRORS as exc:
+        return _failed(doc, FileStatus.error, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one unreadable file must never stop the dossier
+        return _failed(doc, FileStatus.error, f"{original_name}: could not be read ({type(exc).__name__}: {exc})")
+    return doc
+
+
+def _failed(doc: Document, status: FileStatus, reason: str) -> Document:
+    doc.status = status
+    doc.error = reason
+    doc.pages = []
+    return doc
