@@ -328,6 +328,9 @@ class Award(Model):
     dossier_id: str | None = None
     project: str | None = None
     policy: str = "穗埔府规〔2019〕9号"  # other district policies count for art10 too
+    # Invoices (code:number, or the 20-digit 数电票 number alone) this award counted, so a later
+    # dossier cannot count them again.
+    invoices: list[str] = Field(default_factory=list)
 
 
 class Ledger(Model):

@@ -1,0 +1,70 @@
+"""第三条 支持产业资源集聚发展: newly settled service providers, by paid-in capital tier."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from core.models import ClaimSet, ClauseResult, DocType, Ledger, Status
+
+from rules.draft import Draft
+from rules.inputs import documents_for, read_fact
+from rules.money import yuan
+from rules.params import Parameters
+
+
+def _capital(d: Draft, claims: ClaimSet, params: Parameters) -> Decimal | None:
+    """Paid-in capital from the latest capital verification, else the declared fact."""
+    docs = [doc for doc in documents_for(claims, "art3", params)
+            if doc.doc_type == DocType.capital_verification and doc.value("paid_in_capital") is not None]
+    if docs:
+        doc = max(docs, key=lambda x: x.value("verification_date") or dt.date.min)
+        c = doc.get("paid_in_capital")
+        d.money_input("paid_in_capital", c.value, list(c.evidence))
+        return Decimal(c.value)
+    fact = read_fact(claims, "paid_in_capital")
+    if fact.known:
+        d.money_input("paid_in_capital", fact.value, fact.evidence)
+        return Decimal(fact.value)
+    d.fail(Status.needs_evidence, "缺少实缴注册资本证明（验资报告）/ missing: paid-in capital (capital verification)", missing="paid_in_capital")
+    return None
+
+
+def _settled(d: Draft, claims: ClaimSet, params: Parameters) -> None:
+    fact = read_fact(claims, "settlement_date")
+    day, evidence = fact.value, fact.evidence
+    if day is None:
+        lic = next((doc for doc in claims.of_type(DocType.business_licence) if doc.value("established_date")), None)
+        if lic:
+            day, evidence = lic.value("established_date"), list(lic.get("established_date").evidence)
+    if day is None:
+        d.fail(Status.needs_evidence, "缺少落户日期 / missing: settlement date", missing="settlement_date")
+        return
+    d.note_input("settlement_date", day.isoformat(), evidence)
+    where = params.in_window(day)
+    if where == "outside":
+        d.fail(Status.not_eligible, f"落户日期 {day} 在政策有效期外 / settled {day}, outside the policy's validity")
+    elif where == "uncertain":
+        d.judge(f"落户日期 {day} 是否在有效期内（公布日期未核实）/ is {day} inside the window (publication date unverified)")
+
+
+def newly_settled_providers(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt.date | None = None) -> ClauseResult:
+    d = Draft("art3", params)
+    d.require(read_fact(claims, "newly_settled"), "新落户本区", "newly settled in the district")
+    d.require(read_fact(claims, "service_provider"), "工业互联网服务商", "an industrial-internet service provider")
+    _settled(d, claims, params)
+    capital = _capital(d, claims, params)
+    if capital is not None:
+        tiers = sorted(d.cp.tiers, key=lambda t: t.threshold)
+        reached = [t for t in tiers if capital >= t.threshold]
+        if not reached:
+            d.fail(Status.not_eligible, f"实缴注册资本 {yuan(capital)} 元未达 {yuan(tiers[0].threshold)} 元 / paid-in capital below the first tier")
+        else:
+            tier = reached[-1]
+            d.amount = tier.value
+            d.step(f"实缴注册资本 {yuan(capital)} 元 ≥ {yuan(tier.threshold)} 元，奖励最高 {yuan(tier.value)} 元",
+                   f"paid-in capital {yuan(capital)} ≥ {yuan(tier.threshold)}: award up to {yuan(tier.value)}",
+                   f"{yuan(capital)} ≥ {yuan(tier.threshold)} → {yuan(tier.value)}")
+    return d.result()
+
+
+CLAUSES = {"art3": newly_settled_providers}

@@ -1,0 +1,163 @@
+"""第七条 强化产业生态支撑能力: assessment and testing services (7.1) and standards led by
+the applicant (7.2)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from core.models import ClaimSet, ClauseResult, DocType, DocumentClaims, Ledger, Status
+
+from rules.draft import Draft, ledger_used
+from rules.inputs import documents_for, read_fact
+from rules.money import ZERO, q, yuan
+from rules.params import Parameters
+from rules.patterns import annual_cap, as_of_date, award_year, spending_rate
+
+
+def assessment_services(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt.date | None = None) -> ClauseResult:
+    d = Draft("art7.1", params)
+    d.require(read_fact(claims, "provider_recognised"), "服务商经本区认定", "the provider is recognised by the district")
+    spending_rate(d, claims, ledger, params, as_of, "评估测试产品或服务费用", "assessment/testing fees paid")
+    return d.result()
+
+
+# --------------------------------------------------------------------------- 7.2 standards
+
+LEVEL_ZH = {"international": "国际标准", "national": "国家标准", "industry": "行业标准", "local": "地方标准",
+            "group": "团体标准", "enterprise": "企业标准"}
+_LEVEL_WORDS = {"国际": "international", "国家": "national", "行业": "industry", "地方": "local", "团体": "group", "企业": "enterprise"}
+# 行业标准代号 (industry standard prefixes) most met in industrial-internet work.
+_INDUSTRY = {"YD", "SJ", "JB", "HG", "QC", "GA", "JT", "DL", "SH", "SY", "NY", "HB", "JR", "JG", "CJ", "WS", "YY",
+             "MH", "TB", "FZ", "QB", "LY", "HJ", "GY", "SN", "YB", "YS", "AQ", "CY", "DA", "GM", "JC", "JY", "MT",
+             "QJ", "SL", "WB", "WJ", "XB", "YC", "YZ", "RB", "CB", "BB", "DZ", "EJ", "HY", "LD", "LS", "MZ", "NB", "QX"}
+
+
+def level_of_code(code: str | None) -> str | None:
+    """The level a standard's code implies, or None when it is outside the known families."""
+    c = re.sub(r"\s+", "", (code or "")).upper().replace("／", "/")
+    if not c:
+        return None
+    if re.match(r"^(ISO|IEC|ITU)", c):
+        return "international"
+    if re.match(r"^GB(/[TZ])?\d", c) or re.match(r"^GB(/[TZ])?$", c.split("-")[0]):
+        return "national"
+    if re.match(r"^DB\d{2,6}", c):
+        return "local"
+    if c.startswith("T/"):
+        return "group"
+    if c.startswith("Q/"):
+        return "enterprise"
+    m = re.match(r"^([A-Z]{2})(/[TZ])?\d", c)
+    if m and m.group(1) in _INDUSTRY:
+        return "industry"
+    return None
+
+
+def level_of_claim(value: str | None) -> str | None:
+    v = (value or "").strip().lower()
+    if v in LEVEL_ZH:
+        return v
+    return next((lvl for word, lvl in _LEVEL_WORDS.items() if word in v), None)
+
+
+def _norm(name: str | None) -> str:
+    return re.sub(r"\s+", "", name or "").replace("（", "(").replace("）", ")")
+
+
+def _leads(d: Draft, doc: DocumentClaims, applicant: str | None) -> bool | None:
+    """True/False when the notice says whether the applicant led the standard, else None."""
+    flag = doc.get("applicant_is_lead")
+    if flag is not None and flag.value is not None:
+        d.note_input(f"{doc.file_name}: applicant_is_lead", str(bool(flag.value)).lower(), list(flag.evidence))
+        return bool(flag.value)
+    units = doc.get("drafting_units")
+    if units is not None and units.value and applicant:
+        first = units.value[0] if isinstance(units.value, list) else str(units.value)
+        d.note_input(f"{doc.file_name}: drafting_units[0]", str(first), list(units.evidence))
+        return _norm(first) == _norm(applicant)
+    return None
+
+
+def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, params: Parameters) -> tuple[str, Decimal] | None:
+    """One standard's award (code, amount), or None with the reason recorded."""
+    code = doc.value("standard_code") or doc.file_name
+    name = f"{code}（{doc.file_name}）"
+    level_claim = doc.get("level")
+    by_code, by_claim = level_of_code(doc.value("standard_code")), level_of_claim(doc.value("level"))
+    level = by_code or by_claim
+    if by_code and by_claim and by_code != by_claim:
+        d.judge(f"{name} 级别：编号显示{LEVEL_ZH[by_code]}，公告写{LEVEL_ZH[by_claim]} / level by code and by notice differ")
+    if level_claim is not None:
+        d.note_input(f"{code}: level", str(level_claim.value), list(level_claim.evidence))
+    if level in ("group", "enterprise"):
+        d.reasons.append(f"{name} 为{LEVEL_ZH[level]}，不在支持范围（国际、国家、行业、地方）/ {level} standards are not covered")
+        return None
+    lead = _leads(d, doc, claims.applicant.name)
+    if lead is False:
+        d.reasons.append(f"{name} 申请人不是牵头单位（非第一起草单位）/ the applicant did not lead this standard")
+        return None
+    publish, implement = doc.value("publish_date"), doc.value("implement_date")
+    for label, day in (("publish_date", publish), ("implement_date", implement)):
+        if day is not None:
+            d.note_input(f"{code}: {label}", day.isoformat(), list(doc.get(label).evidence))
+    if publish is not None and publish > as_of:
+        d.reasons.append(f"{name} 尚未公告（{publish}）/ not yet published")
+        return None
+    if implement is not None and implement > as_of:
+        d.reasons.append(f"{name} 尚未实施（实施日期 {implement} 晚于 {as_of}）：标准公告并执行后方予奖励 / not yet in force on {as_of}")
+        return None
+    if publish is not None:
+        where = params.in_window(publish)
+        if where == "outside":
+            d.reasons.append(f"{name} 公告日期 {publish} 在政策有效期外 / published {publish}, outside the policy's validity")
+            return None
+        if where == "uncertain":
+            d.judge(f"{name} 公告日期 {publish} 是否在有效期内（公布日期未核实）/ is {publish} inside the window")
+    if lead is None:
+        d.fail(Status.needs_evidence, f"{name} 无法确认申请人为牵头（第一起草）单位 / cannot tell whether the applicant led", missing=f"{code}: drafting_units")
+    if publish is None or implement is None:
+        d.fail(Status.needs_evidence, f"{name} 缺少公告或实施日期 / missing publication or implementation date", missing=f"{code}: publish_date/implement_date")
+    if level is None:
+        d.judge(f"{name} 的级别无法从编号判断，请认定（国际/国家/行业/地方）/ classify the level of {code}")
+        return None
+    amount = d.cp.levels[level].value
+    d.step(f"{code} {LEVEL_ZH[level]} {yuan(amount)} 元", f"{code} {level} standard {yuan(amount)}", f"{code} {yuan(amount)}")
+    return str(code), amount
+
+
+def standards(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt.date | None = None) -> ClauseResult:
+    d = Draft("art7.2", params)
+    day = as_of_date(claims, as_of)
+    notices = [doc for doc in documents_for(claims, "art7.2", params) if doc.doc_type == DocType.standard_notice]
+    if not notices:
+        d.fail(Status.needs_evidence, "缺少标准发布公告 / missing: standard publication notice", missing="standard_notice")
+        return d.result()
+    rewarded = {a.project for a in ledger.awards if a.clause_id == "art7.2" and a.credit_code == claims.applicant.credit_code
+                and a.dossier_id != claims.dossier_id and a.project}
+    seen: set[str] = set()
+    total = ZERO
+    for doc in notices:
+        if doc.error:
+            d.fail(Status.needs_evidence, f"{doc.file_name}：文件无法读取 / file could not be read", missing=doc.file_name)
+            continue
+        one = _standard(d, doc, claims, day, params)
+        if one is None:
+            continue
+        code, amount = one
+        if code in seen or code in rewarded:
+            d.reasons.append(f"标准 {code} 已计入（本申报重复或以往已奖励），不重复奖励 / standard {code} already counted")
+            d.steps_zh.pop(); d.steps_en.pop(); d.formula.pop()
+            continue
+        seen.add(code)
+        total += amount
+    d.amount = q(total)
+    if seen:
+        d.step(f"合计 {yuan(d.amount)} 元", f"total {yuan(d.amount)}")
+    elif d.status == Status.eligible:
+        d.fail(Status.not_eligible, "没有符合条件的标准 / no standard qualifies")
+    annual_cap(d, claims, ledger, as_of)
+    return d.result()
+
+
+CLAUSES = {"art7.1": assessment_services, "art7.2": standards}

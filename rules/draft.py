@@ -1,0 +1,176 @@
+"""A clause result being worked out: inputs, steps, caps and reasons gathered as the clause
+reads its claims, then written out as a ClauseResult whose explanation reads the amount
+aloud (Chinese, then English) without looking at the code."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.models import CapApplied, ClauseResult, Evidence, FormulaInput, Ledger, Status
+
+from rules.inputs import Fact, Spending
+from rules.money import ZERO, q, yuan
+from rules.params import Parameters
+
+SEVERITY = {Status.eligible: 0, Status.needs_judgement: 1, Status.needs_evidence: 2, Status.not_eligible: 3, Status.not_applied: -1}
+
+
+def worse(a: Status, b: Status) -> Status:
+    return a if SEVERITY[a] >= SEVERITY[b] else b
+
+
+class Draft:
+    def __init__(self, clause_id: str, params: Parameters):
+        self.clause_id = clause_id
+        self.params = params
+        self.cp = params.clause(clause_id)
+        self.status = Status.eligible
+        self.amount: Decimal = ZERO
+        self.inputs: list[FormulaInput] = []
+        self.caps: list[CapApplied] = []
+        self.reasons: list[str] = []
+        self.missing: list[str] = []
+        self.steps_zh: list[str] = []
+        self.steps_en: list[str] = []
+        self.formula: list[str] = []
+        self.decide: list[str] = []  # what a reviewer must decide
+        self.wanting: list[str] = []  # what evidence is missing, as said to the applicant
+        self.money = True  # False for the gate (art2) and art10, which award nothing themselves
+        self.source_zh = ""  # where the money base came from, said once beside it
+        self.source_en = ""
+
+    # --- status ------------------------------------------------------------------
+
+    def fail(self, status: Status, reason: str, *, missing: str | None = None) -> None:
+        self.status = worse(self.status, status)
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+        if missing and missing not in self.missing:
+            self.missing.append(missing)
+        if status == Status.needs_evidence and reason not in self.wanting:
+            self.wanting.append(reason)
+
+    def judge(self, question: str) -> None:
+        """Something only a reviewer can decide; the amount stays a ceiling."""
+        self.fail(Status.needs_judgement, f"待评审判断：{question}")
+        self.decide.append(question)
+
+    def require(self, fact: Fact, zh: str, en: str, *, judgement: bool = False) -> bool:
+        """A yes/no condition of the clause. False → not eligible; unknown → needs evidence
+        (or, for a district decision, needs judgement). Returns whether it holds for sure."""
+        if fact.problem:
+            self.fail(Status.needs_evidence, f"{zh}：声明无法读取（{fact.problem}）/ {en}: declaration unreadable", missing=fact.name)
+            return False
+        if not fact.known:
+            if judgement:
+                self.judge(f"{zh}？/ {en}?")
+            else:
+                self.fail(Status.needs_evidence, f"缺少：{zh} / missing: {en}", missing=fact.name)
+            return False
+        self.inputs.append(FormulaInput(name=fact.name, value=str(fact.value).lower() if isinstance(fact.value, bool) else str(fact.value), evidence=fact.evidence))
+        if fact.value is False:
+            self.fail(Status.not_eligible, f"不符合：{zh}（{fact.name}=false）/ not met: {en}")
+            return False
+        if judgement and not fact.decided:
+            self.judge(f"{zh}（申请人声明，须经评定确认）/ {en} (declared by the applicant; needs the district's evaluation)")
+            return False
+        return True
+
+    # --- money -------------------------------------------------------------------
+
+    def money_input(self, name: str, value: Decimal, evidence: list[Evidence]) -> None:
+        self.inputs.append(FormulaInput(name=name, value=str(q(value)), evidence=evidence))
+
+    def note_input(self, name: str, value: str, evidence: list[Evidence]) -> None:
+        self.inputs.append(FormulaInput(name=name, value=value, evidence=evidence))
+
+    def take_spending(self, s: Spending, what_zh: str, what_en: str) -> Decimal:
+        """Puts the counted invoices in the inputs and says which were left out and why."""
+        for a in s.counted:
+            self.money_input(a.label, a.value, a.evidence)
+        for _, why in s.excluded:
+            self.reasons.append(why)
+        for m in s.missing:
+            self.fail(Status.needs_evidence, m, missing=m)
+        for u in s.uncertain:
+            self.judge(u)
+        if s.counted:
+            self.source_zh = "（" + "、".join(a.label for a in s.counted) + "）"
+            self.source_en = f" ({len(s.counted)} invoice{'s' if len(s.counted) > 1 else ''})"
+        return s.total
+
+    def base(self, what_zh: str, what_en: str, value: Decimal) -> tuple[str, str]:
+        """'what 120,000.00 元（where it came from）' in both languages."""
+        return f"{what_zh} {yuan(value)} 元{self.source_zh}", f"{what_en} {yuan(value)}{self.source_en}"
+
+    def step(self, zh: str, en: str, formula: str | None = None) -> None:
+        self.steps_zh.append(zh)
+        self.steps_en.append(en)
+        if formula:
+            self.formula.append(formula)
+
+    def cap(self, kind: str, used: Decimal = ZERO) -> None:
+        """Applies one cap of the clause ('annual_cap', 'cumulative_cap', 'award_cap');
+        `used` is what the ledger says was already awarded against it."""
+        v = getattr(self.cp, kind)
+        if v is None:
+            return
+        left = max(v.value - used, Decimal("0"))
+        bound = self.amount > left
+        self.caps.append(CapApplied(name=v.phrase, limit=v.value, already_used=q(used), bound=bound, source=v.clause))
+        label_zh = {"annual_cap": "年度上限", "cumulative_cap": "累计上限", "award_cap": "单项上限"}[kind]
+        label_en = {"annual_cap": "annual cap", "cumulative_cap": "cumulative cap", "award_cap": "cap"}[kind]
+        if used > 0:
+            when = "本年度" if kind == "annual_cap" else "累计"
+            self.step(f"{when}已获 {yuan(used)} 元，{label_zh} {yuan(v.value)} 元，剩余 {yuan(left)} 元",
+                      f"already awarded {yuan(used)} of the {yuan(v.value)} {label_en}, {yuan(left)} left",
+                      f"{label_en} {yuan(v.value)} − {yuan(used)} = {yuan(left)}")
+        elif bound:
+            self.step(f"{label_zh} {yuan(v.value)} 元", f"{label_en} {yuan(v.value)}", f"{label_en} {yuan(v.value)}")
+        if bound:
+            self.amount = q(left)
+
+    # --- result ------------------------------------------------------------------
+
+    def result(self) -> ClauseResult:
+        amount = ZERO if self.status == Status.not_eligible else q(self.amount)
+        cp = self.cp
+        body_zh = "；".join(self.steps_zh)
+        body_en = "; ".join(self.steps_en)
+        if self.status == Status.not_applied:
+            end_zh, end_en = "不适用", "not applicable"
+        elif self.status == Status.not_eligible:
+            why = "；".join(r.split(" / ")[0] for r in self.reasons) or "不符合条件"
+            why_en = "; ".join(r.split(" / ")[-1] for r in self.reasons) or "conditions not met"
+            end_zh, end_en = f"不予支持：{why}", f"not eligible: {why_en}"
+        elif self.status == Status.needs_judgement:
+            asks = "；".join(self.decide) or "；".join(r for r in self.reasons if r.startswith("待评审"))
+            end_zh, end_en = f"上限 {yuan(amount)} 元，待评审决定（{asks}）", f"ceiling {yuan(amount)}, for a reviewer to decide"
+        elif self.status == Status.needs_evidence:
+            want_zh = "；".join(w.split(" / ")[0] for w in self.wanting) or "证据"
+            want_en = "; ".join(w.split(" / ")[-1] for w in self.wanting) or "evidence"
+            so_far_zh, so_far_en = (f"暂按 {yuan(amount)} 元，", f"provisionally {yuan(amount)}; ") if self.money else ("", "")
+            end_zh, end_en = f"{so_far_zh}待补：{want_zh}", f"{so_far_en}waiting for: {want_en}"
+        elif not self.money:
+            end_zh, end_en = "条件满足（本条不涉及金额）", "conditions met (this article awards no money itself)"
+        else:
+            end_zh, end_en = f"建议 {yuan(amount)} 元", f"proposed {yuan(amount)}"
+        zh = f"{cp.title_zh}：" + (f"{body_zh}；" if body_zh else "") + end_zh + "。"
+        en = f"{cp.title_en}: " + (f"{body_en}; " if body_en else "") + end_en + "."
+        formula = "; ".join(self.formula) if self.formula else yuan(amount)
+        if not formula.endswith(yuan(amount)):
+            formula += f" → {yuan(amount)}"
+        return ClauseResult(
+            clause_id=self.clause_id, title=cp.title, status=self.status, amount=amount, formula=formula,
+            inputs=self.inputs, caps=self.caps, missing=self.missing, reasons=self.reasons,
+            citation=cp.citation, explanation=f"{zh} / {en}",
+        )
+
+
+def ledger_used(ledger: Ledger, credit_code: str | None, clause_ids: set[str], dossier_id: str, year: int | None = None) -> Decimal:
+    """Earlier awards against a cap; awards recorded for this same dossier are a previous run
+    of this assessment and do not count against it."""
+    total = Decimal("0")
+    for a in ledger.awards:
+        if a.credit_code == credit_code and a.clause_id in clause_ids and a.dossier_id != dossier_id and (year is None or a.year == year):
+            total += a.amount
+    return total

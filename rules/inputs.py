@@ -1,0 +1,222 @@
+"""What a clause may read from a claim set: the documents routed to it, its facts, and the
+invoices it may count (each invoice once across the dossier and the ledger)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from core.facts import FACTS
+from core.models import Claim, ClaimSet, DocType, DocumentClaims, Evidence, EvidenceKind, Ledger
+
+from rules.params import Parameters
+
+CLAUSES = ["art2", "art3", "art4.1", "art4.2", "art4.3", "art5.1", "art5.2",
+           "art6.1", "art6.2", "art6.3", "art7.1", "art7.2", "art8", "art9", "art10"]
+# Clauses whose money base is spent money: invoices (and contracts) are routed to them.
+SPENDING_CLAUSES = ["art4.1", "art4.2", "art4.3", "art5.1", "art5.2", "art6.1", "art6.2", "art6.3", "art7.1"]
+_ORDER = {c: i for i, c in enumerate(CLAUSES)}
+
+
+def routed_clauses(doc: DocumentClaims, claims: ClaimSet, params: Parameters) -> list[str]:
+    """The clauses a document supports: its own tags, else what its type implies.
+
+    An untagged invoice or contract goes to the one spending clause applied for; when the
+    applicant applied for several (or none), routing it would be a guess, so it goes nowhere
+    and the engine says so."""
+    if doc.clauses:
+        return sorted((c for c in doc.clauses if c in _ORDER), key=_ORDER.__getitem__)
+    by_type = [cid for cid, cp in params.clauses.items() if doc.doc_type.value in cp.doc_types]
+    if by_type:
+        return sorted(by_type, key=_ORDER.__getitem__)
+    if doc.doc_type in (DocType.invoice, DocType.contract, DocType.receipt):
+        applied = [c for c in claims.clauses if c in SPENDING_CLAUSES]
+        if len(applied) == 1:
+            return applied
+    return []
+
+
+def documents_for(claims: ClaimSet, clause_id: str, params: Parameters) -> list[DocumentClaims]:
+    return [d for d in claims.documents if clause_id in routed_clauses(d, claims, params)]
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass
+class Fact:
+    name: str
+    value: Any = None
+    claim: Claim | None = None
+    problem: str | None = None  # the declared value could not be read as the vocabulary's type
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        if self.claim is None:
+            return []
+        return self.claim.evidence or [Evidence(kind=EvidenceKind.manifest, text=f"{self.name}={self.claim.value}")]
+
+    @property
+    def decided(self) -> bool:
+        """True when a judgement fact was recorded by a reviewer or read off a document,
+        not merely declared by the applicant."""
+        return any(e.kind in (EvidenceKind.reviewer, EvidenceKind.document) for e in (self.claim.evidence if self.claim else []))
+
+
+def read_fact(claims: ClaimSet, name: str) -> Fact:
+    spec = FACTS[name]
+    claim = claims.fact(name)
+    if claim is None or claim.value is None:
+        return Fact(name, None, claim)
+    if claim.value_type == spec.value_type:
+        return Fact(name, claim.value, claim)
+    try:
+        typed = Claim(field=name, value_type=spec.value_type, value=claim.value)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        return Fact(name, None, claim, problem=f"{name}={claim.value!r} is not {spec.value_type.value}: {exc}")
+    return Fact(name, typed.value, claim)
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+def invoice_key(doc: DocumentClaims) -> str | None:
+    number = doc.value("invoice_number")
+    if not number:
+        return None
+    code = doc.value("invoice_code")
+    return f"{code}:{number}" if code else str(number)
+
+
+@dataclass
+class Amount:
+    """A sum of money read off one document, with the evidence it came from."""
+
+    doc: DocumentClaims
+    value: Decimal
+    evidence: list[Evidence]
+    label: str  # e.g. "发票 044001900111:12345678"
+
+
+@dataclass
+class Spending:
+    counted: list[Amount] = field(default_factory=list)
+    excluded: list[tuple[DocumentClaims, str]] = field(default_factory=list)  # (doc, why: "zh / en")
+    missing: list[str] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)  # counted, but the date may lie outside the window
+
+    @property
+    def total(self) -> Decimal:
+        return sum((a.value for a in self.counted), Decimal("0"))
+
+
+def _invoice_amount(doc: DocumentClaims, params: Parameters) -> tuple[Decimal | None, list[Evidence]]:
+    basis = params.invoice_amount_basis.value
+    c = doc.get(basis)
+    if c is not None and c.value is not None:
+        return Decimal(c.value), list(c.evidence)
+    if basis == "total_amount":
+        ex, tax = doc.get("amount_excl_tax"), doc.get("tax_amount")
+        if ex is not None and tax is not None and ex.value is not None and tax.value is not None:
+            return Decimal(ex.value) + Decimal(tax.value), list(ex.evidence) + list(tax.evidence)
+    return None, []
+
+
+def _label(doc: DocumentClaims) -> str:
+    key = invoice_key(doc)
+    return f"发票 {key}（{doc.file_name}）" if key else f"发票（{doc.file_name}）"
+
+
+def ledger_invoices(claims: ClaimSet, ledger: Ledger) -> dict[str, str]:
+    """Invoice keys already counted by earlier awards of this applicant → which award."""
+    out: dict[str, str] = {}
+    for a in ledger.awards:
+        if a.credit_code == claims.applicant.credit_code and a.dossier_id != claims.dossier_id:
+            for k in a.invoices:
+                out.setdefault(k, f"{a.year} 年 {a.clause_id}（{a.dossier_id or '—'}）")
+    return out
+
+
+def invoice_uses(claims: ClaimSet, ledger: Ledger, params: Parameters) -> dict[tuple[int, str], str | None]:
+    """For every (document index, clause) an invoice is routed to: None when it counts there,
+    else why not. Each invoice counts once: the first document carrying it, under the first
+    clause (in the policy's order) it is routed to; later uses and invoices already in the
+    ledger are excluded and said so."""
+    earlier = ledger_invoices(claims, ledger)
+    seen: dict[str, tuple[str, str]] = {}
+    out: dict[tuple[int, str], str | None] = {}
+    for i, doc in enumerate(claims.documents):
+        if doc.doc_type != DocType.invoice:
+            continue
+        key = invoice_key(doc)
+        for cid in routed_clauses(doc, claims, params):
+            if key is None:
+                out[(i, cid)] = None
+            elif key in earlier:
+                out[(i, cid)] = f"发票 {key} 已在以往奖励中计入：{earlier[key]} / invoice {key} already counted by an earlier award"
+            elif key in seen:
+                f, c = seen[key]
+                out[(i, cid)] = f"发票 {key} 重复（已在 {f} 的 {c} 中计入一次）/ duplicate invoice {key}, counted once ({f}, {c})"
+            else:
+                seen[key] = (doc.file_name, cid)
+                out[(i, cid)] = None
+    return out
+
+
+def spending(claims: ClaimSet, clause_id: str, ledger: Ledger, params: Parameters) -> Spending:
+    """The invoices a spending clause may count, each once."""
+    uses = invoice_uses(claims, ledger, params)
+    s = Spending()
+    for i, doc in enumerate(claims.documents):
+        if clause_id not in routed_clauses(doc, claims, params):
+            continue
+        if doc.doc_type == DocType.receipt:
+            s.excluded.append((doc, f"{doc.file_name} 是收款凭证，不是发票，不计入 / a receipt is not an invoice and is not counted"))
+            continue
+        if doc.doc_type != DocType.invoice:
+            continue
+        if doc.error:
+            s.missing.append(f"{doc.file_name}：文件无法读取（{doc.error}）/ file could not be read")
+            continue
+        why = uses.get((i, clause_id))
+        if why:
+            s.excluded.append((doc, why))
+            continue
+        issued = doc.value("issue_date")
+        where = params.in_window(issued) if issued else "inside"
+        if where == "outside":
+            s.excluded.append((doc, f"{_label(doc)} 开票日期 {issued} 在政策有效期外 / issued {issued}, outside the policy's validity"))
+            continue
+        if where == "uncertain":
+            s.uncertain.append(f"{_label(doc)} 开票日期 {issued} 是否在有效期内取决于未核实的公布日期 / issued {issued}: inside the window only for some publication dates")
+        value, evidence = _invoice_amount(doc, params)
+        if value is None:
+            s.missing.append(f"{_label(doc)} 缺少金额（{params.invoice_amount_basis.value}）/ invoice amount not read")
+            continue
+        s.counted.append(Amount(doc, value, evidence, _label(doc)))
+    return s
+
+
+def contracts(claims: ClaimSet, clause_id: str, params: Parameters) -> list[Amount]:
+    out = []
+    for doc in documents_for(claims, clause_id, params):
+        if doc.doc_type == DocType.contract and doc.value("total_amount") is not None:
+            c = doc.get("total_amount")
+            label = f"合同 {doc.value('contract_number') or ''}（{doc.file_name}）".replace(" （", "（")
+            out.append(Amount(doc, Decimal(c.value), list(c.evidence), label))
+    return out
+
+
+def project_of(claims: ClaimSet, clause_id: str, params: Parameters) -> str | None:
+    """The project an award is for (art10 groups awards by it): the `project` claim of the
+    documents routed to the clause when they agree, else the dossier's `project` fact."""
+    names = {str(d.value("project")).strip() for d in documents_for(claims, clause_id, params) if d.value("project")}
+    if len(names) == 1:
+        return names.pop()
+    fact = read_fact(claims, "project")
+    return str(fact.value).strip() if fact.known and str(fact.value).strip() else None
+
