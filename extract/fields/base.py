@@ -120,3 +120,53 @@ def full_text(doc: Document) -> str:
 
 
 __all__ = ["PageView", "views", "claim", "value_claim", "tag_evidence", "first_tag", "search_rows", "match_evidence", "norm", "full_text"]
+
+
+# --------------------------------------------------------------------------- shared finders
+
+COMPANY = re.compile(
+    r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|研究院|研究所|"
+    r"委员会|协会|学会|联盟|中心|大学|学院|事务所|工作室|合伙企业(?:[（(]有限合伙[)）])?|厂|局|部)"
+)
+
+
+def labelled(pages: list[PageView], field_name: str, labels: list[str], parse, value_type: ValueType,
+             stop_labels: tuple[str, ...] = (), min_score: float | None = None) -> Claim | None:
+    """The first labelled value `parse` accepts (parse returns None to refuse a candidate)."""
+    from extract.layout import value_after
+
+    for view in pages:
+        for hit in view.labels(labels, min_score):
+            found = value_after(hit, view.rows, lambda t: parse(t) is not None, stop_labels)
+            if found is not None:
+                return value_claim(view, field_name, value_type, parse(found.text), found, hit.score)
+    return None
+
+
+def first_match(pages: list[PageView], field_name: str, pattern: re.Pattern[str], parse, value_type: ValueType,
+                group: int | str = 0, quality: float = 0.9, last: bool = False) -> Claim | None:
+    """A value found by pattern on the page rows (first, or last when signatures matter)."""
+    hits = []
+    for view in pages:
+        for m, row in search_rows(view, pattern):
+            value = parse(m.group(group))
+            if value is not None:
+                hits.append((view, row, m, value))
+                if not last:
+                    break
+        if hits and not last:
+            break
+    if not hits:
+        return None
+    view, row, m, value = hits[-1] if last else hits[0]
+    ev, conf = match_evidence(view, row, m, group)
+    return claim(field_name, value_type, value, conf * quality, [ev])
+
+
+def company(text: str) -> str | None:
+    """A party name at the start of `text` (cut at the first clause punctuation)."""
+    text = re.split(r"[，,。；;、\s]|（盖章）|\(盖章\)|盖章|签字|法定代表人", text.strip(":：" + " "))[0]
+    text = text.strip(":：")
+    if len(text) < 4 or not re.search(r"[\u4e00-\u9fff]", text):
+        return None
+    return text

@@ -1,0 +1,149 @@
+"""Cross-checks that flag claims a reviewer should look at. They never change a value.
+
+Per document: figures add up, words match figures, ids carry valid check digits, the printed
+QR code agrees with what was read. Per dossier: the buyer is the applicant, dates fall in the
+policy window, and the same invoice is not claimed in two dossiers.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from core.models import Applicant, Claim, DocType, Document, DocumentClaims, Flag
+from extract.layout import norm
+from extract.normalise import credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money
+
+CENT = Decimal("0.01")
+DATE_FIELDS = ("issue_date", "signing_date", "publish_date", "implement_date", "verification_date", "established_date")
+ID_FIELDS = ("buyer_tax_id", "seller_tax_id", "credit_code")
+
+
+def _flag(dc: DocumentClaims, claims: list[Claim | None], code: str, message: str, severity: str = "warning") -> Flag:
+    flag = Flag(code=code, severity=severity, message=message)
+    for c in claims:
+        if c is not None and all(f.code != code for f in c.flags):
+            c.flags.append(flag)
+    if all(f.message != message for f in dc.flags):
+        dc.flags.append(flag)
+    return flag
+
+
+# --------------------------------------------------------------------------- one document
+
+
+def check_sum(dc: DocumentClaims) -> None:
+    excl, tax, total = dc.get("amount_excl_tax"), dc.get("tax_amount"), dc.get("total_amount")
+    if excl is None or tax is None or total is None:
+        return
+    if abs(excl.value + tax.value - total.value) > CENT:
+        _flag(dc, [excl, tax, total], "sum_mismatch",
+              f"金额 {excl.value} + 税额 {tax.value} = {excl.value + tax.value}, but 价税合计 reads {total.value}")
+
+
+def check_words(dc: DocumentClaims) -> None:
+    words, total = dc.get("total_amount_words"), dc.get("total_amount")
+    if words is None or total is None:
+        return
+    if words.value != total.value:
+        _flag(dc, [words, total], "words_figures", f"价税合计 in words reads {words.value}, in figures {total.value}")
+
+
+def check_ids(dc: DocumentClaims) -> None:
+    for field in ID_FIELDS:
+        c = dc.get(field)
+        if c is None or not isinstance(c.value, str):
+            continue
+        code = c.value.upper()
+        # 18 characters is a 统一社会信用代码, which carries a check character; older
+        # 15/17/20-character tax ids carry none.
+        if len(code) == 18 and not credit_code_valid(code):
+            _flag(dc, [c], "check_digit", f"{field} {code}: the check character does not match (misread, or not a real code)")
+
+
+_QR = {
+    "invoice_number": ("qr.invoice_number", normalise_invoice_number),
+    "invoice_code": ("qr.invoice_code", normalise_invoice_code),
+    "amount_excl_tax": ("qr.amount_excl_tax", parse_money),
+    "issue_date": ("qr.issue_date", parse_date),
+}
+
+
+def check_qr(dc: DocumentClaims, doc: Document) -> None:
+    """The QR code printed on an invoice states number, code, amount and date; a page read
+    that disagrees is either misread or the QR belongs to another invoice."""
+    for field, (key, parse) in _QR.items():
+        c = dc.get(field)
+        if c is None:
+            continue
+        for page in doc.pages:
+            for raw in page.tags.get(key, []):
+                qr_value = parse(raw)
+                if qr_value is not None and qr_value != c.value:
+                    _flag(dc, [c], "qr_mismatch", f"{field}: page reads {c.value}, QR code says {qr_value}")
+
+
+def document_checks(dc: DocumentClaims, doc: Document | None = None) -> DocumentClaims:
+    if dc.doc_type == DocType.invoice:
+        check_sum(dc)
+        check_words(dc)
+        if doc is not None:
+            check_qr(dc, doc)
+    check_ids(dc)
+    return dc
+
+
+# --------------------------------------------------------------------------- the dossier
+
+
+def same_party(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = norm(a).replace("（", "(").replace("）", ")"), norm(b).replace("（", "(").replace("）", ")")
+    return a == b
+
+
+def check_buyer(dc: DocumentClaims, applicant: Applicant) -> None:
+    if dc.doc_type != DocType.invoice or (not applicant.name and not applicant.credit_code):
+        return
+    name, tax_id = dc.get("buyer_name"), dc.get("buyer_tax_id")
+    if name is None and tax_id is None:
+        return
+    if tax_id is not None and applicant.credit_code and tax_id.value.upper() == applicant.credit_code.upper():
+        return
+    if name is not None and same_party(name.value, applicant.name):
+        return
+    shown = " / ".join(str(c.value) for c in (name, tax_id) if c is not None)
+    _flag(dc, [name, tax_id], "buyer_not_applicant", f"the invoice's buyer ({shown}) is not the applicant ({applicant.name or applicant.credit_code})")
+
+
+def check_window(dc: DocumentClaims, window: tuple[date, date] | None) -> None:
+    if window is None:
+        return
+    start, end = window
+    for field in DATE_FIELDS:
+        c = dc.get(field)
+        if c is not None and isinstance(c.value, date) and not start <= c.value <= end:
+            _flag(dc, [c], "outside_window", f"{field} {c.value} is outside the policy window {start} – {end}")
+
+
+def invoice_key(dc: DocumentClaims) -> str | None:
+    number = dc.value("invoice_number")
+    if dc.doc_type != DocType.invoice or not number:
+        return None
+    return f"{dc.value('invoice_code') or ''}:{number}"
+
+
+def check_duplicates(docs: list[DocumentClaims], dossier_id: str, seen_invoices: dict[str, str] | None) -> None:
+    """The same invoice (code + number) twice in this dossier, or already in another one."""
+    here: dict[str, DocumentClaims] = {}
+    for dc in docs:
+        key = invoice_key(dc)
+        if key is None:
+            continue
+        claims = [dc.get("invoice_code"), dc.get("invoice_number")]
+        if key in here and here[key].document != dc.document:
+            _flag(dc, claims, "duplicate_invoice", f"invoice {key} is also {here[key].file_name} in this dossier", "error")
+        here.setdefault(key, dc)
+        other = (seen_invoices or {}).get(key)
+        if other and other != dossier_id:
+            _flag(dc, claims, "duplicate_invoice", f"invoice {key} was already claimed in dossier {other}", "error")

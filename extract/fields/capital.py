@@ -1,0 +1,37 @@
+"""Capital verification (验资报告 / 实缴出资证明) fields: whose capital, how much paid in, when."""
+from __future__ import annotations
+
+import re
+
+from core.models import Claim, Document, ValueType
+from extract.fields.base import COMPANY, PageView, company, first_match, labelled, views
+from extract.normalise import parse_date, parse_money
+
+LABELS = ("被审验单位", "委托单位", "公司名称", "企业名称", "实收资本", "实缴资本", "注册资本", "验资日期", "报告日期")
+_PAID = re.compile(r"(?:实收资本|实缴资本|实缴出资|实缴注册资本|实际缴纳)[^。；;]{0,80}")
+_ADDRESSEE = re.compile(r"^(.{4,40}?(?:有限公司|有限责任公司|股份有限公司))(?:全体股东|董事会)?[:：]")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?")
+
+
+def _paid(text: str):
+    # "注册资本500万元，实收资本300万元": the figure after the paid-in wording
+    text = re.sub(r"^(?:实收资本|实缴资本|实缴出资|实缴注册资本|实际缴纳)[)）]?[为是:：]?", "", text)
+    return parse_money(text)
+
+
+def _company(pages: list[PageView]) -> Claim | None:
+    got = labelled(pages, "company_name", ["被审验单位", "委托单位", "公司名称", "企业名称"], company, ValueType.text, LABELS)
+    got = got or first_match(pages, "company_name", _ADDRESSEE, company, ValueType.text, group=1, quality=0.9)
+    return got or first_match(pages, "company_name", COMPANY, company, ValueType.text, quality=0.7)
+
+
+def extract_capital(doc: Document) -> list[Claim]:
+    pages = [v for v in views(doc) if v.page.lines]
+    found = [
+        _company(pages),
+        labelled(pages, "paid_in_capital", ["实收资本", "实缴资本", "实缴出资额"], parse_money, ValueType.money, LABELS)
+        or first_match(pages, "paid_in_capital", _PAID, _paid, ValueType.money),
+        labelled(pages, "verification_date", ["验资日期", "报告日期", "出具日期"], parse_date, ValueType.date, LABELS)
+        or first_match(pages, "verification_date", _DATE, parse_date, ValueType.date, quality=0.8, last=True),
+    ]
+    return [c for c in found if c is not None]

@@ -1,0 +1,50 @@
+"""Commitment letter (承诺书) fields: who commits, for how many years, signed when."""
+from __future__ import annotations
+
+import re
+
+from core.models import Claim, Document, ValueType
+from extract.fields.base import COMPANY, PageView, company, first_match, labelled, views
+from extract.fields.licence import credit_code
+from extract.normalise import parse_date
+
+LABELS = ("承诺单位", "承诺人", "单位名称", "企业名称", "公司名称", "统一社会信用代码", "法定代表人", "日期", "签署日期")
+_CN_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_YEARS = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})年(?:内|以内|期间)?(?:不|在|保持|持续|均|迁|不得)")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
+
+
+def years(text: str) -> int | None:
+    if text.isdigit():
+        n = int(text)
+    elif text == "十":
+        n = 10
+    elif text.startswith("十"):
+        n = 10 + _CN_NUMBERS.get(text[1:], 0)
+    elif text.endswith("十"):
+        n = _CN_NUMBERS.get(text[0], 0) * 10
+    elif len(text) == 1:
+        n = _CN_NUMBERS.get(text, 0)
+    else:
+        return None
+    return n if 0 < n <= 50 else None
+
+
+def _company(pages: list[PageView]) -> Claim | None:
+    got = labelled(pages, "company_name", ["承诺单位(盖章)", "承诺单位", "承诺人", "单位名称", "企业名称", "公司名称"], company, ValueType.text, LABELS)
+    if got:
+        return got
+    # "本公司广州某某有限公司郑重承诺" / "我单位（广州某某有限公司）承诺"
+    return first_match(pages, "company_name", COMPANY, company, ValueType.text, quality=0.75)
+
+
+def extract_commitment(doc: Document) -> list[Claim]:
+    pages = [v for v in views(doc) if v.page.lines]
+    found = [
+        _company(pages),
+        credit_code(pages),
+        first_match(pages, "commitment_years", _YEARS, years, ValueType.integer, group=1),
+        labelled(pages, "signing_date", ["签署日期", "承诺日期", "日期"], parse_date, ValueType.date, LABELS)
+        or first_match(pages, "signing_date", _DATE, parse_date, ValueType.date, quality=0.8, last=True),
+    ]
+    return [c for c in found if c is not None]

@@ -1,0 +1,85 @@
+"""Contract (合同 / 协议) fields: number, title, parties, signing date, amount, term, subject."""
+from __future__ import annotations
+
+import re
+
+from core.models import Claim, Document, ValueType
+from extract.fields.base import PageView, claim, company, first_match, labelled, views
+from extract.normalise import find_dates, parse_date, parse_money
+
+LABELS = (
+    "合同编号", "合同号", "项目名称", "服务内容", "合同标的", "甲方", "乙方", "签订日期", "签订地点", "合同金额",
+    "合同总金额", "服务期限", "合同期限", "有效期", "法定代表人", "地址", "联系人", "电话", "开户行", "账号",
+)
+# With the colon: "甲方应于…" in the clauses is prose, "甲方：…" at the head names the party.
+PARTY_A = [f"{x}:" for x in ("甲方(委托方)", "甲方(需方)", "甲方(买方)", "甲方(采购方)", "甲方", "委托方", "需方", "采购方")]
+PARTY_B = [f"{x}:" for x in ("乙方(受托方)", "乙方(供方)", "乙方(卖方)", "乙方(服务方)", "乙方", "受托方", "供方", "服务方")]
+_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/〔〕\[\]()（）]{3,39}")
+_TITLE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()《》\-]{2,40}(?:合同书|合同|协议书|协议)$")
+_TERM = re.compile(r"(?:服务期限|合同期限|有效期限?|履行期限|期限)[^。；;]{0,60}")
+_SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
+_AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价)[为是:：]?[^。；;]{0,60}")
+_SUBJECT_LABELS = ["合同标的", "项目名称", "服务内容", "服务名称", "产品名称", "标的"]
+
+
+def _party(text: str) -> str | None:
+    return company(text)
+
+
+def _number(text: str) -> str | None:
+    m = _NUMBER.match(text)
+    return m.group() if m else None
+
+
+def _title(pages: list[PageView]) -> Claim | None:
+    for view in pages[:1]:
+        for row in view.rows[:8]:
+            for cell in row.cells:
+                if _TITLE.match(cell.key):
+                    return claim("title", ValueType.text, cell.key, cell.confidence * 0.95, [view.cell_evidence([cell])])
+    return None
+
+
+def _amount(pages: list[PageView]) -> Claim | None:
+    got = labelled(pages, "total_amount", ["合同总金额", "合同总价", "合同金额", "总金额", "合同价款"], parse_money, ValueType.money, LABELS)
+    return got or first_match(pages, "total_amount", _AMOUNT, parse_money, ValueType.money)
+
+
+def _term(pages: list[PageView]) -> list[Claim]:
+    for view in pages:
+        for row in view.rows:
+            for m in _TERM.finditer(row.string):
+                dates = find_dates(m.group())
+                if len(dates) >= 2:
+                    cells = row.span(m.start(), m.end()) or row.cells
+                    ev = view.cell_evidence(cells)
+                    conf = min(c.confidence for c in cells) * 0.95
+                    return [
+                        claim("term_start", ValueType.date, dates[0][0], conf, [ev]),
+                        claim("term_end", ValueType.date, dates[1][0], conf, [ev]),
+                    ]
+    return []
+
+
+def _signing_date(pages: list[PageView]) -> Claim | None:
+    got = first_match(pages, "signing_date", _SIGNED, parse_date, ValueType.date, group=1, quality=1.0)
+    if got:
+        return got
+    # Otherwise the date beside the signatures: the last date on the last pages.
+    any_date = re.compile(r"(?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?")
+    return first_match(pages, "signing_date", any_date, parse_date, ValueType.date, quality=0.7, last=True)
+
+
+def extract_contract(doc: Document) -> list[Claim]:
+    pages = [v for v in views(doc) if v.page.lines]
+    found = [
+        labelled(pages, "contract_number", ["合同编号", "合同号", "编号"], _number, ValueType.text, LABELS),
+        _title(pages),
+        labelled(pages, "party_a", PARTY_A, _party, ValueType.text, LABELS, min_score=0.85),
+        labelled(pages, "party_b", PARTY_B, _party, ValueType.text, LABELS, min_score=0.85),
+        _signing_date(pages),
+        _amount(pages),
+        *_term(pages),
+        labelled(pages, "subject", _SUBJECT_LABELS, lambda t: t.strip(":：") or None, ValueType.text, LABELS),
+    ]
+    return [c for c in found if c is not None]
