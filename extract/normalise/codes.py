@@ -222,7 +222,7 @@ def standard_level(prefix: str) -> StandardLevel:
 _S = r"[ \t]?"
 _INTL = re.compile(
     rf"(?<![A-Za-z])(?P<prefix>ISO{_S}/{_S}IEC|ISO|IEC|ITU{_S}-{_S}[TR]|ITU)(?![A-Za-z])[ \t]*"
-    rf"(?:(?P<itu>[A-Z]{_S}\.{_S}\d+(?:\.\d+)*)|(?P<num>\d+(?:-\d+)*)(?:{_S}:{_S}(?P<year>\d{{4}}))?)(?![\d.])"
+    rf"(?:(?P<itu>[A-Z]{{1,2}}{_S}\.{_S}\d+(?:\.\d+)*)|(?P<num>\d+(?:-\d+)*)(?:{_S}:{_S}(?P<year>\d{{4}}))?)(?![\d.])"
 )
 _CN = re.compile(
     rf"(?<![A-Za-z/])(?P<prefix>GB{_S}/{_S}[TZ]|GB|DB{_S}\d{{2,6}}(?:{_S}/{_S}[TZ])?|[TQ]{_S}/{_S}[A-Z][A-Z0-9]{{1,15}}"

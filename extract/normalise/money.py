@@ -11,7 +11,8 @@ from extract.normalise.text import normalise_chars
 
 CENT = Decimal("0.01")
 _WAN = Decimal(10000)
-_YI = Decimal(100000000)
+# Larger "amounts" are runs of digits (ids, serials), not money.
+MAX_AMOUNT = Decimal(10) ** 15
 
 # ---------------------------------------------------------------- figures
 
@@ -54,7 +55,7 @@ def _quantise(d: Decimal) -> Decimal:
 
 def _amount(fig: str, unit: str | None, negative: bool) -> Decimal | None:
     value = _figure_value(fig)
-    if value is None:
+    if value is None or value >= MAX_AMOUNT:
         return None
     if unit and unit.startswith("万"):
         value *= _WAN
@@ -120,7 +121,7 @@ _YUAN = "圆元园"
 _JIAO, _FEN = "角", "分"
 _WHOLE = "整正"
 _WORD_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS) + _YUAN + _JIAO + _FEN + _WHOLE
-_WORD_RUN = re.compile(rf"负?[{_WORD_CHARS}]+")
+_WORD_RUN = re.compile(rf"[负負]?[{_WORD_CHARS}]+")
 
 
 def _parse_integer(chars: str) -> int | None:
@@ -149,7 +150,7 @@ def _parse_integer(chars: str) -> int | None:
             unit = _BIG_UNITS[ch]
             value = section + (number or 0)
             if unit == _BIG_UNITS["亿"]:
-                if last_big <= unit or (value == 0 and total == 0):
+                if last_big == unit or (value == 0 and total == 0):
                     return None
                 total = (total + value) * unit
             else:
@@ -177,8 +178,8 @@ def _fraction(chars: str) -> Decimal | None:
 
 
 def _parse_words_run(run: str) -> Decimal | None:
-    negative = run.startswith("负")
-    run = run.lstrip("负")
+    negative = run[:1] in ("负", "負")
+    run = run.lstrip("负負")
     if not run or not (set(run) & (set(_DIGITS) | set(_SMALL_UNITS))):
         return None
     yuan_at = next((i for i, c in enumerate(run) if c in _YUAN), None)
@@ -193,7 +194,7 @@ def _parse_words_run(run: str) -> Decimal | None:
         integer_part, rest = run.rstrip(_WHOLE), ""
     integer = _parse_integer(integer_part) if integer_part else 0
     fraction = _fraction(rest)
-    if integer is None or fraction is None:
+    if integer is None or fraction is None or integer >= MAX_AMOUNT:
         return None
     value = _quantise(Decimal(integer) + fraction)
     return -value if negative else value
