@@ -25,7 +25,7 @@ _UNIT = r"(?:万元|万圆|万|元|圆)"
 
 _MARKED = re.compile(
     rf"(?P<neg>{_NEGATIVE}\s?)?(?P<cur>{_CURRENCY})\s?:?\s?(?P<neg2>{_NEGATIVE}\s?)?"
-    rf"(?P<fig>{_FIGURE})(?!\d)\s?(?P<unit>{_UNIT})?"
+    rf"(?P<fig>{_FIGURE})(?!\d)(?:\s?(?P<unit>{_UNIT}))?"
     r"|"
     rf"(?<![\d.,])(?P<neg3>{_NEGATIVE}\s?)?(?P<fig2>{_FIGURE})(?![\d%])\s?(?P<unit2>{_UNIT})"
 )
@@ -33,7 +33,7 @@ _MARKED = re.compile(
 _BARE_CENTS = re.compile(r"(?<![\d.,\-/:])(?P<neg>-)?(?P<fig>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.%])")
 # Figures that count words, dates or shares are not amounts.
 _ANY_FIGURE = re.compile(
-    rf"(?<![\d.,])(?P<neg>-\s?)?(?P<fig>{_FIGURE})(?![\d.])(?!\s?[年月日号%份个页张条项])\s?(?P<unit>{_UNIT})?"
+    rf"(?<![\d.,])(?P<neg>-\s?)?(?P<fig>{_FIGURE})(?![\d.])(?!\s?[年月日号%份个页张条项])(?:\s?(?P<unit>{_UNIT}))?"
 )
 _NEGATIVE_NOTE = re.compile(r"[（(]\s*负数?\s*[)）]|^\s*负")
 

@@ -200,3 +200,11 @@ def test_find_money_keeps_offsets_with_full_width_text():
 @pytest.mark.parametrize("text", ["", "第一条 一、二、三", "2019.03.19", "税率13%", "版本号2"])
 def test_find_money_nothing(text):
     assert find_money(text) == []
+
+
+@given(amounts, st.sampled_from(["¥{}", "￥{} ", "{}元 ", "人民币{}元整", " RMB {} "]))
+def test_found_spans_are_tight(value, template):
+    text = "合计 " + template.format(format_yuan(value)) + " 其他"
+    [(found, start, end)] = find_money(text)
+    assert found == value
+    assert text[start:end] == text[start:end].strip()
