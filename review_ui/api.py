@@ -1,0 +1,113 @@
+"""The JSON API beside the pages, for scripts: same acts, same checks, same log."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from core.models import ValueType
+from core.store import Store
+from review_ui.review import ReviewError, correct, decide
+from review_ui.views import dossier_list
+
+
+class CorrectionRequest(BaseModel):
+    field: str
+    value: Any = None
+    reviewer: str
+    reason: str = ""
+    document: str | None = None  # None corrects a dossier fact
+    value_type: ValueType | None = None  # only for a field the claim set does not have yet
+
+
+class DecisionRequest(BaseModel):
+    action: str  # confirm | send_back
+    reviewer: str
+    comment: str = ""
+
+
+def _refused(exc: ReviewError) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+def api_router(store: Store) -> APIRouter:
+    api = APIRouter(prefix="/api")
+
+    def row_or_404(dossier_id: str):
+        row = store.dossier(dossier_id)
+        if row is None:
+            raise HTTPException(404, f"no dossier {dossier_id}")
+        return row
+
+    @api.get("/dossiers")
+    def list_dossiers(status: str | None = None) -> list[dict[str, Any]]:
+        return [s.model_dump(mode="json") for s in dossier_list(store, status)]
+
+    @api.get("/dossiers/{dossier_id}")
+    def get_dossier(dossier_id: str) -> dict[str, Any]:
+        row = row_or_404(dossier_id)
+        latest = store.latest_claimset(dossier_id)
+        assessment = store.latest_assessment(dossier_id)
+        return {
+            "id": row.id,
+            "name": row.name,
+            "status": row.status,
+            "received_at": row.received_at.isoformat(),
+            "applicant_name": row.applicant_name,
+            "credit_code": row.credit_code,
+            "documents": [
+                {"sha256": d.sha256, "original_name": d.original_name, "media_type": d.media_type,
+                 "status": d.status.value, "pages": len(d.pages)}
+                for d in store.documents(dossier_id)
+            ],
+            "claimset_id": latest[0] if latest else None,
+            "claims": latest[1].model_dump(mode="json") if latest else None,
+            "assessment_id": assessment[0] if assessment else None,
+            "total": str(assessment[1].total) if assessment else None,
+            "corrections": len(store.corrections(dossier_id)),
+            "decisions": [
+                {"action": d.action, "reviewer": d.reviewer, "comment": d.comment, "at": d.at.isoformat()}
+                for d in store.decisions(dossier_id)
+            ],
+        }
+
+    @api.get("/dossiers/{dossier_id}/assessment")
+    def get_assessment(dossier_id: str) -> dict[str, Any]:
+        row_or_404(dossier_id)
+        latest = store.latest_assessment(dossier_id)
+        if latest is None:
+            raise HTTPException(404, "no assessment yet")
+        return {"assessment_id": latest[0], **latest[1].model_dump(mode="json")}
+
+    @api.post("/dossiers/{dossier_id}/corrections")
+    def post_correction(dossier_id: str, body: CorrectionRequest):
+        row_or_404(dossier_id)
+        try:
+            outcome = correct(store, dossier_id, body.document, body.field, body.value, body.reviewer, body.reason,
+                              body.value_type, from_form=False)
+        except ReviewError as exc:
+            return _refused(exc)
+        return {
+            "correction_id": outcome.correction_id,
+            "document": outcome.document,
+            "field": outcome.field,
+            "old": outcome.old,
+            "new": outcome.new,
+            "claimset_id": outcome.claimset_id,
+            "assessment_id": outcome.assessment_id,
+            "assessment": outcome.assessment.model_dump(mode="json") if outcome.assessment else None,
+            "assessment_error": outcome.assessment_error,
+        }
+
+    @api.post("/dossiers/{dossier_id}/decisions")
+    def post_decision(dossier_id: str, body: DecisionRequest):
+        row_or_404(dossier_id)
+        try:
+            decision_id = decide(store, dossier_id, body.action, body.reviewer, body.comment)
+        except ReviewError as exc:
+            return _refused(exc)
+        return {"decision_id": decision_id, "status": store.dossier(dossier_id).status}
+
+    return api

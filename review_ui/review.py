@@ -1,0 +1,216 @@
+"""The reviewer's acts on a dossier: correct a value, recompute, confirm or send back.
+
+Shared by the HTML pages and the JSON API so both log, re-assess and change status the
+same way. Input is checked before anything is written: a refused correction leaves no
+trace, an accepted one is logged first and only then applied, so it is never lost even
+if the rules fail afterwards.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+
+from core.corrections import FIELD_TYPES, CorrectionError, apply_correction
+from core.facts import FACTS
+from core.models import Assessment, ClaimSet, DocType, ValueType
+from core.store import AssessmentRow, Store
+from review_ui.values import InvalidValue, coerce_api_value, parse_input
+
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_CLAUSE_ID = re.compile(r"^art\d+(\.\d+)?$")
+
+
+class ReviewError(ValueError):
+    """A reviewer's request that cannot be carried out; the message is shown as is."""
+
+
+class CorrectionOutcome(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    correction_id: int
+    document: str | None
+    field: str
+    old: Any
+    new: Any
+    claims: ClaimSet
+    claimset_id: int
+    assessment_id: int | None = None
+    assessment: Assessment | None = None
+    assessment_error: str | None = None
+
+
+def require_reviewer(reviewer: str | None) -> str:
+    name = (reviewer or "").strip()
+    if not name:
+        raise ReviewError("请填写审核人姓名 — reviewer name is required")
+    return name[:200]
+
+
+def current_claims(store: Store, dossier_id: str) -> tuple[int, ClaimSet]:
+    if store.dossier(dossier_id) is None:
+        raise ReviewError(f"没有案卷 {dossier_id} — no such dossier")
+    latest = store.latest_claimset(dossier_id)
+    if latest is None:
+        raise ReviewError("案卷尚未提取 — this dossier has no extracted claims yet")
+    return latest
+
+
+def value_type_for(claims: ClaimSet, document: str | None, field: str, requested: ValueType | None) -> ValueType:
+    """The type a new value must have: the existing claim's, else the vocabulary's."""
+    if document is None:
+        existing = claims.fact(field)
+        if existing is not None:
+            return existing.value_type
+        spec = FACTS.get(field)
+        if spec is None:
+            raise ReviewError(f"未知事实 «{field}» — not a known fact; see core/facts.py for the vocabulary")
+        return spec.value_type
+    doc = next((d for d in claims.documents if d.document == document), None)
+    if doc is None:
+        raise ReviewError(f"本案卷没有文件 {document[:12]} — no such document in this dossier")
+    existing = doc.get(field)
+    if existing is not None:
+        return existing.value_type
+    if not _FIELD_NAME.match(field):
+        raise ReviewError(f"字段名 «{field}» 不合规 — field names are lower_case_with_underscores")
+    return requested or FIELD_TYPES.get(field, ValueType.text)
+
+
+def _document_setting(field: str, raw: Any) -> Any:
+    """doc_type and clauses are properties of the document, not claims."""
+    if field == "doc_type":
+        try:
+            return DocType(str(raw).strip()).value
+        except ValueError:
+            raise ReviewError(f"«{raw}» 不是文件类型 — doc type must be one of {[t.value for t in DocType]}") from None
+    ids = [c.strip() for c in (re.split(r"[,，\s]+", raw) if isinstance(raw, str) else raw) if str(c).strip()]
+    bad = [c for c in ids if not _CLAUSE_ID.match(c)]
+    if bad:
+        raise ReviewError(f"条款编号 {bad} 不合规 — clause ids look like art4.2")
+    return ids
+
+
+def correct(
+    store: Store,
+    dossier_id: str,
+    document: str | None,
+    field: str,
+    value: Any,
+    reviewer: str | None,
+    reason: str = "",
+    value_type: ValueType | None = None,
+    *,
+    from_form: bool = True,
+) -> CorrectionOutcome:
+    """Log a correction, apply it, save the new claim set and recompute the assessment."""
+    reviewer = require_reviewer(reviewer)
+    field = (field or "").strip()
+    if not field:
+        raise ReviewError("缺少字段名 — field is required")
+    document = document or None
+    _, claims = current_claims(store, dossier_id)
+
+    if document is not None and field in ("doc_type", "clauses"):
+        if not any(d.document == document for d in claims.documents):
+            raise ReviewError(f"本案卷没有文件 {document[:12]} — no such document in this dossier")
+        typed = _document_setting(field, value)
+        vt = None
+    else:
+        vt = value_type_for(claims, document, field, value_type)
+        try:
+            typed = parse_input(vt, value) if from_form else coerce_api_value(vt, value)
+        except InvalidValue as exc:
+            raise ReviewError(f"{field}: {exc}") from None
+    try:
+        new_claims, old = apply_correction(claims, document, field, typed, reviewer, value_type=vt)
+    except CorrectionError as exc:
+        raise ReviewError(str(exc)) from None
+
+    new_value = _json_value(new_claims, document, field, typed)
+    correction_id = store.add_correction(dossier_id, document, field, _jsonable(old), new_value, reviewer, reason.strip())
+    claimset_id = store.save_claimset(new_claims, origin="correction")
+    # A confirmed dossier that changes needs a fresh confirmation.
+    store.set_status(dossier_id, "in_review")
+    outcome = CorrectionOutcome(
+        correction_id=correction_id, document=document, field=field, old=_jsonable(old), new=new_value,
+        claims=new_claims, claimset_id=claimset_id,
+    )
+    try:
+        outcome.assessment_id, outcome.assessment = _assess_and_save(store, dossier_id, claimset_id, new_claims)
+    except Exception as exc:  # the correction stays logged; the panel says the rules failed
+        outcome.assessment_error = f"{type(exc).__name__}: {exc}"
+    return outcome
+
+
+def _json_value(claims: ClaimSet, document: str | None, field: str, typed: Any) -> Any:
+    if document is not None and field in ("doc_type", "clauses"):
+        return typed
+    target = claims.fact(field) if document is None else next(d for d in claims.documents if d.document == document).get(field)
+    return target.model_dump(mode="json")["value"] if target else _jsonable(typed)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    if value is None or isinstance(value, (bool, int, str, float)):
+        return value
+    return str(value)
+
+
+def _credit_code(store: Store, dossier_id: str, claims: ClaimSet) -> str | None:
+    row = store.dossier(dossier_id)
+    return claims.applicant.credit_code or (row.credit_code if row else None)
+
+
+def _assess_and_save(store: Store, dossier_id: str, claimset_id: int, claims: ClaimSet) -> tuple[int, Assessment]:
+    from rules.engine import assess  # imported late: the UI still opens if the rules fail to load
+
+    ledger = store.ledger(_credit_code(store, dossier_id, claims), exclude_dossier=dossier_id)
+    assessment = assess(claims, ledger)
+    return store.save_assessment(assessment, kind="recomputed", claimset_id=claimset_id), assessment
+
+
+def recompute(store: Store, dossier_id: str) -> tuple[int, Assessment]:
+    claimset_id, claims = current_claims(store, dossier_id)
+    return _assess_and_save(store, dossier_id, claimset_id, claims)
+
+
+def latest_assessment_row(store: Store, dossier_id: str) -> AssessmentRow | None:
+    """The stored row, for what Assessment itself does not carry: when it was computed
+    (Assessment.created_at is the rules' as-of date) and from which claim set."""
+    with store.session() as s:
+        return s.scalar(
+            select(AssessmentRow)
+            .where(AssessmentRow.dossier_id == dossier_id, AssessmentRow.kind.in_(("draft", "recomputed")))
+            .order_by(AssessmentRow.id.desc())
+            .limit(1)
+        )
+
+
+def assessment_is_current(store: Store, dossier_id: str) -> bool:
+    """True when the latest assessment was computed from the latest claim set (an
+    assessment saved without its claim set id is taken as current)."""
+    row = latest_assessment_row(store, dossier_id)
+    if row is None:
+        return False
+    latest = store.latest_claimset(dossier_id)
+    return row.claimset_id is None or latest is None or row.claimset_id == latest[0]
+
+
+def decide(store: Store, dossier_id: str, action: str, reviewer: str | None, comment: str = "") -> int:
+    reviewer = require_reviewer(reviewer)
+    comment = (comment or "").strip()
+    if store.dossier(dossier_id) is None:
+        raise ReviewError(f"没有案卷 {dossier_id} — no such dossier")
+    if action not in ("confirm", "send_back"):
+        raise ReviewError(f"未知操作 «{action}» — action must be confirm or send_back")
+    if action == "send_back" and not comment:
+        raise ReviewError("退回须写明原因 — sending back needs a comment")
+    if action == "confirm" and not assessment_is_current(store, dossier_id):
+        raise ReviewError("评估结果不是最新 — the assessment is older than the claims; recompute before confirming")
+    return store.decide(dossier_id, action, reviewer, comment)

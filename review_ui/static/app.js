@@ -1,0 +1,89 @@
+// Links between the page boxes, the claim rows and the assessment's evidence. Event
+// delegation on the document, so rows swapped in by htmx keep working.
+(function () {
+  "use strict";
+
+  function boxesFor(id) {
+    return document.querySelectorAll('.box[data-target="' + CSS.escape(id) + '"]');
+  }
+
+  function highlight(id, on) {
+    if (!id) return;
+    var row = document.getElementById(id);
+    if (row) row.classList.toggle("hl", on);
+    boxesFor(id).forEach(function (b) { b.classList.toggle("hl", on); });
+  }
+
+  function targetOf(el) {
+    var box = el.closest(".box");
+    if (box) return box.dataset.target;
+    var row = el.closest("tr.claim");
+    return row ? row.id : null;
+  }
+
+  document.addEventListener("mouseover", function (e) { highlight(targetOf(e.target), true); });
+  document.addEventListener("mouseout", function (e) { highlight(targetOf(e.target), false); });
+
+  // Jump to a place on a page and flash it there.
+  function jumpTo(doc, page, box) {
+    var fig = document.querySelector('figure.page[data-doc="' + CSS.escape(doc) + '"][data-page="' + page + '"]');
+    if (!fig) return false;
+    fig.scrollIntoView({ behavior: "smooth", block: box ? "center" : "start" });
+    if (box) {
+      var c = box.split(",").map(Number), w = Number(fig.dataset.w), h = Number(fig.dataset.h);
+      var f = document.createElement("div");
+      f.className = "flash";
+      f.style.left = (100 * c[0] / w) + "%";
+      f.style.top = (100 * c[1] / h) + "%";
+      f.style.width = (100 * (c[2] - c[0]) / w) + "%";
+      f.style.height = (100 * (c[3] - c[1]) / h) + "%";
+      fig.querySelector(".page-frame").appendChild(f);
+      setTimeout(function () { f.remove(); }, 2500);
+    }
+    return true;
+  }
+
+  document.addEventListener("click", function (e) {
+    var jump = e.target.closest("a.jump");
+    if (jump) {
+      e.preventDefault();
+      jumpTo(jump.dataset.doc, jump.dataset.page, jump.dataset.box);
+      return;
+    }
+    var box = e.target.closest(".box");
+    if (box) {
+      var row = document.getElementById(box.dataset.target);
+      if (row) {
+        row.scrollIntoView({ behavior: "smooth", block: "center" });
+        row.classList.add("hl");
+        setTimeout(function () { row.classList.remove("hl"); }, 1500);
+      }
+      return;
+    }
+    var swatch = e.target.closest("tr.claim td.swatch");
+    if (swatch) {
+      var first = boxesFor(swatch.parentElement.id)[0];
+      if (first) first.scrollIntoView({ behavior: "smooth", block: "center" });
+    }
+  });
+
+  // A failed request (server down, 500) must not pass silently.
+  document.addEventListener("htmx:responseError", function (e) {
+    var t = document.getElementById("htmx-error");
+    t.textContent = "请求失败 — request failed (" + e.detail.xhr.status + "): " + (e.detail.xhr.responseText || "").slice(0, 200);
+    t.hidden = false;
+    setTimeout(function () { t.hidden = true; }, 6000);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var t = document.getElementById("htmx-error");
+    t.textContent = "无法连接服务器 — cannot reach the server; nothing was saved.";
+    t.hidden = false;
+  });
+
+  // Escape leaves an inline edit without saving.
+  document.addEventListener("keyup", function (e) {
+    if (e.key !== "Escape") return;
+    var cancel = e.target.closest && e.target.closest("tr.editing") && e.target.closest("tr.editing").querySelector("button.cancel");
+    if (cancel) cancel.click();
+  });
+})();
