@@ -15,22 +15,23 @@ import numpy as np
 
 
 def decode(image: np.ndarray) -> list[str]:
-    """Every QR payload on the image; a small or blurred code gets a second try at 2×."""
+    """Every QR payload on the image; a small code gets a second, upscaled try."""
     detector = cv2.QRCodeDetector()
-    for attempt in (image, None):
-        if attempt is None:
-            h, w = image.shape[:2]
-            if max(h, w) > 1400:  # large pages already give a QR enough pixels
-                break
-            attempt = cv2.resize(image, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC)
-        try:
-            ok, payloads, _, _ = detector.detectAndDecodeMulti(attempt)
-        except cv2.error:
-            ok, payloads = False, ()
-        found = [p for p in payloads if p] if ok else []
-        if found:
-            return found
-    return []
+    try:
+        ok, payloads, _, _ = detector.detectAndDecodeMulti(image)
+    except cv2.error:
+        ok, payloads = False, ()
+    found = [p for p in payloads if p] if ok else []
+    h, w = image.shape[:2]
+    if found or max(h, w) > 1400:  # large pages already give a QR enough pixels
+        return found
+    scale = 3 if max(h, w) <= 800 else 2
+    big = cv2.resize(image, (w * scale, h * scale), interpolation=cv2.INTER_CUBIC)
+    try:
+        payload, _, _ = detector.detectAndDecode(big)
+    except cv2.error:
+        payload = ""
+    return [payload] if payload else []
 
 
 def parse_invoice(payload: str) -> dict[str, str] | None:

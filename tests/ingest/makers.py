@@ -1,0 +1,150 @@
+"""Test documents made at test time: rendered Chinese text, PDFs, OFD, 数电票 XML, QR codes."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+INVOICE_LINES = [
+    "增值税专用发票 发票号码 24322000000489101796",
+    "购买方名称：广州市黄埔区测试科技有限公司",
+    "合计金额 ¥17699.12 税额 ¥2300.88",
+    "开票日期：2024年12月05日",
+]
+
+
+def text_image(lines=INVOICE_LINES, size=(1000, 420), font_size=32) -> np.ndarray:
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, font_size)
+    for i, line in enumerate(lines):
+        draw.text((40, 40 + i * font_size * 2), line, font=font, fill="black")
+    return np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".png", image)
+    assert ok
+    return buf.tobytes()
+
+
+def qr_image(payload: str, module_px: int = 6) -> np.ndarray:
+    code = cv2.QRCodeEncoder.create().encode(payload)
+    code = cv2.resize(code, (code.shape[1] * module_px, code.shape[0] * module_px), interpolation=cv2.INTER_NEAREST)
+    code = cv2.copyMakeBorder(code, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=255)
+    return cv2.cvtColor(code, cv2.COLOR_GRAY2BGR)
+
+
+def _cid_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def text_pdf(path: Path, pages: list[list[tuple[float, float, str]]], encrypt: str | None = None) -> Path:
+    """Each page: (x, y_from_top, text) in points, 14 pt STSong."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    font = _cid_font()
+    kwargs = {}
+    if encrypt:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        kwargs["encrypt"] = StandardEncryption(encrypt, ownerPassword=encrypt + "-owner")
+    c = canvas.Canvas(str(path), pagesize=A4, **kwargs)
+    for items in pages:
+        c.setFont(font, 14)
+        for x, y, text in items:
+            c.drawString(x, A4[1] - y, text)
+        c.showPage()
+    c.save()
+    return path
+
+
+def mixed_pdf(path: Path, text_items: list[tuple[float, float, str]], scan: np.ndarray) -> Path:
+    """Page 1 a text layer, page 2 only an image (a scan)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = _cid_font()
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(font, 14)
+    for x, y, text in text_items:
+        c.drawString(x, A4[1] - y, text)
+    c.showPage()
+    h, w = scan.shape[:2]
+    width = A4[0] - 72
+    c.drawImage(ImageReader(Image.fromarray(scan[:, :, ::-1])), 36, A4[1] - 36 - width * h / w, width=width, height=width * h / w)
+    c.showPage()
+    c.save()
+    return path
+
+
+OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def ofd_bytes() -> bytes:
+    """A small 数电票 OFD with the structure the tax platform emits (template page, tags, CustomData)."""
+    ofd = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:OFD xmlns:ofd="{OFD_NS}" DocType="OFD" Version="1.0"><ofd:DocBody><ofd:DocInfo><ofd:DocID>t</ofd:DocID>
+<ofd:CustomDatas><ofd:CustomData Name="发票号码">24442000000123456789</ofd:CustomData><ofd:CustomData Name="合计金额">1000.00</ofd:CustomData></ofd:CustomDatas>
+</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"""
+    document = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID>
+<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>
+<ofd:TemplatePage ID="1" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData>
+<ofd:Pages><ofd:Page ID="61" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages>
+<ofd:CustomTags>Tags/CustomTags.xml</ofd:CustomTags></ofd:Document>"""
+    template = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer ID="2">
+<ofd:TextObject ID="3" Boundary="150.5 10 30 5" Font="1" Size="3.175"><ofd:TextCode X="0" Y="3.6" DeltaX="3.175 3.175 3.175 3.175">发票号码：</ofd:TextCode></ofd:TextObject>
+<ofd:TextObject ID="4" Boundary="10 30 30 5" Font="1" Size="3.175"><ofd:TextCode X="0" Y="3.6" DeltaX="3.175 3.175 3.175">购买方名称</ofd:TextCode></ofd:TextObject>
+</ofd:Layer></ofd:Content></ofd:Page>"""
+    page = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Area><ofd:PhysicalBox>0 0 210 140</ofd:PhysicalBox></ofd:Area>
+<ofd:Template TemplateID="1" ZOrder="Background"/><ofd:Content><ofd:Layer ID="10">
+<ofd:TextObject ID="20" Boundary="170 10 38 5" Font="1" Size="3.175"><ofd:TextCode X="0" Y="3.6" DeltaX="g 19 1.5875">24442000000123456789</ofd:TextCode></ofd:TextObject>
+<ofd:TextObject ID="21" Boundary="42 30 84 5" Font="1" Size="3.175"><ofd:TextCode X="0" Y="3.6" DeltaX="g 13 3.175">广州市黄埔区测试科技有限公司</ofd:TextCode></ofd:TextObject>
+<ofd:TextObject ID="22" Boundary="127.5 90.5 26 5.293" Font="1" Size="3.88"><ofd:TextCode X="10.97" Y="4.13">¥</ofd:TextCode></ofd:TextObject>
+<ofd:TextObject ID="23" Boundary="127.5 90.5 26 5.293" Font="1" Size="3.175"><ofd:TextCode X="13.3" Y="4.13" DeltaX="g 6 1.5875">1000.00</ofd:TextCode></ofd:TextObject>
+</ofd:Layer></ofd:Content></ofd:Page>"""
+    tags_index = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:CustomTags xmlns:ofd="{OFD_NS}"><ofd:CustomTag TypeID="root"><ofd:FileLoc>CustomTag.xml</ofd:FileLoc></ofd:CustomTag></ofd:CustomTags>"""
+    tags = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:root xmlns:ofd="{OFD_NS}"><ofd:InvoiceNo><ofd:ObjectRef PageRef="61">20</ofd:ObjectRef></ofd:InvoiceNo>
+<ofd:Buyer><ofd:BuyerName><ofd:ObjectRef PageRef="61">21</ofd:ObjectRef></ofd:BuyerName></ofd:Buyer>
+<ofd:TaxExclusiveTotalAmount><ofd:ObjectRef PageRef="61">22</ofd:ObjectRef><ofd:ObjectRef PageRef="61">23</ofd:ObjectRef></ofd:TaxExclusiveTotalAmount></ofd:root>"""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("OFD.xml", ofd)
+        zf.writestr("Doc_0/Document.xml", document)
+        zf.writestr("Doc_0/Tpls/Tpl_0/Content.xml", template)
+        zf.writestr("Doc_0/Pages/Page_0/Content.xml", page)
+        zf.writestr("Doc_0/Tags/CustomTags.xml", tags_index)
+        zf.writestr("Doc_0/Tags/CustomTag.xml", tags)
+    return buf.getvalue()
+
+
+def einvoice_xml(wrapper: bool = True) -> bytes:
+    body = """
+  <TaxSupervisionInfo><InvoiceNumber>24442000000987654321</InvoiceNumber><IssueTime>2024-03-15</IssueTime></TaxSupervisionInfo>
+  <EInvoiceData>
+    <SellerInformation><SellerIdNum>91440101MA5CXXXX1A</SellerIdNum><SellerName>广州某设备有限公司</SellerName></SellerInformation>
+    <BuyerInformation><BuyerIdNum>91440116MA9YYYYY2B</BuyerIdNum><BuyerName>广州市黄埔区测试科技有限公司</BuyerName></BuyerInformation>
+    <BasicInformation><TotalAmWithoutTax>100000.00</TotalAmWithoutTax><TotalTaxAm>13000.00</TotalTaxAm>
+      <TotalTax-includedAmount>113000.00</TotalTax-includedAmount><TotalTax-includedAmountInChinese>壹拾壹万叁仟圆整</TotalTax-includedAmountInChinese></BasicInformation>
+    <IssuItemInformation><ItemName>*机械设备*数控机床</ItemName><SpecMod>XK-100</SpecMod><MeaUnits>台</MeaUnits><Quantity>2</Quantity><UnPrice>50000</UnPrice><Amount>100000.00</Amount><TaxRate>0.13</TaxRate><ComTaxAm>13000.00</ComTaxAm></IssuItemInformation>
+  </EInvoiceData>"""
+    if wrapper:
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<EInvoice><Header><EIid>24442000000987654321</EIid></Header>{body}</EInvoice>'.encode()
+    return f"<Invoice>{body}</Invoice>".encode()

@@ -1,0 +1,91 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.ofd import MM_TO_PT, OfdError, read_ofd
+from ingest.qr import parse_invoice, qr_tags
+from ingest.xml_invoice import XmlInvoiceError, read_xml
+from tests.ingest.makers import einvoice_xml, ofd_bytes, qr_image, text_image
+
+REAL_OFD = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs" / "erma0_fapiao-print__sample.ofd"
+
+
+def test_ofd_text_objects_boxes_and_tags():
+    [page] = read_ofd(ofd_bytes(), "t.ofd")
+    assert page.unit == "pt"
+    assert page.width == pytest.approx(210 * MM_TO_PT) and page.height == pytest.approx(140 * MM_TO_PT)
+    assert page.tags["InvoiceNo"] == ["24442000000123456789"]
+    assert page.tags["BuyerName"] == ["广州市黄埔区测试科技有限公司"]
+    assert page.tags["TaxExclusiveTotalAmount"] == ["¥1000.00"]
+    assert page.tags["发票号码"] == ["24442000000123456789"]  # OFD.xml CustomData
+    by_text = {line.text: line for line in page.lines}
+    # The template's label and the page's value sit on one row, close together: one line
+    # (the visible 3.6 mm gap between them becomes a space).
+    number = by_text["发票号码： 24442000000123456789"]
+    assert [w.text for w in number.words] == ["发票号码：", "24442000000123456789"]
+    assert number.box.x1 == pytest.approx((170 + 19 * 1.5875 + 3.175) * MM_TO_PT, rel=1e-3)
+    assert number.box.y0 < (10 + 3.6) * MM_TO_PT < number.box.y1  # baseline = Boundary y + TextCode Y
+    assert "¥1000.00" in by_text
+
+
+def test_ofd_damaged():
+    with pytest.raises(OfdError, match="damaged OFD"):
+        read_ofd(b"PK\x03\x04 not really", "bad.ofd")
+
+
+@pytest.mark.skipif(not REAL_OFD.exists(), reason=f"real sample not present at {REAL_OFD}")
+def test_real_ofd_matches_issuer_tags():
+    gt = json.loads((REAL_OFD.parent / "gt" / (REAL_OFD.name + ".json")).read_text())
+    [page] = read_ofd(REAL_OFD.read_bytes(), REAL_OFD.name)
+    for key, values in gt["tagged_fields"].items():
+        assert page.tags[key] == values, key
+    for key, value in gt["custom_data"].items():
+        assert page.tags[key] == [value], key
+
+
+@pytest.mark.parametrize("wrapper", [True, False])
+def test_xml_invoice_fields_and_tags(wrapper):
+    page = read_xml(einvoice_xml(wrapper), "inv.xml")
+    t = page.tags
+    assert t["InvoiceNo"] == ["24442000000987654321"]
+    assert t["IssueDate"] == ["2024-03-15"]
+    assert t["SellerTaxID"] == ["91440101MA5CXXXX1A"] and t["SellerName"] == ["广州某设备有限公司"]
+    assert t["BuyerTaxID"] == ["91440116MA9YYYYY2B"] and t["BuyerName"] == ["广州市黄埔区测试科技有限公司"]
+    assert (t["TaxExclusiveTotalAmount"], t["TaxTotalAmount"], t["TaxInclusiveTotalAmount"]) == (["100000.00"], ["13000.00"], ["113000.00"])
+    assert t["Item"] == ["*机械设备*数控机床"] and t["Amount"] == ["100000.00"] and t["TaxScheme"] == ["0.13"]
+    assert "发票号码: 24442000000987654321" in page.text
+    assert page.source.kind == "xml"
+
+
+def test_xml_refuses_entities_and_non_invoices():
+    with pytest.raises(XmlInvoiceError, match="DOCTYPE"):
+        read_xml(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
+    with pytest.raises(XmlInvoiceError, match="no invoice number"):
+        read_xml(b"<root><hello>world</hello></root>")
+    with pytest.raises(XmlInvoiceError, match="not well-formed"):
+        read_xml(b"<EInvoice><InvoiceNumber>1</EInvoice>")
+
+
+def test_qr_payload_parsing():
+    tags = parse_invoice("01,10,044031900111,12345678,1234.50,20230102,12345678901234567890,ABCD")
+    assert tags["qr.invoice_code"] == "044031900111" and tags["qr.issue_date"] == "2023-01-02"
+    assert parse_invoice("https://example.com") is None
+
+
+def test_qr_decoded_from_an_image_with_text():
+    payload = "01,32,,24442000000987654321,100000.00,20240315,,8A3F"
+    page = text_image(size=(1100, 500))
+    code = qr_image(payload, module_px=4)
+    page[40:40 + code.shape[0], 1100 - 40 - code.shape[1]:1100 - 40] = code
+    tags = qr_tags(page)
+    assert tags["qr.raw"] == [payload]
+    assert tags["qr.invoice_number"] == ["24442000000987654321"]
+    assert tags["qr.amount_excl_tax"] == ["100000.00"] and tags["qr.issue_date"] == ["2024-03-15"]
+    assert "qr.invoice_code" not in tags  # 数电票: empty code
+
+
+def test_qr_small_code_needs_the_upscaled_pass():
+    payload = "01,04,044031900111,12345678,88.00,20230102,12345678901234567890,ABCD"
+    code = qr_image(payload, module_px=1)
+    assert qr_tags(code)["qr.invoice_number"] == ["12345678"]
