@@ -1,0 +1,372 @@
+"""The `dossier` command line."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from core import home
+
+app = typer.Typer(help="Dossier: subsidy dossiers (穗埔府规〔2019〕9号) to draft assessments.", no_args_is_help=True)
+rules_app = typer.Typer(help="Run the policy's rules on a claim set.", no_args_is_help=True)
+fixtures_app = typer.Typer(help="Generate sample documents with ground truth.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(fixtures_app, name="fixtures")
+
+console = Console()
+err = Console(stderr=True)
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_DOSSIER = REPO / "fixtures" / "demo"
+
+
+def _yuan(d: Decimal | None) -> str:
+    return "—" if d is None else f"{d:,.2f}"
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def show_assessment(assessment, console: Console = console) -> None:
+    from core.models import Status
+
+    table = Table(title=f"Draft assessment {assessment.dossier_id} · {assessment.rule_set_version}", show_lines=True)
+    table.add_column("clause", style="bold")
+    table.add_column("status")
+    table.add_column("amount (元)", justify="right")
+    table.add_column("formula")
+    table.add_column("evidence")
+    colour = {
+        Status.eligible: "green",
+        Status.not_eligible: "red",
+        Status.needs_evidence: "yellow",
+        Status.needs_judgement: "magenta",
+        Status.not_applied: "dim",
+    }
+    for r in assessment.results:
+        if r.status == Status.not_applied:
+            continue
+        evidence = []
+        for i in r.inputs:
+            for e in i.evidence[:2]:
+                evidence.append(f"{i.name}: {e.cite()}")
+        if r.missing:
+            evidence.append("missing: " + "; ".join(r.missing))
+        formula = r.formula
+        if r.caps:
+            formula += "\n" + "; ".join(f"cap {c.name} {_yuan(c.limit)}{' (bound)' if c.bound else ''}" for c in r.caps)
+        table.add_row(
+            f"{r.clause_id}\n{r.title}",
+            f"[{colour.get(r.status, 'white')}]{r.status.value}[/]",
+            _yuan(r.amount),
+            formula,
+            "\n".join(evidence) or "; ".join(r.reasons),
+        )
+    console.print(table)
+    console.print(f"[bold]Total proposed: {_yuan(assessment.total)} 元[/bold]")
+    for flag in assessment.flags:
+        console.print(f"[yellow]flag[/yellow] {flag.code}: {flag.message}")
+    for note in assessment.notes:
+        console.print(f"[dim]note: {note}[/dim]")
+
+
+def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt.date] = None):
+    from flows import pipeline
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("intake", total=None)
+
+        def hook(event: str, detail: str) -> None:
+            progress.update(task, description=f"{event}: {detail}")
+            if event in {"read", "extract"}:
+                progress.advance(task)
+
+        pipeline.progress_hook = hook
+        try:
+            return pipeline.bulk_intake(paths, engine=engine, today=today)
+        finally:
+            pipeline.progress_hook = None
+
+
+@app.command()
+def demo(
+    as_json: bool = typer.Option(False, "--json", help="print the assessment as JSON"),
+    engine: str = typer.Option("rapidocr", help="OCR engine"),
+):
+    """Run the sample dossier shipped in fixtures/demo through the whole pipeline."""
+    from core.models import Assessment
+
+    if not DEMO_DOSSIER.is_dir():
+        err.print(f"[red]demo dossier not found at {DEMO_DOSSIER}[/red]")
+        raise typer.Exit(2)
+    err.print(f"DOSSIER_HOME={home.home()}")
+    reports = _run_intake([str(DEMO_DOSSIER)], engine, as_json, today=dt.date(2021, 12, 31))
+    for report in reports:
+        assessment = Assessment.model_validate_json(Path(report.assessment_path).read_text(encoding="utf-8"))
+        if as_json:
+            _print_json(assessment.model_dump(mode="json"))
+            continue
+        _show_files(report)
+        show_assessment(assessment)
+        console.print(f"assessment JSON: {report.assessment_path}")
+
+
+def _show_files(report) -> None:
+    table = Table(title=f"Dossier {report.dossier_id} · {report.name}")
+    for col in ("file", "status", "type", "pages read by"):
+        table.add_column(col)
+    for f in report.files:
+        status = f.status if f.status == "ok" else f"[red]{f.status}: {f.error}[/red]"
+        cached = f" ({f.cached_pages} from cache)" if f.cached_pages else ""
+        table.add_row(f.name, status, f.doc_type or "", ", ".join(f.pages) + cached)
+    console.print(table)
+
+
+@app.command()
+def intake(
+    paths: list[Path] = typer.Argument(..., help="dossier folders or zips, or folders of them"),
+    as_json: bool = typer.Option(False, "--json", help="print per dossier its id and each file's status"),
+    engine: str = typer.Option("rapidocr", help="OCR engine: rapidocr, paddleocr, tesseract"),
+):
+    """Take in dossiers in bulk: archive, read, extract and draft an assessment for each."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[red]not found: {', '.join(missing)}[/red]")
+        raise typer.Exit(2)
+    reports = _run_intake([str(p) for p in paths], engine, as_json)
+    if as_json:
+        _print_json([r.model_dump(mode="json") for r in reports])
+        return
+    for report in reports:
+        _show_files(report)
+        console.print(f"total proposed {_yuan(report.total)} 元 · {report.assessment_path}")
+
+
+@app.command()
+def ocr(
+    file: Path,
+    as_json: bool = typer.Option(False, "--json"),
+    engine: str = typer.Option("rapidocr", help="OCR engine: rapidocr, paddleocr, tesseract"),
+):
+    """Read one file: pages → lines with text, box and confidence."""
+    from flows.probe import read_single
+
+    doc = read_single(file, engine)
+    data = {
+        "file": doc.original_name,
+        "sha256": doc.sha256,
+        "media_type": doc.media_type,
+        "status": doc.status.value,
+        "error": doc.error,
+        "pages": [
+            {
+                "number": p.number,
+                "width": p.width,
+                "height": p.height,
+                "unit": p.unit,
+                "source": p.source.label,
+                "rotation": p.rotation,
+                "skew": p.skew,
+                "lines": [
+                    {"text": l.text, "box": [l.box.x0, l.box.y0, l.box.x1, l.box.y1], "confidence": round(l.confidence, 4)}
+                    for l in p.lines
+                ],
+                "tags": p.tags,
+            }
+            for p in doc.pages
+        ],
+    }
+    if as_json:
+        _print_json(data)
+    else:
+        for p in doc.pages:
+            console.rule(f"page {p.number} · {p.source.label}")
+            for line in p.lines:
+                console.print(f"{line.confidence:.2f}  {line.text}")
+    if doc.status.value != "ok":
+        err.print(f"[red]{doc.status.value}: {doc.error}[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    file: Path,
+    as_json: bool = typer.Option(False, "--json"),
+    engine: str = typer.Option("rapidocr", help="OCR engine"),
+):
+    """Classify one file and extract its fields, each with value, confidence and evidence."""
+    from extract import extract_document
+    from flows.probe import read_single
+
+    doc = read_single(file, engine)
+    claims = extract_document(doc)
+    if as_json:
+        _print_json(
+            {
+                "file": claims.file_name,
+                "document": claims.document,
+                "doc_type": claims.doc_type.value,
+                "subtype": claims.subtype,
+                "doc_type_confidence": claims.doc_type_confidence,
+                "error": claims.error,
+                "flags": [f.model_dump(mode="json") for f in claims.flags],
+                "fields": {
+                    c.field: {
+                        "value": c.model_dump(mode="json")["value"],
+                        "confidence": round(c.confidence, 4),
+                        "evidence": [e.model_dump(mode="json", exclude_none=True) for e in c.evidence],
+                        "flags": [f.model_dump(mode="json") for f in c.flags],
+                    }
+                    for c in claims.claims
+                },
+            }
+        )
+        return
+    table = Table(title=f"{claims.file_name}: {claims.doc_type.value} {claims.subtype or ''} ({claims.doc_type_confidence:.2f})")
+    for col in ("field", "value", "conf", "evidence", "flags"):
+        table.add_column(col)
+    for c in claims.claims:
+        table.add_row(
+            c.field,
+            str(c.model_dump(mode="json")["value"]),
+            f"{c.confidence:.2f}",
+            "; ".join(e.cite() for e in c.evidence[:1]),
+            "; ".join(f.message for f in c.flags),
+        )
+    console.print(table)
+
+
+@rules_app.command("check")
+def rules_check(
+    claims_file: Path = typer.Argument(..., help="a claim set as JSON (see `dossier rules schema`)"),
+    as_json: bool = typer.Option(False, "--json"),
+    ledger: Optional[Path] = typer.Option(None, help="earlier awards as JSON ({\"awards\": [...]})"),
+    rules: Optional[str] = typer.Option(None, help="parameter set version or path (default: current)"),
+):
+    """Evaluate a claim set from a file."""
+    from rules.check import check_claimset_json
+    from rules.explain import render_text
+
+    try:
+        assessment = check_claimset_json(
+            claims_file.read_text(encoding="utf-8"),
+            ledger.read_text(encoding="utf-8") if ledger else None,
+            rules,
+        )
+    except (ValueError, OSError) as exc:
+        err.print(f"[red]{claims_file}: {exc}[/red]")
+        raise typer.Exit(2)
+    if as_json:
+        _print_json(assessment.model_dump(mode="json"))
+    else:
+        show_assessment(assessment)
+        console.print(render_text(assessment))
+
+
+@rules_app.command("schema")
+def rules_schema():
+    """Print the claim-set JSON Schema that `rules check` accepts."""
+    from rules.schema import claimset_json_schema
+
+    _print_json(claimset_json_schema())
+
+
+@app.command()
+def audit(
+    dossier_ids: list[str] = typer.Argument(None, help="dossier ids (default: every dossier in the store)"),
+    rules: Optional[str] = typer.Option(None, help="pinned parameter set version or path"),
+    fresh_ocr: bool = typer.Option(False, help="ignore the OCR cache and read every page again"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Re-run archived dossiers from their originals and show what changed."""
+    from flows import pipeline
+
+    diffs = pipeline.audit_rerun(dossier_ids or None, rules=rules, fresh_ocr=fresh_ocr)
+    if as_json:
+        _print_json([d.model_dump(mode="json") for d in diffs])
+        return
+    for d in diffs:
+        state = "[green]unchanged[/green]" if d.unchanged else "[yellow]changed[/yellow]"
+        console.print(
+            f"{d.dossier_id}: {state} · {d.baseline_rule_set} → {d.new_rule_set} · "
+            f"{_yuan(d.baseline_total)} → {_yuan(d.new_total)} 元"
+        )
+        for c in d.changes:
+            console.print(
+                f"  {c.clause_id}: {c.before_status} {_yuan(c.before_amount)} → {c.after_status} {_yuan(c.after_amount)}"
+            )
+        for line in d.extraction_changes:
+            console.print(f"  extraction: {line}")
+
+
+@app.command("list")
+def list_dossiers():
+    """The dossiers in the store."""
+    from core.store import Store
+
+    store = Store()
+    table = Table()
+    for col in ("id", "name", "applicant", "status", "received"):
+        table.add_column(col)
+    for d in store.dossiers():
+        table.add_row(d.id, d.name, d.applicant_name or "", d.status, f"{d.received_at:%Y-%m-%d %H:%M}")
+    console.print(table)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000):
+    """Start the reviewers' web app."""
+    from review_ui.serve import serve as run
+
+    run(host=host, port=port)
+
+
+@app.command("eval")
+def evaluate(
+    paths: list[Path] = typer.Argument(None, help="documents with ground truth beside them"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Per-field precision and recall of extraction against ground truth."""
+    from flows.evaluate import main as run
+
+    run([str(p) for p in (paths or [])], as_json)
+
+
+@fixtures_app.command("generate")
+def fixtures_generate(
+    out: Path,
+    n: int = typer.Option(200, "--n"),
+    seed: int = typer.Option(7, "--seed"),
+    forms: str = typer.Option("text_pdf,scan", help="comma-separated: text_pdf, scan"),
+):
+    """Render sample documents with ground truth JSON beside each."""
+    from fixtures.generator import generate
+
+    paths = generate(out, n=n, seed=seed, forms=tuple(forms.split(",")))
+    console.print(f"{len(paths)} documents in {out}")
+
+
+def main() -> None:
+    home.isolate_prefect()
+    app()
+
+
+if __name__ == "__main__":
+    main()

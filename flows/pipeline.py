@@ -1,0 +1,336 @@
+"""Prefect flows: bulk intake of dossiers, and audit re-runs over archived originals.
+
+Tasks pass file references (archive paths, SHA-256) and small pydantic models, never file
+bytes. Prefect's default cache policy includes the run id, so it never hits across runs:
+the expensive step (OCR) is cached by ingest itself on (file SHA-256, page, engine,
+engine version, settings), and tasks here run with caching off.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from core import home
+from core.models import Assessment, ClaimSet, Document, DocumentClaims
+from core.store import Store
+
+home.isolate_prefect()
+
+from prefect import flow, task  # noqa: E402  (Prefect reads PREFECT_HOME at import)
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+
+from extract import extract_document  # noqa: E402
+from extract.claimset import build_claimset  # noqa: E402
+from ingest.archive import Archive, default_archive, sha256_of  # noqa: E402
+from ingest.intake import IncomingDossier, collect  # noqa: E402
+from ingest.ocr import get_engine  # noqa: E402
+from ingest.read import read_document  # noqa: E402
+from rules.engine import assess  # noqa: E402
+from rules.params import load_parameters  # noqa: E402
+
+# Set by the CLI to drive a progress bar: called with (event, detail) as files move along.
+progress_hook: Callable[[str, str], None] | None = None
+
+
+def _progress(event: str, detail: str) -> None:
+    if progress_hook is not None:
+        progress_hook(event, detail)
+
+
+class FileReport(BaseModel):
+    name: str
+    sha256: str | None = None
+    media_type: str = ""
+    status: str = "ok"
+    error: str | None = None
+    pages: list[str] = Field(default_factory=list)  # how each page was read: text_layer, ocr:engine@v, ofd, xml
+    cached_pages: int = 0
+    doc_type: str | None = None
+
+
+class DossierReport(BaseModel):
+    dossier_id: str
+    name: str
+    files: list[FileReport] = Field(default_factory=list)
+    total: Decimal = Decimal("0")
+    rule_set_version: str | None = None
+    assessment_path: str | None = None
+
+
+class ArchivedFile(BaseModel):
+    """What moves between tasks: where the original is, never its bytes."""
+
+    sha256: str
+    original_name: str
+    path: str
+    size: int
+
+
+def dossier_id_for(name: str, shas: list[str]) -> str:
+    """Same dossier handed in again (same name, same files) → same id, so re-intake is idempotent."""
+    h = hashlib.sha256((name + "\n" + "\n".join(sorted(shas))).encode()).hexdigest()
+    return f"D{h[:12]}"
+
+
+@task(cache_policy=NO_CACHE, retries=0)
+def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> tuple[str, list[ArchivedFile]]:
+    archive = archive or default_archive()
+    payloads = [(f, f.read()) for f in incoming.files]
+    shas = [sha256_of(data)[0] for _, data in payloads]
+    dossier_id = dossier_id_for(incoming.name, shas)
+    archived = []
+    for (f, data), sha in zip(payloads, shas):
+        receipt = archive.put(data, f.name, dossier_id)
+        archived.append(ArchivedFile(sha256=sha, original_name=f.name, path=archive.path(sha), size=receipt.size))
+    return dossier_id, archived
+
+
+@task(cache_policy=NO_CACHE)
+def read_file(ref: ArchivedFile, engine_name: str = "rapidocr", use_cache: bool = True) -> Document:
+    _progress("read", ref.original_name)
+    from ingest.cache import OcrCache
+
+    return read_document(
+        Path(ref.path),
+        ref.sha256,
+        ref.original_name,
+        engine=get_engine(engine_name),
+        cache=OcrCache() if use_cache else None,
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def extract_file(doc: Document) -> DocumentClaims:
+    _progress("extract", doc.original_name)
+    return extract_document(doc)
+
+
+def _write_json(dossier_id: str, assessment: Assessment, claims: ClaimSet) -> Path:
+    out = home.sub("out") / dossier_id
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "claims.json").write_text(claims.model_dump_json(indent=2), encoding="utf-8")
+    path = out / "assessment.json"
+    path.write_text(assessment.model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+def _report(dossier_id: str, name: str, documents: list[Document], claims: ClaimSet, errors) -> DossierReport:
+    by_doc = {d.document: d for d in claims.documents}
+    files = [
+        FileReport(
+            name=d.original_name,
+            sha256=d.sha256,
+            media_type=d.media_type,
+            status=d.status.value,
+            error=d.error,
+            pages=[p.source.label for p in d.pages],
+            cached_pages=sum(1 for p in d.pages if p.cached),
+            doc_type=by_doc[d.sha256].doc_type.value if d.sha256 in by_doc else None,
+        )
+        for d in documents
+    ]
+    files += [FileReport(name=e.name, status="error", error=e.reason) for e in errors]
+    return DossierReport(dossier_id=dossier_id, name=name, files=files)
+
+
+@flow(name="intake-dossier", log_prints=False)
+def intake_dossier(
+    incoming: IncomingDossier,
+    engine: str = "rapidocr",
+    today: dt.date | None = None,
+    database_url: str | None = None,
+) -> DossierReport:
+    """One dossier: archive → read (text layer or OCR) → classify/extract → rules → draft."""
+    store = Store(database_url)
+    dossier_id, archived = archive_files(incoming)
+    store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)
+    for err in incoming.errors:
+        store.link_file(dossier_id, err.name, None, status="error", error=err.reason)
+
+    futures = [read_file.submit(ref, engine) for ref in archived]
+    documents = [f.result() for f in futures]
+    for doc in documents:
+        store.link_file(
+            dossier_id, doc.original_name, doc.sha256, doc.media_type, doc.size, doc.status.value, doc.error
+        )
+        store.save_document(dossier_id, doc)
+
+    doc_claims = [extract_file.submit(doc).result() for doc in documents]
+    params = load_parameters()
+    claims = build_claimset(
+        dossier_id,
+        doc_claims,
+        incoming.manifest,
+        window=params.outer_window,
+        seen_invoices=store.seen_invoices(dossier_id),
+    )
+    claimset_id = store.save_claimset(claims, "extract")
+    ledger = store.ledger(claims.applicant.credit_code, exclude_dossier=dossier_id)
+    assessment = assess(claims, ledger, params, today=today)
+    store.save_assessment(assessment, "draft", claimset_id)
+    store.set_status(
+        dossier_id,
+        "in_review",
+        credit_code=claims.applicant.credit_code,
+        applicant_name=claims.applicant.name,
+        year=claims.year,
+    )
+    report = _report(dossier_id, incoming.name, documents, claims, incoming.errors)
+    report.total = assessment.total
+    report.rule_set_version = assessment.rule_set_version
+    report.assessment_path = str(_write_json(dossier_id, assessment, claims))
+    _progress("done", incoming.name)
+    return report
+
+
+@flow(name="bulk-intake")
+def bulk_intake(
+    paths: list[str], engine: str = "rapidocr", today: dt.date | None = None, database_url: str | None = None
+) -> list[DossierReport]:
+    """Many dossiers at once: each folder or zip is one dossier; a folder of them is many.
+    A dossier that fails as a whole is reported and the rest go on."""
+    reports = []
+    for incoming in collect([Path(p) for p in paths]):
+        _progress("dossier", incoming.name)
+        reports.append(intake_dossier(incoming, engine=engine, today=today, database_url=database_url))
+    return reports
+
+
+# --------------------------------------------------------------------------- audit re-runs
+
+
+class ClauseChange(BaseModel):
+    clause_id: str
+    before_status: str | None
+    after_status: str | None
+    before_amount: Decimal | None
+    after_amount: Decimal | None
+    before_formula: str = ""
+    after_formula: str = ""
+
+
+class AuditDiff(BaseModel):
+    dossier_id: str
+    baseline_rule_set: str | None
+    new_rule_set: str
+    baseline_total: Decimal | None
+    new_total: Decimal
+    changes: list[ClauseChange] = Field(default_factory=list)
+    extraction_changes: list[str] = Field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.changes and not self.extraction_changes and self.baseline_total == self.new_total
+
+
+def diff_assessments(dossier_id: str, before: Assessment | None, after: Assessment) -> list[ClauseChange]:
+    old = {r.clause_id: r for r in before.results} if before else {}
+    new = {r.clause_id: r for r in after.results}
+    changes = []
+    for cid in sorted(set(old) | set(new)):
+        a, b = old.get(cid), new.get(cid)
+        if a and b and a.status == b.status and a.amount == b.amount and a.formula == b.formula:
+            continue
+        changes.append(
+            ClauseChange(
+                clause_id=cid,
+                before_status=a.status.value if a else None,
+                after_status=b.status.value if b else None,
+                before_amount=a.amount if a else None,
+                after_amount=b.amount if b else None,
+                before_formula=a.formula if a else "",
+                after_formula=b.formula if b else "",
+            )
+        )
+    return changes
+
+
+def diff_claims(before: ClaimSet | None, after: ClaimSet) -> list[str]:
+    if before is None:
+        return ["no earlier claim set"]
+    lines = []
+    old = {(d.document, c.field): c.value for d in before.documents for c in d.claims}
+    new = {(d.document, c.field): c.value for d in after.documents for c in d.claims}
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            lines.append(f"{key[0][:12]} {key[1]}: {old.get(key)!r} → {new.get(key)!r}")
+    return lines
+
+
+@flow(name="audit-rerun")
+def audit_rerun(
+    dossier_ids: list[str] | None = None,
+    rules: str | None = None,
+    engine: str = "rapidocr",
+    fresh_ocr: bool = False,
+    today: dt.date | None = None,
+    database_url: str | None = None,
+) -> list[AuditDiff]:
+    """Re-run archived dossiers from their originals: same inputs, pinned (`rules`) or current
+    rule set, reviewer corrections replayed from the change log, and a diff of what changed
+    against the latest stored assessment."""
+    from core.corrections import apply_correction
+    import json
+
+    store = Store(database_url)
+    archive = default_archive()
+    params = load_parameters(rules)
+    ids = dossier_ids or [d.id for d in store.dossiers()]
+    diffs = []
+    for dossier_id in ids:
+        row = store.dossier(dossier_id)
+        if row is None:
+            raise ValueError(f"no dossier {dossier_id}")
+        refs = [
+            ArchivedFile(sha256=f.sha256, original_name=f.original_name, path=archive.path(f.sha256), size=f.size)
+            for f in store.files(dossier_id)
+            if f.sha256
+        ]
+        for ref in refs:
+            if not archive.verify(ref.sha256):
+                raise RuntimeError(f"archived original {ref.sha256} of {ref.original_name} fails its hash check")
+        documents = [read_file.submit(ref, engine, not fresh_ocr).result() for ref in refs]
+        doc_claims = [extract_file.submit(d).result() for d in documents]
+        manifest = store.manifest(dossier_id)
+        claims = build_claimset(
+            dossier_id,
+            doc_claims,
+            manifest,
+            window=params.outer_window,
+            seen_invoices=store.seen_invoices(dossier_id),
+        )
+        extracted_before = store.extracted_claimset(dossier_id)
+        extraction_changes = diff_claims(extracted_before, claims)
+        for c in store.corrections(dossier_id):
+            claims, _ = apply_correction(claims, c.document, c.field, json.loads(c.new_json), c.reviewer)
+        claimset_id = store.save_claimset(claims, "audit")
+        ledger = store.ledger(claims.applicant.credit_code, exclude_dossier=dossier_id)
+        after = assess(claims, ledger, params, today=today)
+        baseline = store.latest_assessment(dossier_id)
+        new_id = store.save_assessment(after, "audit", claimset_id)
+        diff = AuditDiff(
+            dossier_id=dossier_id,
+            baseline_rule_set=baseline[1].rule_set_version if baseline else None,
+            new_rule_set=after.rule_set_version,
+            baseline_total=baseline[1].total if baseline else None,
+            new_total=after.total,
+            changes=diff_assessments(dossier_id, baseline[1] if baseline else None, after),
+            extraction_changes=extraction_changes,
+        )
+        store.save_audit_run(dossier_id, baseline[0] if baseline else None, new_id, diff.model_dump(mode="json"))
+        diffs.append(diff)
+    return diffs
+
+
+__all__ = [
+    "bulk_intake",
+    "intake_dossier",
+    "audit_rerun",
+    "DossierReport",
+    "AuditDiff",
+]
