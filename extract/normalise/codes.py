@@ -145,28 +145,70 @@ def normalise_invoice_number(text: str) -> str | None:
 
 _INVOICE_NUMBER_LABEL = re.compile(r"(?:号码|No\.?|NO\.?|№)\s*[:：]?\s*$")
 _INVOICE_CODE_LABEL = re.compile(r"代码\s*[:：]?\s*$")
+# Other long digit runs on invoices and their labels: a run after one of these is not an invoice id.
+_OTHER_DIGITS_LABEL = re.compile(
+    r"机器编号|机器码|校验码|账号|帐号|电话|手机|编号|序号|身份证|订单|银行|支行|分行|邮编|传真|密码|税号|识别号"
+)
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65".split()
+)
 
 
-def _labelled_digit_runs(text: str, lengths: tuple[int, ...], label: re.Pattern[str], always: tuple[int, ...] = ()):
+def invoice_code_plausible(code: str) -> bool:
+    """Structure of a 发票代码: 10 digits opening with a province code, or 12 digits
+    '0'/'1' + province code (region, year, batch and kind follow)."""
+    if not code.isdigit():
+        return False
+    if len(code) == 10:
+        return code[:2] in _PROVINCES
+    if len(code) == 12:
+        return code[0] in "01" and code[1:3] in _PROVINCES
+    return False
+
+
+def _digit_spans(text: str) -> tuple[str, list[re.Match[str]]]:
     s = fix_ocr_digits(to_halfwidth(text))
-    for m in re.finditer(r"(?<![\d.])\d+(?![\d.])", s):
-        n = len(m.group(0))
-        if n in always or (n in lengths and label.search(s[max(0, m.start() - 12) : m.start()])):
-            yield m.group(0), m.start(), m.end()
+    return s, list(re.finditer(r"(?<![\d.])\d+(?![\d.])", s))
+
+
+def _line_before(s: str, start: int, width: int = 24) -> str:
+    head = s[max(0, start - width) : start]
+    return head.rsplit("\n", 1)[-1]
 
 
 def find_invoice_numbers(text: str) -> list[tuple[str, int, int]]:
-    """发票号码 in free text: any 20-digit run (数电票), 8 digits only after 号码/No."""
+    """发票号码 in free text: 8 digits only after 号码/No; 20 digits (数电票) after 号码 or
+    with no other label (校验码, 账号, 机器编号…) before them on the line."""
     if not text or not isinstance(text, str):
         return []
-    return list(_labelled_digit_runs(text, (8,), _INVOICE_NUMBER_LABEL, always=(20,)))
+    s, runs = _digit_spans(text)
+    found = []
+    for m in runs:
+        before = _line_before(s, m.start())
+        labelled = bool(_INVOICE_NUMBER_LABEL.search(before))
+        n = len(m.group(0))
+        if (n == 8 and labelled) or (n == 20 and (labelled or not _OTHER_DIGITS_LABEL.search(before))):
+            found.append((m.group(0), m.start(), m.end()))
+    return found
 
 
 def find_invoice_codes(text: str) -> list[tuple[str, int, int]]:
-    """发票代码 in free text: 10 or 12 digits right after a 代码 label."""
+    """发票代码 in free text: 10 or 12 digits right after a 代码 label, or – in a text that
+    says 发票 – a structurally plausible code with no other label before it on the line."""
     if not text or not isinstance(text, str):
         return []
-    return list(_labelled_digit_runs(text, (10, 12), _INVOICE_CODE_LABEL))
+    s, runs = _digit_spans(text)
+    is_invoice = "发票" in s or "發票" in s
+    found = []
+    for m in runs:
+        if len(m.group(0)) not in (10, 12):
+            continue
+        before = _line_before(s, m.start())
+        if _INVOICE_CODE_LABEL.search(before) or (
+            is_invoice and invoice_code_plausible(m.group(0)) and not re.search(r"[\u4e00-\u9fffA-Za-z]", before)
+        ):
+            found.append((m.group(0), m.start(), m.end()))
+    return found
 
 
 def invoice_generation(code: str | None, number: str | None) -> Literal["数电票", "legacy"]:

@@ -211,12 +211,20 @@ def parse_money_words(text: str) -> Decimal | None:
     a missing 整, simplified numerals (一二三十百千), 两 and 〇."""
     if not text or not isinstance(text, str):
         return None
-    runs = _word_runs(text.replace(" ", "").replace("\u3000", ""))
+    compact = re.sub(r"\s", "", text)
+    runs = _word_runs(compact)
     if not runs:
         return None
-    # Prefer the run that names a currency unit; then the longest.
-    best = max(runs, key=lambda m: (any(c in _YUAN + _JIAO + _FEN for c in m.group(0)), len(m.group(0))))
-    return _parse_words_run(best.group(0))
+    with_unit = [m for m in runs if set(m.group(0)) & set(_YUAN + _JIAO + _FEN)]
+    if with_unit:
+        return _parse_words_run(max(with_unit, key=lambda m: len(m.group(0))).group(0))
+    # Without 圆/角/分 the numerals must be all the text says ("壹拾万"), not prose ("第三十七条").
+    if len(runs) == 1 and _AMOUNT_LABELS.sub("", compact) == runs[0].group(0):
+        return _parse_words_run(runs[0].group(0))
+    return None
+
+
+_AMOUNT_LABELS = re.compile(r"人民币|大写|金额|合计|[:：()（）⊗ⓧ⊕×*]")
 
 
 _CN_DIGIT_WORDS = "零壹贰叁肆伍陆柒捌玖"

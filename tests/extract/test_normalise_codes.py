@@ -14,6 +14,7 @@ from extract.normalise.codes import (
     find_standard_code_spans,
     find_standard_codes,
     find_tax_ids,
+    invoice_code_plausible,
     invoice_generation,
     normalise_credit_code,
     normalise_invoice_code,
@@ -178,6 +179,26 @@ def test_normalise_invoice_number(text, expected):
 )
 def test_invoice_generation(code, number, expected):
     assert invoice_generation(code, number) == expected
+
+
+@pytest.mark.parametrize(
+    "code, plausible",
+    [("011002000511", True), ("012001800311", True), ("1100094140", True), ("144001700110", True),
+     ("661619942171", False), ("499098498366", False), ("000000000001", False), ("9900094140", False),
+     ("01100200051", False), ("0110020005A1", False)],
+)
+def test_invoice_code_plausible(code, plausible):
+    assert invoice_code_plausible(code) == plausible
+
+
+def test_unlabelled_ids_on_an_ocr_invoice():
+    # Lines as OCR reads a special VAT invoice: the code stands alone, the number follows "No".
+    text = "增值税专用发票\n1100094140\nNo87654321\n机器编号000000000001\n校验码：76939056883466677916\n"
+    text += "开户行及账号：中国建设银行股份有限公司天津武清区支行12001720800052531259"
+    assert [c for c, _, _ in find_invoice_codes(text)] == ["1100094140"]
+    assert [n for n, _, _ in find_invoice_numbers(text)] == ["87654321"]
+    # the same digits outside an invoice are not claimed
+    assert find_invoice_codes("合同编号\n1100094140") == []
 
 
 def test_find_invoice_ids():

@@ -99,6 +99,8 @@ def test_parse_money_is_quantised_to_cents():
         ("負伍圆", "-5.00"),  # traditional 負
         ("负伍圆", "-5.00"),
         ("壹万亿元", "1000000000000.00"),
+        ("壹拾万", "100000.00"),  # no 圆: the numerals are the whole text
+        ("人民币（大写）：壹拾万", "100000.00"),
     ],
 )
 def test_parse_money_words(text, expected):
@@ -120,6 +122,8 @@ def test_parse_money_words(text, expected):
         "零拾元",
         "壹佰圆壹贰分",
         "圆整",
+        "第三十七条",  # prose numerals without 圆/角/分 are not an amount
+        "一、二、三",
         None,
     ],
 )
