@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from core.models import CapApplied, ClaimSet, ClauseResult, Flag, Ledger, Status
 
-from rules.draft import Draft
+from rules.draft import Draft, en, zh
 from rules.inputs import CLAUSES as ORDER, project_of, read_fact
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters
@@ -56,7 +56,7 @@ def _reduce(r: ClauseResult, new: Decimal, paid: Decimal, why: str) -> ClauseRes
         "caps": [*r.caps, cap],
         "reasons": [*r.reasons, why],
         "formula": f"{r.formula}; 第十条 → {yuan(new)}",
-        "explanation": f"{r.explanation} 第十条：{why.split(' / ')[0]}，本条改为 {yuan(new)} 元。 / Art. 10: {why.split(' / ')[-1]}; now {yuan(new)}.",
+        "explanation": f"{r.explanation} 第十条：{zh(why)}，本条改为 {yuan(new)} 元。 / Art. 10: {en(why)}; now {yuan(new)}.",
     })
 
 

@@ -83,6 +83,8 @@ def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, p
     """One standard's award (code, amount), or None with the reason recorded."""
     code = doc.value("standard_code") or doc.file_name
     name = f"{code}（{doc.file_name}）"
+    if doc.get("standard_code") is not None:
+        d.note_input("standard_code", str(code), list(doc.get("standard_code").evidence))
     level_claim = doc.get("level")
     by_code, by_claim = level_of_code(doc.value("standard_code")), level_of_claim(doc.value("level"))
     level = by_code or by_claim

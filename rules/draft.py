@@ -3,6 +3,7 @@ reads its claims, then written out as a ClauseResult whose explanation reads the
 aloud (Chinese, then English) without looking at the code."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from core.models import CapApplied, ClauseResult, Evidence, FormulaInput, Ledger, Status
@@ -12,6 +13,16 @@ from rules.money import ZERO, q, yuan
 from rules.params import Parameters
 
 SEVERITY = {Status.eligible: 0, Status.needs_judgement: 1, Status.needs_evidence: 2, Status.not_eligible: 3, Status.not_applied: -1}
+
+
+def zh(text: str) -> str:
+    """The Chinese half of a "中文 / English" message."""
+    return re.split(r"\s*/ ", text, maxsplit=1)[0]
+
+
+def en(text: str) -> str:
+    parts = re.split(r"\s*/ ", text, maxsplit=1)
+    return parts[-1]
 
 
 def worse(a: Status, b: Status) -> Status:
@@ -34,6 +45,7 @@ class Draft:
         self.formula: list[str] = []
         self.decide: list[str] = []  # what a reviewer must decide
         self.wanting: list[str] = []  # what evidence is missing, as said to the applicant
+        self.failures: list[str] = []  # why it is not eligible
         self.money = True  # False for the gate (art2) and art10, which award nothing themselves
         self.source_zh = ""  # where the money base came from, said once beside it
         self.source_en = ""
@@ -48,11 +60,14 @@ class Draft:
             self.missing.append(missing)
         if status == Status.needs_evidence and reason not in self.wanting:
             self.wanting.append(reason)
+        if status == Status.not_eligible and reason not in self.failures:
+            self.failures.append(reason)
 
     def judge(self, question: str) -> None:
         """Something only a reviewer can decide; the amount stays a ceiling."""
         self.fail(Status.needs_judgement, f"待评审判断：{question}")
-        self.decide.append(question)
+        if question not in self.decide:
+            self.decide.append(question)
 
     def require(self, fact: Fact, zh: str, en: str, *, judgement: bool = False) -> bool:
         """A yes/no condition of the clause. False → not eligible; unknown → needs evidence
@@ -89,6 +104,7 @@ class Draft:
             self.money_input(a.label, a.value, a.evidence)
         for _, why in s.excluded:
             self.reasons.append(why)
+            self.step(f"不计入：{zh(why)}", f"left out: {en(why)}")
         for m in s.missing:
             self.fail(Status.needs_evidence, m, missing=m)
         for u in s.uncertain:
@@ -128,6 +144,8 @@ class Draft:
             self.step(f"{label_zh} {yuan(v.value)} 元", f"{label_en} {yuan(v.value)}", f"{label_en} {yuan(v.value)}")
         if bound:
             self.amount = q(left)
+            if left == 0:
+                self.fail(Status.not_eligible, f"{label_zh} {yuan(v.value)} 元已用完 / the {label_en} of {yuan(v.value)} is used up")
 
     # --- result ------------------------------------------------------------------
 
@@ -139,30 +157,32 @@ class Draft:
         if self.status == Status.not_applied:
             end_zh, end_en = "不适用", "not applicable"
         elif self.status == Status.not_eligible:
-            why = "；".join(r.split(" / ")[0] for r in self.reasons) or "不符合条件"
-            why_en = "; ".join(r.split(" / ")[-1] for r in self.reasons) or "conditions not met"
+            why = "；".join(zh(r) for r in self.failures) or "不符合条件"
+            why_en = "; ".join(en(r) for r in self.failures) or "conditions not met"
             end_zh, end_en = f"不予支持：{why}", f"not eligible: {why_en}"
         elif self.status == Status.needs_judgement:
-            asks = "；".join(self.decide) or "；".join(r for r in self.reasons if r.startswith("待评审"))
-            end_zh, end_en = f"上限 {yuan(amount)} 元，待评审决定（{asks}）", f"ceiling {yuan(amount)}, for a reviewer to decide"
+            asks, asks_en = "；".join(zh(q) for q in self.decide), "; ".join(en(q) for q in self.decide)
+            head = f"上限 {yuan(amount)} 元，" if self.money else ""
+            head_en = f"ceiling {yuan(amount)}, " if self.money else ""
+            end_zh, end_en = f"{head}待评审决定：{asks}", f"{head_en}for a reviewer to decide: {asks_en}"
         elif self.status == Status.needs_evidence:
-            want_zh = "；".join(w.split(" / ")[0] for w in self.wanting) or "证据"
-            want_en = "; ".join(w.split(" / ")[-1] for w in self.wanting) or "evidence"
+            want_zh = "；".join(zh(w) for w in self.wanting) or "证据"
+            want_en = "; ".join(en(w) for w in self.wanting) or "evidence"
             so_far_zh, so_far_en = (f"暂按 {yuan(amount)} 元，", f"provisionally {yuan(amount)}; ") if self.money else ("", "")
             end_zh, end_en = f"{so_far_zh}待补：{want_zh}", f"{so_far_en}waiting for: {want_en}"
         elif not self.money:
             end_zh, end_en = "条件满足（本条不涉及金额）", "conditions met (this article awards no money itself)"
         else:
             end_zh, end_en = f"建议 {yuan(amount)} 元", f"proposed {yuan(amount)}"
-        zh = f"{cp.title_zh}：" + (f"{body_zh}；" if body_zh else "") + end_zh + "。"
-        en = f"{cp.title_en}: " + (f"{body_en}; " if body_en else "") + end_en + "."
+        said_zh = f"{cp.title_zh}：" + (f"{body_zh}；" if body_zh else "") + end_zh + "。"
+        said_en = f"{cp.title_en}: " + (f"{body_en}; " if body_en else "") + end_en + "."
         formula = "; ".join(self.formula) if self.formula else yuan(amount)
         if not formula.endswith(yuan(amount)):
             formula += f" → {yuan(amount)}"
         return ClauseResult(
             clause_id=self.clause_id, title=cp.title, status=self.status, amount=amount, formula=formula,
             inputs=self.inputs, caps=self.caps, missing=self.missing, reasons=self.reasons,
-            citation=cp.citation, explanation=f"{zh} / {en}",
+            citation=cp.citation, explanation=f"{said_zh} / {said_en}",
         )
 
 

@@ -13,7 +13,7 @@ from core.models import Assessment, ClaimSet, ClauseResult, Flag, Ledger, Status
 
 from rules import art10
 from rules.clauses import REGISTRY
-from rules.draft import worse
+from rules.draft import en, worse, zh
 from rules.inputs import CLAUSES, invoice_uses, routed_clauses
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters, load_parameters
@@ -40,8 +40,8 @@ def _gated(r: ClauseResult, gate: ClauseResult) -> ClauseResult:
     missing papers or an open question carry over as they are."""
     if gate.status == Status.eligible or r.status == Status.not_applied:
         return r
-    why = "；".join(x.split(" / ")[0] for x in gate.reasons)
-    why_en = "; ".join(x.split(" / ")[-1] for x in gate.reasons)
+    why = "；".join(zh(x) for x in gate.reasons)
+    why_en = "; ".join(en(x) for x in gate.reasons)
     status = worse(r.status, gate.status)
     amount = ZERO if status == Status.not_eligible else r.amount
     head = "不予支持" if status == Status.not_eligible else ("待补证据" if status == Status.needs_evidence else "待评审")
