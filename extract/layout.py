@@ -141,9 +141,34 @@ def same_row(a: Box, b: Box, tolerance: float = 0.5) -> bool:
     return abs(a.cy - b.cy) <= tolerance * h
 
 
+def skew_slope(cells: list[Cell]) -> float:
+    """The page's tilt as dy/dx, from each cell and its nearest plausible neighbour on the
+    right (median, so the odd pair from another row does not count)."""
+    slopes = []
+    for a in cells:
+        h = max(a.box.height, 1e-6)
+        best = None
+        for b in cells:
+            dx = b.box.cx - a.box.cx
+            if b is a or b.box.x0 < a.box.x1 - 0.2 * h or dx > 12 * h:
+                continue
+            if abs(b.box.cy - a.box.cy) < 0.8 * max(h, b.box.height) and (best is None or dx < best[0]):
+                best = (dx, (b.box.cy - a.box.cy) / dx)
+        if best:
+            slopes.append(best[1])
+    if len(slopes) < 3:
+        return 0.0
+    return max(-0.1, min(0.1, median(slopes)))
+
+
 def group_rows(cells: list[Cell], tolerance: float = 0.5) -> list[Row]:
     """Rows from left to right: each cell joins the row whose rightmost cell is its nearest
-    same-row neighbour to the left, so a tilted row is followed cell by cell."""
+    same-row neighbour to the left, comparing centres with the page's tilt taken out."""
+    slope = skew_slope(cells)
+
+    def cy(c: Cell) -> float:
+        return c.box.cy - slope * c.box.cx
+
     rows: list[list[Cell]] = []
     for c in sorted(cells, key=lambda c: c.box.x0):
         best, best_dy = None, None
@@ -151,16 +176,15 @@ def group_rows(cells: list[Cell], tolerance: float = 0.5) -> list[Row]:
             last = row[-1]
             if last.box.x1 > c.box.x0 + 0.5 * min(c.box.width, last.box.width):
                 continue  # overlaps horizontally: a cell above or below, not beside
-            if same_row(last.box, c.box, tolerance):
-                dy = abs(last.box.cy - c.box.cy)
-                if best_dy is None or dy < best_dy:
-                    best, best_dy = row, dy
+            dy = abs(cy(last) - cy(c))
+            if dy <= tolerance * max(last.box.height, c.box.height, 1e-6) and (best_dy is None or dy < best_dy):
+                best, best_dy = row, dy
         if best is None:
             rows.append([c])
         else:
             best.append(c)
     out = [Row(r) for r in rows]
-    out.sort(key=lambda r: (r.box.y0, r.box.x0))
+    out.sort(key=lambda r: (min(cy(c) for c in r.cells), r.box.x0))
     return out
 
 

@@ -227,7 +227,8 @@ class InvoicePage:
         # 数电票: both blocks on one row, buyer on the left.
         for i, a in enumerate(found):
             for b in found[i + 1 :]:
-                if same_row(a[0].box, b[0].box, 0.8) and abs(a[0].box.cx - b[0].box.cx) > self.view.page.width * 0.2:
+                side_by_side = a[0].row is b[0].row or same_row(a[0].box, b[0].box, 0.8)
+                if side_by_side and abs(a[0].box.cx - b[0].box.cx) > self.view.page.width * 0.2:
                     left, right = sorted((a, b), key=lambda h: h[0].box.cx)
                     return left, right
         # Older layouts: buyer block above the item table, seller block below it.
