@@ -121,7 +121,8 @@ def unsafe_reason(name: str) -> str | None:
 
 
 def _ignored(parts: list[str]) -> bool:
-    return any(p.lower() in IGNORED or p.startswith(".") for p in parts if p)
+    # ".." is not a hidden file: it must reach unsafe_reason and be reported.
+    return any(p.lower() in IGNORED or (p.startswith(".") and p not in (".", "..")) for p in parts if p)
 
 
 # ------------------------------------------------------------------------- manifest
