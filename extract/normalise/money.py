@@ -16,12 +16,13 @@ MAX_AMOUNT = Decimal(10) ** 15
 
 # ---------------------------------------------------------------- figures
 
-# "羊" and "Y" are how OCR commonly reads "¥"; "Y" counts only right before a figure.
-_CURRENCY = r"(?:[¥￥羊]|RMB|CNY|人民币|Y(?=\s?\d))"
+# "羊", "丫" and "Y" are how OCR commonly reads "¥"; "Y" counts only right before a figure.
+_CURRENCY = r"(?:[¥￥羊丫]|RMB|CNY|人民币|Y(?=\s?\d))"
 _NEGATIVE = r"(?:[-−]|负)"
 # Comma-cents first: OCR often reads the decimal point of "104.12" as a comma.
 _FIGURE = r"(?:\d{1,3}(?:,\d{3})*,\d{2}(?![\d,.])|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!,?\d)"
-_UNIT = r"(?:万元|万圆|万|元|圆)"
+# A bare 万 followed by another word counts things ("3万台"), not yuan.
+_UNIT = r"(?:万元|万圆|万(?![\u4e00-\u9fff])|元|圆)"
 
 _MARKED = re.compile(
     rf"(?P<neg>{_NEGATIVE}\s?)?(?P<cur>{_CURRENCY})\s?:?\s?(?P<neg2>{_NEGATIVE}\s?)?"
@@ -33,7 +34,7 @@ _MARKED = re.compile(
 _BARE_CENTS = re.compile(r"(?<![\d.,\-/:])(?P<neg>-)?(?P<fig>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.%])")
 # Figures that count words, dates or shares are not amounts.
 _ANY_FIGURE = re.compile(
-    rf"(?<![\d.,])(?P<neg>-\s?)?(?P<fig>{_FIGURE})(?![\d.])(?!\s?[年月日号%份个页张条项])(?:\s?(?P<unit>{_UNIT}))?"
+    rf"(?<![\d.,])(?P<neg>-\s?)?(?P<fig>{_FIGURE})(?![\d.])(?!\s?[年月日号%份个页张条项台件套人次户])(?:\s?(?P<unit>{_UNIT}))?(?!\s?万)"
 )
 _NEGATIVE_NOTE = re.compile(r"[（(]\s*负数?\s*[)）]|^\s*负")
 

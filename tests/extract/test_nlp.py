@@ -2,8 +2,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extract.nlp import SPAN_KEY, Entity, entities, find_orgs, nlp
+from extract.nlp import LABELS, SPAN_KEY, Entity, entities, find_orgs, nlp
 from extract.normalise.codes import StandardCode
 
 INVOICE = (
@@ -114,3 +116,11 @@ def test_find_orgs(text, expected):
 def test_entity_model_round_trips():
     e = entities("¥104.12")[0]
     assert e == Entity(label="MONEY", text="¥104.12", start=0, end=7, value=Decimal("104.12"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789年月日¥.,-/ 壹贰圆角分整有限公司GBT:ISO号码代码\n")), max_size=60))
+def test_any_text_gives_entities_whose_offsets_hold(text):
+    for e in entities(text):
+        assert e.label in LABELS
+        assert text[e.start : e.end] == e.text and e.start < e.end

@@ -45,6 +45,8 @@ D = Decimal
         ("人民币伍拾万元整", "500000.00"),  # no figure: falls back to the words
         ("人民币伍拾万元整（¥500,000.00）", "500000.00"),
         ("共3份，伍拾元", "50.00"),
+        ("丫52.70", "52.70"),
+        ("投资3万，", "30000.00"),
     ],
 )
 def test_parse_money(text, expected):
@@ -53,7 +55,7 @@ def test_parse_money(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "¥", "元", "2019年", "共3份", "13%", "1 和 2", "***", "免税", None, 12, "万元"],
+    ["", "abc", "¥", "元", "2019年", "共3份", "13%", "1 和 2", "***", "免税", None, 12, "万元", "3万台设备", "5台"],
 )
 def test_parse_money_invalid(text):
     assert parse_money(text) is None
@@ -201,7 +203,7 @@ def test_find_money_keeps_offsets_with_full_width_text():
     assert [v for v, _, _ in found] == [D("1234.50"), D("1234.50")]
 
 
-@pytest.mark.parametrize("text", ["", "第一条 一、二、三", "2019.03.19", "税率13%", "版本号2"])
+@pytest.mark.parametrize("text", ["", "第一条 一、二、三", "2019.03.19", "税率13%", "版本号2", "接入3万台设备", "第三十七条"])
 def test_find_money_nothing(text):
     assert find_money(text) == []
 
