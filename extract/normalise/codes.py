@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from extract.normalise.text import dashes_to_hyphen, fix_ocr_digits, normalise_chars, to_halfwidth
+from extract.normalise.text import fix_ocr_digits, normalise_chars, to_halfwidth
 
 # ---------------------------------------------------------------- 统一社会信用代码 (GB 32100-2015)
 
@@ -39,11 +39,16 @@ def credit_code_valid(code: str) -> bool:
 
 
 def _id_tokens(text: str) -> list[str]:
-    """Alphanumeric tokens of a text after width, case and look-alike clean-up, with spaces
-    and hyphens inside an id removed."""
+    """Candidate ids in a text after width, case and look-alike clean-up: each run of
+    alphanumerics joined over single spaces/hyphens ("9111 0108 MA01…"), then its pieces."""
     s = to_halfwidth(text).translate(_LOWER_LOOKALIKE).upper()
-    tokens = re.findall(r"[0-9A-Z](?:[0-9A-Z]|[\s\-](?=[0-9A-Z]))*", s)
-    return [_SEPARATORS.sub("", t) for t in tokens]
+    candidates: list[str] = []
+    for run in re.findall(r"[0-9A-Z](?:[0-9A-Z]|[\s\-](?=[0-9A-Z]))*", s):
+        pieces = re.split(r"[\s\-]", run)
+        candidates.append(_SEPARATORS.sub("", run))
+        if len(pieces) > 1:
+            candidates.extend(pieces)
+    return candidates
 
 
 def _fix_credit(token: str) -> str | None:
@@ -61,12 +66,6 @@ def normalise_credit_code(text: str) -> str | None:
     for token in _id_tokens(text):
         if len(token) == 18:
             code = _fix_credit(token)
-            if code:
-                return code
-    # Labels glued to the code ("税号91110108MA01G0FB09X") leave a longer token: try windows.
-    for token in _id_tokens(text):
-        for i in range(len(token) - 17):
-            code = _fix_credit(token[i : i + 18])
             if code:
                 return code
     return None
@@ -306,10 +305,6 @@ def _from_match(m: re.Match[str]) -> StandardCode | None:
     return StandardCode(code=code, prefix=prefix, number=number, year=year, level=level)
 
 
-def _normalise_for_codes(text: str) -> str:
-    return fix_ocr_digits(dashes_to_hyphen(to_halfwidth(text)))
-
-
 def _standard_matches(s: str) -> list[tuple[StandardCode, int, int]]:
     found: list[tuple[StandardCode, int, int]] = []
     for pattern in (_INTL, _CN):
@@ -326,7 +321,7 @@ def parse_standard_code(text: str) -> StandardCode | None:
     """The first standard code in the text, normalised (GB/T39204—2022 → GB/T 39204-2022)."""
     if not text or not isinstance(text, str):
         return None
-    found = _standard_matches(_normalise_for_codes(text).upper())
+    found = _standard_matches(normalise_chars(text).upper())
     return found[0][0] if found else None
 
 
@@ -339,4 +334,4 @@ def find_standard_code_spans(text: str) -> list[tuple[StandardCode, int, int]]:
     """As find_standard_codes, with each code's character span in the text."""
     if not text or not isinstance(text, str):
         return []
-    return _standard_matches(_normalise_for_codes(text))
+    return _standard_matches(normalise_chars(text))

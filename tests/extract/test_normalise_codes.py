@@ -65,6 +65,9 @@ def test_credit_code_negatives(code):
         ("9111 0108 MA01 G0FB 09", "91110108MA01G0FB09"),
         ("纳税人识别号：91110108MA01G0FB09", "91110108MA01G0FB09"),
         ("税号91110108MA01G0FB09", "91110108MA01G0FB09"),  # label glued on
+        ("纳税人识别号 91110108MA01G0FB09 ABC", "91110108MA01G0FB09"),  # more text after a space
+        ("91110108MA01G0FB09123", None),  # never a window of a longer run
+        ("123456789012345678901234567890", None),
         ("91110108MA01G0FB08", None),
         ("410305123456789", None),
         ("", None),
