@@ -50,13 +50,14 @@ def earlier_awards(claims: ClaimSet, ledger: Ledger) -> tuple[dict[str, list[Ear
 
 def _reduce(r: ClauseResult, new: Decimal, paid: Decimal, why: str) -> ClauseResult:
     new = q(new)
+    said = r.explanation.replace(f"建议 {yuan(r.amount)} 元", f"计算为 {yuan(r.amount)} 元").replace(f"proposed {yuan(r.amount)}", f"computed {yuan(r.amount)}")
     cap = CapApplied(name="同一项目从高不重复（第十条）", limit=new, already_used=q(paid), bound=True, source="art10")
     return r.model_copy(update={
         "amount": new,
         "caps": [*r.caps, cap],
         "reasons": [*r.reasons, why],
         "formula": f"{r.formula}; 第十条 → {yuan(new)}",
-        "explanation": f"{r.explanation} 第十条：{zh(why)}，本条改为 {yuan(new)} 元。 / Art. 10: {en(why)}; now {yuan(new)}.",
+        "explanation": f"{said} 第十条：{zh(why)}，本条改为 {yuan(new)} 元。 / Art. 10: {en(why)}; now {yuan(new)}.",
     })
 
 
@@ -64,6 +65,7 @@ def resolve(results: list[ClauseResult], claims: ClaimSet, ledger: Ledger, param
     """The art10 result and the clause results after keeping one award per project."""
     d = Draft("art10", params)
     d.money = False
+    d.done = ("以上按从高不重复处理", "applied: one award per project, the highest")
     earlier, flags = earlier_awards(claims, ledger)
     groups: dict[str, list[int]] = {}
     for i, r in enumerate(results):

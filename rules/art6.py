@@ -7,7 +7,7 @@ from core.models import ClaimSet, ClauseResult, Ledger, Status
 
 from rules.draft import Draft
 from rules.inputs import read_fact
-from rules.money import q
+from rules.money import q, yuan
 from rules.params import Parameters
 from rules.patterns import cumulative_cap, investment, investment_rate
 

@@ -47,6 +47,7 @@ class Draft:
         self.wanting: list[str] = []  # what evidence is missing, as said to the applicant
         self.failures: list[str] = []  # why it is not eligible
         self.money = True  # False for the gate (art2) and art10, which award nothing themselves
+        self.done = ("条件满足（本条不涉及金额）", "conditions met (this article awards no money itself)")
         self.source_zh = ""  # where the money base came from, said once beside it
         self.source_en = ""
 
@@ -171,7 +172,7 @@ class Draft:
             so_far_zh, so_far_en = (f"暂按 {yuan(amount)} 元，", f"provisionally {yuan(amount)}; ") if self.money else ("", "")
             end_zh, end_en = f"{so_far_zh}待补：{want_zh}", f"{so_far_en}waiting for: {want_en}"
         elif not self.money:
-            end_zh, end_en = "条件满足（本条不涉及金额）", "conditions met (this article awards no money itself)"
+            end_zh, end_en = self.done
         else:
             end_zh, end_en = f"建议 {yuan(amount)} 元", f"proposed {yuan(amount)}"
         said_zh = f"{cp.title_zh}：" + (f"{body_zh}；" if body_zh else "") + end_zh + "。"
