@@ -94,8 +94,9 @@ def _drafting_units(pages: list[PageView]) -> Claim | None:
             cells = list(row.span(hit.start, len(row.string)))
             # the list may wrap onto following rows, up to the next label or paragraph
             i = view.rows.index(row)
+            right_margin = max(r.box.x1 for r in view.rows)
             for nxt in view.rows[i + 1 :]:
-                if _ends_list(row, nxt):
+                if _ends_list(row, nxt, right_margin):
                     break
                 text += nxt.string  # a name cut by the margin joins up; a list goes on after its 、
                 cells.extend(nxt.cells)
@@ -107,10 +108,14 @@ def _drafting_units(pages: list[PageView]) -> Claim | None:
     return None
 
 
-def _ends_list(row, nxt) -> bool:
+def _ends_list(row, nxt, right_margin: float) -> bool:
+    """The list goes on when its row ends in a separator or runs to the right margin (the
+    line was full), and the next row is close below and is not a label, date or paragraph."""
     if any(nxt.string.startswith(norm(lab)) for lab in LABELS) or re.search(r"特此|附件|\d{4}年|:|：", nxt.string):
         return True
-    return nxt.box.y0 - row.box.y1 > 0.8 * max(row.box.height, 1)
+    if nxt.box.y0 - row.box.y1 > 1.5 * max(row.box.height, 1):
+        return True
+    return not (row.string.endswith(("、", "，", ",", ";", "；")) or row.box.x1 >= 0.95 * right_margin)
 
 
 def extract_standard_notice(doc: Document) -> list[Claim]:

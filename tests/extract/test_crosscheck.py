@@ -1,0 +1,81 @@
+from datetime import date
+from decimal import Decimal
+
+from core.models import Applicant, DocType, DocumentClaims, ValueType
+
+from extract import extract_document
+from extract.crosscheck import check_buyer, check_duplicates, check_window, document_checks
+from extract.fields.base import claim
+from tests.extract.builders import OLD_INVOICE, boxes_page, document, old_invoice_lines
+
+
+def invoice(**fields) -> DocumentClaims:
+    types = {"issue_date": ValueType.date, "amount_excl_tax": ValueType.money, "tax_amount": ValueType.money,
+             "total_amount": ValueType.money, "total_amount_words": ValueType.money}
+    claims = [claim(k, types.get(k, ValueType.text), v, 1.0, []) for k, v in fields.items()]
+    return DocumentClaims(document=str(len(fields)) + str(fields.get("invoice_number")), file_name="inv.pdf",
+                          doc_type=DocType.invoice, claims=claims)
+
+
+def codes(dc: DocumentClaims) -> set[str]:
+    return {f.code for f in dc.flags}
+
+
+def test_amounts_that_add_up_raise_nothing():
+    dc = document_checks(invoice(amount_excl_tax="100.00", tax_amount="13.00", total_amount="113.00", total_amount_words="113.00"))
+    assert not dc.flags
+
+
+def test_sum_mismatch_is_flagged_not_fixed():
+    dc = document_checks(invoice(amount_excl_tax="100.00", tax_amount="13.00", total_amount="118.00"))
+    assert codes(dc) == {"sum_mismatch"}
+    assert dc.value("total_amount") == Decimal("118.00")
+    assert dc.get("total_amount").flags[0].code == "sum_mismatch"
+
+
+def test_words_against_figures():
+    dc = document_checks(invoice(total_amount="113.00", total_amount_words="131.00"))
+    assert codes(dc) == {"words_figures"}
+
+
+def test_credit_code_check_character():
+    good = document_checks(invoice(buyer_tax_id="91440101MA5CXXQ213", seller_tax_id="410305012345678"))
+    bad = document_checks(invoice(buyer_tax_id="91440101MA5CXXQ214"))
+    assert not good.flags and codes(bad) == {"check_digit"}
+
+
+def test_qr_code_disagrees_with_the_page():
+    values = dict(OLD_INVOICE, number="01234567")
+    page = boxes_page(old_invoice_lines(values), tags={"qr.invoice_number": ["01234568"], "qr.invoice_code": [OLD_INVOICE["code"]],
+                                                        "qr.amount_excl_tax": [OLD_INVOICE["amount"]], "qr.issue_date": ["2025-03-18"]})
+    dc = extract_document(document(page))
+    assert codes(dc) == {"qr_mismatch"}
+    assert "01234568" in dc.get("invoice_number").flags[0].message
+
+
+def test_buyer_must_be_the_applicant():
+    dc = invoice(buyer_name="广州云栖工业科技有限公司", buyer_tax_id="91440101MA5CXXQ213")
+    check_buyer(dc, Applicant(name="广州云栖工业科技有限公司"))
+    check_buyer(dc, Applicant(credit_code="91440101MA5CXXQ213"))
+    assert not dc.flags
+    check_buyer(dc, Applicant(name="别的公司", credit_code="914403007261824992"))
+    assert codes(dc) == {"buyer_not_applicant"}
+
+
+def test_dates_outside_the_policy_window():
+    dc = invoice(issue_date="2018-12-31")
+    check_window(dc, (date(2019, 6, 1), date(2022, 5, 31)))
+    check_window(dc, None)
+    assert codes(dc) == {"outside_window"}
+    ok = invoice(issue_date="2020-01-01")
+    check_window(ok, (date(2019, 6, 1), date(2022, 5, 31)))
+    assert not ok.flags
+
+
+def test_the_same_invoice_twice():
+    a = invoice(invoice_code="4400194130", invoice_number="01234567")
+    b = invoice(invoice_code="4400194130", invoice_number="01234567", seller_name="x")
+    c = invoice(invoice_code="4400194130", invoice_number="07654321")
+    check_duplicates([a, b, c], "d2", {"4400194130:07654321": "d1", "4400194130:09999999": "d2"})
+    assert not a.flags and codes(b) == {"duplicate_invoice"} and codes(c) == {"duplicate_invoice"}
+    assert "d1" in c.flags[0].message and c.flags[0].severity == "error"
