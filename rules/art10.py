@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from core.models import CapApplied, ClaimSet, ClauseResult, Flag, Ledger, Status
 
-from rules.draft import Draft, en, zh
+from rules.draft import Draft, en, restate, zh
 from rules.inputs import CLAUSES as ORDER, project_of, read_fact
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters
@@ -50,7 +50,7 @@ def earlier_awards(claims: ClaimSet, ledger: Ledger) -> tuple[dict[str, list[Ear
 
 def _reduce(r: ClauseResult, new: Decimal, paid: Decimal, why: str) -> ClauseResult:
     new = q(new)
-    said = r.explanation.replace(f"建议 {yuan(r.amount)} 元", f"计算为 {yuan(r.amount)} 元").replace(f"proposed {yuan(r.amount)}", f"computed {yuan(r.amount)}")
+    said = restate(r.explanation, r.amount)
     cap = CapApplied(name="同一项目从高不重复（第十条）", limit=new, already_used=q(paid), bound=True, source="art10")
     return r.model_copy(update={
         "amount": new,

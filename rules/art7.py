@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from core.models import ClaimSet, ClauseResult, DocType, DocumentClaims, Ledger, Status
 
-from rules.draft import Draft, ledger_used
+from rules.draft import Draft, en, ledger_used, zh
 from rules.inputs import documents_for, read_fact
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters
@@ -93,26 +93,26 @@ def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, p
     if level_claim is not None:
         d.note_input(f"{code}: level", str(level_claim.value), list(level_claim.evidence))
     if level in ("group", "enterprise"):
-        d.reasons.append(f"{name} 为{LEVEL_ZH[level]}，不在支持范围（国际、国家、行业、地方）/ {level} standards are not covered")
+        d.leave_out(f"{name} 为{LEVEL_ZH[level]}，不在支持范围（国际、国家、行业、地方）/ {level} standards are not covered")
         return None
     lead = _leads(d, doc, claims.applicant.name)
     if lead is False:
-        d.reasons.append(f"{name} 申请人不是牵头单位（非第一起草单位）/ the applicant did not lead this standard")
+        d.leave_out(f"{name} 申请人不是牵头单位（非第一起草单位）/ the applicant did not lead this standard")
         return None
     publish, implement = doc.value("publish_date"), doc.value("implement_date")
     for label, day in (("publish_date", publish), ("implement_date", implement)):
         if day is not None:
             d.note_input(f"{code}: {label}", day.isoformat(), list(doc.get(label).evidence))
     if publish is not None and publish > as_of:
-        d.reasons.append(f"{name} 尚未公告（{publish}）/ not yet published")
+        d.leave_out(f"{name} 尚未公告（{publish}）/ not yet published")
         return None
     if implement is not None and implement > as_of:
-        d.reasons.append(f"{name} 尚未实施（实施日期 {implement} 晚于 {as_of}）：标准公告并执行后方予奖励 / not yet in force on {as_of}")
+        d.leave_out(f"{name} 尚未实施（实施日期 {implement} 晚于 {as_of}）：标准公告并执行后方予奖励 / not yet in force on {as_of}")
         return None
     if publish is not None:
         where = params.in_window(publish)
         if where == "outside":
-            d.reasons.append(f"{name} 公告日期 {publish} 在政策有效期外 / published {publish}, outside the policy's validity")
+            d.leave_out(f"{name} 公告日期 {publish} 在政策有效期外 / published {publish}, outside the policy's validity")
             return None
         if where == "uncertain":
             d.judge(f"{name} 公告日期 {publish} 是否在有效期内（公布日期未核实）/ is {publish} inside the window")
@@ -148,8 +148,8 @@ def standards(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt
             continue
         code, amount = one
         if code in seen or code in rewarded:
-            d.reasons.append(f"标准 {code} 已计入（本申报重复或以往已奖励），不重复奖励 / standard {code} already counted")
-            d.steps_zh.pop(); d.steps_en.pop(); d.formula.pop()
+            d.steps_zh.pop(); d.steps_en.pop(); d.formula.pop()  # said again below as left out
+            d.leave_out(f"标准 {code} 已计入（本申报重复或以往已奖励），不重复奖励 / standard {code} already counted")
             continue
         seen.add(code)
         total += amount
@@ -157,7 +157,9 @@ def standards(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt
     if seen:
         d.step(f"合计 {yuan(d.amount)} 元", f"total {yuan(d.amount)}")
     elif d.status == Status.eligible:
-        d.fail(Status.not_eligible, "没有符合条件的标准 / no standard qualifies")
+        d.steps_zh.clear(); d.steps_en.clear()  # the reason below says it all once
+        d.fail(Status.not_eligible, f"没有符合条件的标准（{'；'.join(zh(x) for x in d.left_out)}）/ "
+                                    f"no standard qualifies ({'; '.join(en(x) for x in d.left_out)})")
     annual_cap(d, claims, ledger, as_of)
     return d.result()
 

@@ -46,6 +46,7 @@ class Draft:
         self.decide: list[str] = []  # what a reviewer must decide
         self.wanting: list[str] = []  # what evidence is missing, as said to the applicant
         self.failures: list[str] = []  # why it is not eligible
+        self.left_out: list[str] = []  # items that do not count, and why
         self.money = True  # False for the gate (art2) and art10, which award nothing themselves
         self.done = ("条件满足（本条不涉及金额）", "conditions met (this article awards no money itself)")
         self.source_zh = ""  # where the money base came from, said once beside it
@@ -84,7 +85,7 @@ class Draft:
             return False
         self.inputs.append(FormulaInput(name=fact.name, value=str(fact.value).lower() if isinstance(fact.value, bool) else str(fact.value), evidence=fact.evidence))
         if fact.value is False:
-            self.fail(Status.not_eligible, f"不符合：{zh}（{fact.name}=false）/ not met: {en}")
+            self.fail(Status.not_eligible, f"{zh}：否（{fact.name}=false）/ not met: {en}")
             return False
         if judgement and not fact.decided:
             self.judge(f"{zh}（申请人声明，须经评定确认）/ {en} (declared by the applicant; needs the district's evaluation)")
@@ -104,8 +105,7 @@ class Draft:
         for a in s.counted:
             self.money_input(a.label, a.value, a.evidence)
         for _, why in s.excluded:
-            self.reasons.append(why)
-            self.step(f"不计入：{zh(why)}", f"left out: {en(why)}")
+            self.leave_out(why)
         for m in s.missing:
             self.fail(Status.needs_evidence, m, missing=m)
         for u in s.uncertain:
@@ -118,6 +118,12 @@ class Draft:
     def base(self, what_zh: str, what_en: str, value: Decimal) -> tuple[str, str]:
         """'what 120,000.00 元（where it came from）' in both languages."""
         return f"{what_zh} {yuan(value)} 元{self.source_zh}", f"{what_en} {yuan(value)}{self.source_en}"
+
+    def leave_out(self, why: str) -> None:
+        """An item (invoice, standard) that does not count, said in the explanation too."""
+        self.reasons.append(why)
+        self.left_out.append(why)
+        self.step(f"不计入：{zh(why)}", f"left out: {en(why)}")
 
     def step(self, zh: str, en: str, formula: str | None = None) -> None:
         self.steps_zh.append(zh)
@@ -195,3 +201,9 @@ def ledger_used(ledger: Ledger, credit_code: str | None, clause_ids: set[str], d
         if a.credit_code == credit_code and a.clause_id in clause_ids and a.dossier_id != dossier_id and (year is None or a.year == year):
             total += a.amount
     return total
+
+
+def restate(explanation: str, amount: Decimal) -> str:
+    """An explanation whose proposal was overruled (art2 gate, art10): the clause's own
+    figure stays, said as what it computed rather than what it proposes."""
+    return explanation.replace(f"建议 {yuan(amount)} 元", f"计算为 {yuan(amount)} 元").replace(f"proposed {yuan(amount)}", f"computed {yuan(amount)}")

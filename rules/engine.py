@@ -13,7 +13,7 @@ from core.models import Assessment, ClaimSet, ClauseResult, Flag, Ledger, Status
 
 from rules import art10
 from rules.clauses import REGISTRY
-from rules.draft import en, worse, zh
+from rules.draft import en, restate, worse, zh
 from rules.inputs import CLAUSES, invoice_uses, routed_clauses
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters, load_parameters
@@ -51,7 +51,7 @@ def _gated(r: ClauseResult, gate: ClauseResult) -> ClauseResult:
         "reasons": [f"第二条：{why} / Art. 2: {why_en}", *r.reasons],
         "missing": [*gate.missing, *r.missing],
         "explanation": f"第二条（适用范围）未满足：{why}，本条{head}（按本条计算为 {yuan(r.amount)} 元）。 / Art. 2 gate: {why_en}. "
-                       + r.explanation,
+                       + (restate(r.explanation, r.amount) if status == Status.not_eligible else r.explanation),
     })
 
 
