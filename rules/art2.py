@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from core.models import ClaimSet, ClauseResult, DocType, Ledger, Status
+from core.models import ClaimSet, ClauseResult, DocType, Ledger, Status, ValueType
 
 from rules.draft import Draft
-from rules.inputs import read_fact
+from rules.inputs import read_fact, typed
 from rules.params import Parameters
 
 CLAUSE = "art2"
@@ -60,12 +60,13 @@ def _commitment(d: Draft, claims: ClaimSet, params: Parameters) -> None:
     if not letters:
         d.fail(Status.needs_evidence, f"缺少{need}年承诺书 / missing: the {need}-year commitment letter", missing="commitment_letter")
         return
-    years = [doc.get("commitment_years") for doc in letters if doc.value("commitment_years") is not None]
+    years = [(typed(doc, "commitment_years", ValueType.integer), doc) for doc in letters]
+    years = [(n, doc) for n, doc in years if n is not None]
     if years:
-        best = max(years, key=lambda c: int(c.value))
-        d.note_input("commitment_years", str(best.value), list(best.evidence))
-        if int(best.value) < need:
-            d.fail(Status.not_eligible, f"承诺年限 {best.value} 年少于 {need} 年 / commitment of {best.value} years is shorter than {need}")
+        n, doc = max(years, key=lambda x: x[0])
+        d.note_input("commitment_years", str(n), list(doc.get("commitment_years").evidence))
+        if n < need:
+            d.fail(Status.not_eligible, f"承诺年限 {n} 年少于 {need} 年 / commitment of {n} years is shorter than {need}")
             return
     d.step(f"已提交{need}年承诺书（{letters[0].file_name}）", f"{need}-year commitment letter present")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core.models import ClaimSet, ClauseResult, DocType, Ledger, Status
+from core.models import ClaimSet, ClauseResult, DocType, Ledger, Status, ValueType
 
 from rules.draft import Draft
-from rules.inputs import documents_for, read_fact
+from rules.inputs import documents_for, read_fact, typed
 from rules.money import yuan
 from rules.params import Parameters
 
@@ -15,12 +15,12 @@ from rules.params import Parameters
 def _capital(d: Draft, claims: ClaimSet, params: Parameters) -> Decimal | None:
     """Paid-in capital from the latest capital verification, else the declared fact."""
     docs = [doc for doc in documents_for(claims, "art3", params)
-            if doc.doc_type == DocType.capital_verification and doc.value("paid_in_capital") is not None]
+            if doc.doc_type == DocType.capital_verification and typed(doc, "paid_in_capital", ValueType.money) is not None]
     if docs:
-        doc = max(docs, key=lambda x: x.value("verification_date") or dt.date.min)
-        c = doc.get("paid_in_capital")
-        d.money_input("paid_in_capital", c.value, list(c.evidence))
-        return Decimal(c.value)
+        doc = max(docs, key=lambda x: typed(x, "verification_date", ValueType.date) or dt.date.min)
+        capital = typed(doc, "paid_in_capital", ValueType.money)
+        d.money_input("paid_in_capital", capital, list(doc.get("paid_in_capital").evidence))
+        return capital
     fact = read_fact(claims, "paid_in_capital")
     if fact.known:
         d.money_input("paid_in_capital", fact.value, fact.evidence)
@@ -33,9 +33,9 @@ def _settled(d: Draft, claims: ClaimSet, params: Parameters) -> None:
     fact = read_fact(claims, "settlement_date")
     day, evidence = fact.value, fact.evidence
     if day is None:
-        lic = next((doc for doc in claims.of_type(DocType.business_licence) if doc.value("established_date")), None)
+        lic = next((doc for doc in claims.of_type(DocType.business_licence) if typed(doc, "established_date", ValueType.date)), None)
         if lic:
-            day, evidence = lic.value("established_date"), list(lic.get("established_date").evidence)
+            day, evidence = typed(lic, "established_date", ValueType.date), list(lic.get("established_date").evidence)
     if day is None:
         d.fail(Status.needs_evidence, "缺少落户日期 / missing: settlement date", missing="settlement_date")
         return

@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from core.models import ClaimSet, ClauseResult, DocType, DocumentClaims, Ledger, Status
+from core.models import ClaimSet, ClauseResult, DocType, DocumentClaims, Ledger, Status, ValueType
 
 from rules.draft import Draft, en, ledger_used, zh
-from rules.inputs import documents_for, read_fact
+from rules.inputs import documents_for, read_fact, typed
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters
 from rules.patterns import annual_cap, as_of_date, award_year, spending_rate
@@ -67,10 +67,10 @@ def _norm(name: str | None) -> str:
 
 def _leads(d: Draft, doc: DocumentClaims, applicant: str | None) -> bool | None:
     """True/False when the notice says whether the applicant led the standard, else None."""
-    flag = doc.get("applicant_is_lead")
-    if flag is not None and flag.value is not None:
-        d.note_input(f"{doc.file_name}: applicant_is_lead", str(bool(flag.value)).lower(), list(flag.evidence))
-        return bool(flag.value)
+    flag = typed(doc, "applicant_is_lead", ValueType.boolean)
+    if flag is not None:
+        d.note_input(f"{doc.file_name}: applicant_is_lead", str(flag).lower(), list(doc.get("applicant_is_lead").evidence))
+        return flag
     units = doc.get("drafting_units")
     if units is not None and units.value and applicant:
         first = units.value[0] if isinstance(units.value, list) else str(units.value)
@@ -99,7 +99,7 @@ def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, p
     if lead is False:
         d.leave_out(f"{name} 申请人不是牵头单位（非第一起草单位）/ the applicant did not lead this standard")
         return None
-    publish, implement = doc.value("publish_date"), doc.value("implement_date")
+    publish, implement = typed(doc, "publish_date", ValueType.date), typed(doc, "implement_date", ValueType.date)
     for label, day in (("publish_date", publish), ("implement_date", implement)):
         if day is not None:
             d.note_input(f"{code}: {label}", day.isoformat(), list(doc.get(label).evidence))

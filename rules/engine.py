@@ -86,6 +86,18 @@ def _duplicate_flags(claims: ClaimSet, ledger: Ledger, params: Parameters) -> li
     return flags
 
 
+def _run(cid: str, claims: ClaimSet, ledger: Ledger, params: Parameters, as_of: dt.date) -> ClauseResult:
+    """One clause; a clause that breaks on odd input becomes a reviewer's question with the
+    error named, and the other clauses still run."""
+    try:
+        return REGISTRY[cid](claims, ledger, params, as_of=as_of)
+    except Exception as exc:  # noqa: BLE001 — one bad clause must not sink the assessment
+        cp = params.clause(cid)
+        why = f"规则无法处理这些材料（{type(exc).__name__}: {exc}）/ the rule could not process this input"
+        return ClauseResult(clause_id=cid, title=cp.title, status=Status.needs_judgement, citation=cp.citation,
+                            reasons=[why], explanation=f"{cp.title_zh}：{why}，请人工审核。 / {cp.title_en}: needs a reviewer.")
+
+
 def assess(claims: ClaimSet, ledger: Ledger | None = None, params: Parameters | None = None, *,
            today: dt.date | None = None, now: dt.datetime | None = None) -> Assessment:
     params = params or load_parameters()
@@ -100,7 +112,7 @@ def assess(claims: ClaimSet, ledger: Ledger | None = None, params: Parameters | 
         elif not applied and not _evidence_for(claims, cid, params):
             results.append(_not_applied(cid, params, "未申请，且无相关材料", "not applied for and no evidence points at it"))
         else:
-            results.append(_gated(REGISTRY[cid](claims, ledger, params, as_of=as_of), gate))
+            results.append(_gated(_run(cid, claims, ledger, params, as_of), gate))
     art10_result, results, art10_flags = art10.resolve(results, claims, ledger, params)
     results.append(art10_result)
     notes, flags = _notes(claims, params, results)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.facts import FACTS
-from core.models import Claim, ClaimSet, DocType, DocumentClaims, Evidence, EvidenceKind, Ledger
+from core.models import Claim, ClaimSet, DocType, DocumentClaims, Evidence, EvidenceKind, Ledger, ValueType
 
 from rules.params import Parameters
 
@@ -81,6 +81,21 @@ def read_fact(claims: ClaimSet, name: str) -> Fact:
     return Fact(name, typed.value, claim)
 
 
+def typed(doc: DocumentClaims, field: str, value_type: ValueType) -> Any:
+    """A document's value as the rules need it, whatever type extract (or a hand-written
+    claim set) gave it; None when absent or unreadable, so a bad value means missing
+    evidence rather than a crash."""
+    c = doc.get(field)
+    if c is None or c.value is None:
+        return None
+    if c.value_type == value_type:
+        return c.value
+    try:
+        return Claim(field=field, value_type=value_type, value=c.value).value
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+
+
 # --------------------------------------------------------------------------- invoices
 
 
@@ -116,13 +131,13 @@ class Spending:
 
 def _invoice_amount(doc: DocumentClaims, params: Parameters) -> tuple[Decimal | None, list[Evidence]]:
     basis = params.invoice_amount_basis.value
-    c = doc.get(basis)
-    if c is not None and c.value is not None:
-        return Decimal(c.value), list(c.evidence)
+    value = typed(doc, basis, ValueType.money)
+    if value is not None:
+        return value, list(doc.get(basis).evidence)
     if basis == "total_amount":
-        ex, tax = doc.get("amount_excl_tax"), doc.get("tax_amount")
-        if ex is not None and tax is not None and ex.value is not None and tax.value is not None:
-            return Decimal(ex.value) + Decimal(tax.value), list(ex.evidence) + list(tax.evidence)
+        ex, tax = typed(doc, "amount_excl_tax", ValueType.money), typed(doc, "tax_amount", ValueType.money)
+        if ex is not None and tax is not None:
+            return ex + tax, list(doc.get("amount_excl_tax").evidence) + list(doc.get("tax_amount").evidence)
     return None, []
 
 
@@ -186,7 +201,7 @@ def spending(claims: ClaimSet, clause_id: str, ledger: Ledger, params: Parameter
         if why:
             s.excluded.append((doc, why))
             continue
-        issued = doc.value("issue_date")
+        issued = typed(doc, "issue_date", ValueType.date)
         where = params.in_window(issued) if issued else "inside"
         if where == "outside":
             s.excluded.append((doc, f"{_label(doc)} 开票日期 {issued} 在政策有效期外 / issued {issued}, outside the policy's validity"))
@@ -204,10 +219,10 @@ def spending(claims: ClaimSet, clause_id: str, ledger: Ledger, params: Parameter
 def contracts(claims: ClaimSet, clause_id: str, params: Parameters) -> list[Amount]:
     out = []
     for doc in documents_for(claims, clause_id, params):
-        if doc.doc_type == DocType.contract and doc.value("total_amount") is not None:
-            c = doc.get("total_amount")
+        total = typed(doc, "total_amount", ValueType.money) if doc.doc_type == DocType.contract else None
+        if total is not None:
             label = f"合同 {doc.value('contract_number') or ''}（{doc.file_name}）".replace(" （", "（")
-            out.append(Amount(doc, Decimal(c.value), list(c.evidence), label))
+            out.append(Amount(doc, total, list(doc.get("total_amount").evidence), label))
     return out
 
 

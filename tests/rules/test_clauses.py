@@ -1,7 +1,7 @@
 """Each clause is a pure function of (claims, ledger, params) on its own, art10 included."""
 from decimal import Decimal
 
-from core.models import ClauseResult, Ledger, Status
+from core.models import Claim, ClauseResult, Ledger, Status
 from rules.art7 import level_of_claim, level_of_code
 from rules.casebook import load_cases
 from rules.clauses import REGISTRY
@@ -30,3 +30,23 @@ def test_standard_levels_by_code_family():
         ["international", "international", "international", "national", "national", "industry", "industry",
          "local", "local", "group", "enterprise", None, None]
     assert [level_of_claim(v) for v in ["国家标准", "行业", "local", "团体标准", "??"]] == ["national", "industry", "local", "group", None]
+
+
+def test_odd_values_become_missing_evidence_not_crashes():
+    from rules.casebook import build_case
+    from rules.engine import assess
+
+    case = build_case({"name": "odd", "clauses": ["art4.2", "art7.2"], "facts": {"sme": True, "industrial_enterprise": True},
+                       "documents": [
+                           {"type": "invoice", "clauses": ["art4.2"], "invoice_number": "1", "issue_date": "2021-03-01"},
+                           {"type": "standard_notice", "standard_code": "GB/T 1-2021", "publish_date": "2021-02-01",
+                            "implement_date": "2021-03-01", "applicant_is_lead": True},
+                       ]})
+    # a hand-written claim set may carry text where a number or date belongs
+    inv = case.claims.documents[2]
+    inv.claims.append(inv.claims[0].model_copy(update={"field": "total_amount", "value": "十二万"}))
+    notice = case.claims.documents[3]
+    notice.claims = [c if c.field != "implement_date" else Claim(field="implement_date", value="下月") for c in notice.claims]
+    a = assess(case.claims)
+    assert a.result("art4.2").status == Status.needs_evidence
+    assert a.result("art7.2").status == Status.needs_evidence
