@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core.models import ClaimSet, Ledger, Status
+from core.models import ClaimSet, Ledger, Status, ValueType
 
 from rules.draft import Draft, ledger_used
-from rules.inputs import contracts, read_fact, spending
+from rules.inputs import contracts, read_fact, spending, typed
 from rules.money import q, pct, yuan
 from rules.params import Parameters
 
@@ -39,7 +39,16 @@ def investment(d: Draft, claims: ClaimSet, ledger: Ledger, params: Parameters, f
         d.money_input(fact_name, fact.value, fact.evidence)
         d.source_zh, d.source_en = "（申报）", " (declared)"
         return Decimal(fact.value)
-    deals = contracts(claims, d.clause_id, params)
+    deals = []
+    for c in contracts(claims, d.clause_id, params):
+        signed = typed(c.doc, "signing_date", ValueType.date)
+        where = params.in_window(signed) if signed else "inside"
+        if where == "outside":
+            d.leave_out(f"{c.label} 签订日期 {signed} 在政策有效期外 / signed {signed}, outside the policy's validity")
+            continue
+        if where == "uncertain":
+            d.judge(f"{c.label} 签订日期 {signed} 是否在有效期内（公布日期未核实）/ is {signed} inside the window")
+        deals.append(c)
     if deals:
         total = sum((c.value for c in deals), Decimal("0"))
         for c in deals:
