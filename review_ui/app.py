@@ -7,6 +7,7 @@ the figures on screen are always those the store now holds.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -19,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from core.facts import FACTS
 from core.models import DocType, ValueType
 from core.store import Store
+from rules.explain import render_text
 from review_ui import labels, values
 from review_ui.api import api_router
 from review_ui.history import change_log
@@ -62,6 +64,7 @@ def _templates() -> Jinja2Templates:
         doc_types=labels.DOC_TYPES,
         badges=labels.STATUS_BADGES,
         local_time=local_time,
+        read_aloud=render_text,
         facts_vocabulary=FACTS,
         value_types=[v.value for v in ValueType],
         all_doc_types=[d.value for d in DocType],
@@ -127,11 +130,13 @@ def create_app(store: Store | None = None) -> FastAPI:
             outcome, error = None, str(exc)
         v = view_or_404(dossier_id)
         status = 422 if error else 200
+        if v.claims is None:  # nothing extracted yet, so no table to show the error in
+            return HTMLResponse(f'<p class="error" role="alert">{escape(error or "")}</p>', status_code=422)
         if doc_setting:
             doc = next((d for d in v.documents if d.sha == document), None)
             response = render(request, "_doc_head.html", status, v=v, doc=doc, error=error, with_oob=not error,
                               assess_error=outcome.assessment_error if outcome else None)
-        elif add or index is None:
+        elif add or index is None:  # an added claim lands at the end of its table
             response = render(request, "_claims_table.html", status, v=v, doc=_doc_of(v, document or None),
                               error=error, typed=value if error else None, add_field=field if error else "",
                               with_oob=not error, assess_error=outcome.assessment_error if outcome else None)

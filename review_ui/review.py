@@ -18,6 +18,7 @@ from core.facts import FACTS
 from core.models import Assessment, ClaimSet, DocType, ValueType
 from core.store import AssessmentRow, Store
 from review_ui.values import InvalidValue, coerce_api_value, parse_input
+from rules.engine import assess
 
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _CLAUSE_ID = re.compile(r"^art\d+(\.\d+)?$")
@@ -168,8 +169,6 @@ def _credit_code(store: Store, dossier_id: str, claims: ClaimSet) -> str | None:
 
 
 def _assess_and_save(store: Store, dossier_id: str, claimset_id: int, claims: ClaimSet) -> tuple[int, Assessment]:
-    from rules.engine import assess  # imported late: the UI still opens if the rules fail to load
-
     ledger = store.ledger(_credit_code(store, dossier_id, claims), exclude_dossier=dossier_id)
     assessment = assess(claims, ledger)
     return store.save_assessment(assessment, kind="recomputed", claimset_id=claimset_id), assessment

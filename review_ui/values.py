@@ -40,6 +40,9 @@ def parse_input(value_type: ValueType, raw: str) -> Any:
                 raise InvalidValue(f"«{text}» 不是金额/数字 — not a number (e.g. 120000.00)") from None
             if not number.is_finite():
                 raise InvalidValue(f"«{text}» 不是有限数 — not a finite number")
+            # Yuan are kept to the fen, as printed on the documents, unless typed finer.
+            if value_type == ValueType.money and number.as_tuple().exponent >= -2:
+                number = number.quantize(Decimal("0.01"))
             return number
         case ValueType.integer:
             try:
@@ -85,10 +88,10 @@ def _parse_items(text: str) -> list[LineItem]:
 
 def coerce_api_value(value_type: ValueType, value: Any) -> Any:
     """A JSON API value: strings are read like form input, native JSON is taken as typed."""
-    if isinstance(value, str):
-        return parse_input(value_type, value)
-    if value_type in (ValueType.money, ValueType.number) and isinstance(value, bool):
-        raise InvalidValue(f"{value!r} 不是金额 — not a number")
+    if value_type in (ValueType.money, ValueType.number, ValueType.integer) and isinstance(value, bool):
+        raise InvalidValue(f"{value!r} 不是数字 — not a number")
+    if isinstance(value, str) or (isinstance(value, (int, float)) and value_type != ValueType.boolean):
+        return parse_input(value_type, str(value))
     return value
 
 
