@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from core.models import ClaimSet, ClauseResult, DocType, DocumentClaims, Ledger, Status, ValueType
 
-from rules.draft import Draft, en, ledger_used, zh
+from rules.draft import Draft, en, zh
 from rules.inputs import documents_for, read_fact, typed
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters
-from rules.patterns import annual_cap, as_of_date, award_year, spending_rate
+from rules.patterns import annual_cap, as_of_date, spending_rate
 
 
 def assessment_services(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt.date | None = None) -> ClauseResult:

@@ -6,7 +6,6 @@ Deterministic: the same inputs and `today`/`now` give the same assessment."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from core.facts import FACTS
 from core.models import Assessment, ClaimSet, ClauseResult, Flag, Ledger, Status
