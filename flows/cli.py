@@ -79,7 +79,7 @@ def show_assessment(assessment, console: Console = console) -> None:
         console.print(f"[dim]note: {note}[/dim]")
 
 
-def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt.date] = None):
+def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt.date] = None, workers: int = 1):
     from flows import pipeline
 
     with Progress(
@@ -100,7 +100,7 @@ def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt
 
         pipeline.progress_hook = hook
         try:
-            return pipeline.bulk_intake(paths, engine=engine, today=today)
+            return pipeline.bulk_intake(paths, engine=engine, workers=workers, today=today)
         finally:
             pipeline.progress_hook = None
 
@@ -144,13 +144,14 @@ def intake(
     paths: list[Path] = typer.Argument(..., help="dossier folders or zips, or folders of them"),
     as_json: bool = typer.Option(False, "--json", help="print per dossier its id and each file's status"),
     engine: str = typer.Option("rapidocr", help="OCR engine: rapidocr, paddleocr, tesseract"),
+    workers: int = typer.Option(1, help="processes reading (OCR) files in parallel"),
 ):
     """Take in dossiers in bulk: archive, read, extract and draft an assessment for each."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         err.print(f"[red]not found: {', '.join(missing)}[/red]")
         raise typer.Exit(2)
-    reports = _run_intake([str(p) for p in paths], engine, as_json)
+    reports = _run_intake([str(p) for p in paths], engine, as_json, workers=workers)
     if as_json:
         _print_json([r.model_dump(mode="json") for r in reports])
         return

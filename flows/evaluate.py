@@ -1,6 +1,7 @@
 """Extraction quality against ground truth: `dossier eval PATH...`.
 
-Each document's truth sits beside it as `<file>.json` ({"doc_type", "subtype", "fields"}),
+Each document's truth sits beside it as `<file>.json` or `<stem>.json` ({"doc_type",
+"subtype", "fields"}, as fixtures.generator writes it),
 or, for the real samples in shared/realdocs, as `gt/<file>.json` in their own (Chinese-keyed)
 format, which `realdocs_truth` maps onto our field names.
 """
@@ -60,9 +61,9 @@ def read(path: Path) -> Document:
 
 
 def truth_for(path: Path) -> dict[str, Any] | None:
-    beside = path.with_name(path.name + ".json")
-    if beside.is_file():
-        return json.loads(beside.read_text(encoding="utf-8"))
+    for beside in (path.with_name(path.name + ".json"), path.with_suffix(".json")):
+        if beside.is_file() and beside != path:
+            return json.loads(beside.read_text(encoding="utf-8"))
     gt = path.parent / "gt" / (path.name + ".json")
     if gt.is_file():
         return realdocs_truth(json.loads(gt.read_text(encoding="utf-8")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,7 @@ home.isolate_prefect()
 
 from prefect import flow, task  # noqa: E402  (Prefect reads PREFECT_HOME at import)
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
 
 from extract import extract_document  # noqa: E402
 from extract.claimset import build_claimset  # noqa: E402
@@ -188,16 +190,29 @@ def intake_dossier(
     return report
 
 
+def task_runner(workers: int):
+    """Reading (OCR) is the costly step; with workers > 1 it runs in that many processes,
+    each loading the models once and using one thread, so they don't fight over cores."""
+    if workers <= 1:
+        return ThreadPoolTaskRunner(max_workers=1)
+    os.environ["DOSSIER_OCR_THREADS"] = "1"
+    return ProcessPoolTaskRunner(max_workers=workers)
+
+
 @flow(name="bulk-intake")
 def bulk_intake(
-    paths: list[str], engine: str = "rapidocr", today: dt.date | None = None, database_url: str | None = None
+    paths: list[str],
+    engine: str = "rapidocr",
+    workers: int = 1,
+    today: dt.date | None = None,
+    database_url: str | None = None,
 ) -> list[DossierReport]:
-    """Many dossiers at once: each folder or zip is one dossier; a folder of them is many.
-    A dossier that fails as a whole is reported and the rest go on."""
+    """Many dossiers at once: each folder or zip is one dossier; a folder of them is many."""
     reports = []
+    per_dossier = intake_dossier.with_options(task_runner=task_runner(workers))
     for incoming in collect([Path(p) for p in paths]):
         _progress("dossier", incoming.name)
-        reports.append(intake_dossier(incoming, engine=engine, today=today, database_url=database_url))
+        reports.append(per_dossier(incoming, engine=engine, today=today, database_url=database_url))
     return reports
 
 
