@@ -8,6 +8,7 @@ if the rules fail afterwards.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -20,6 +21,9 @@ from core.store import AssessmentRow, Store
 from review_ui.values import InvalidValue, coerce_api_value, parse_input
 from rules.engine import assess
 
+# Read-apply-save of a claim set must not interleave, or two reviewers saving at once
+# would each build on the same base and one correction would vanish from the claims.
+_WRITE = threading.Lock()
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _CLAUSE_ID = re.compile(r"^art\d+(\.\d+)?$")
 
@@ -112,8 +116,20 @@ def correct(
     if not field:
         raise ReviewError("缺少字段名 — field is required")
     document = document or None
-    _, claims = current_claims(store, dossier_id)
+    with _WRITE:
+        outcome = _log_and_apply(store, dossier_id, document, field, value, reviewer, reason, value_type, from_form)
+        try:
+            outcome.assessment_id, outcome.assessment = _assess_and_save(
+                store, dossier_id, outcome.claimset_id, outcome.claims
+            )
+        except Exception as exc:  # the correction stays logged; the panel says the rules failed
+            outcome.assessment_error = f"{type(exc).__name__}: {exc}"
+    return outcome
 
+
+def _log_and_apply(store: Store, dossier_id: str, document: str | None, field: str, value: Any, reviewer: str,
+                   reason: str, value_type: ValueType | None, from_form: bool) -> CorrectionOutcome:
+    _, claims = current_claims(store, dossier_id)
     if document is not None and field in ("doc_type", "clauses"):
         if not any(d.document == document for d in claims.documents):
             raise ReviewError(f"本案卷没有文件 {document[:12]} — no such document in this dossier")
@@ -130,20 +146,13 @@ def correct(
     except CorrectionError as exc:
         raise ReviewError(str(exc)) from None
 
-    new_value = _json_value(new_claims, document, field, typed)
-    correction_id = store.add_correction(dossier_id, document, field, _jsonable(old), new_value, reviewer, reason.strip())
+    old, new = _jsonable(old), _json_value(new_claims, document, field, typed)
+    correction_id = store.add_correction(dossier_id, document, field, old, new, reviewer, reason.strip())
     claimset_id = store.save_claimset(new_claims, origin="correction")
     # A confirmed dossier that changes needs a fresh confirmation.
     store.set_status(dossier_id, "in_review")
-    outcome = CorrectionOutcome(
-        correction_id=correction_id, document=document, field=field, old=_jsonable(old), new=new_value,
-        claims=new_claims, claimset_id=claimset_id,
-    )
-    try:
-        outcome.assessment_id, outcome.assessment = _assess_and_save(store, dossier_id, claimset_id, new_claims)
-    except Exception as exc:  # the correction stays logged; the panel says the rules failed
-        outcome.assessment_error = f"{type(exc).__name__}: {exc}"
-    return outcome
+    return CorrectionOutcome(correction_id=correction_id, document=document, field=field, old=old, new=new,
+                             claims=new_claims, claimset_id=claimset_id)
 
 
 def _json_value(claims: ClaimSet, document: str | None, field: str, typed: Any) -> Any:
@@ -175,8 +184,9 @@ def _assess_and_save(store: Store, dossier_id: str, claimset_id: int, claims: Cl
 
 
 def recompute(store: Store, dossier_id: str) -> tuple[int, Assessment]:
-    claimset_id, claims = current_claims(store, dossier_id)
-    return _assess_and_save(store, dossier_id, claimset_id, claims)
+    with _WRITE:
+        claimset_id, claims = current_claims(store, dossier_id)
+        return _assess_and_save(store, dossier_id, claimset_id, claims)
 
 
 def latest_assessment_row(store: Store, dossier_id: str) -> AssessmentRow | None:

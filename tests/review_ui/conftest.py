@@ -4,7 +4,9 @@ them, facts from a manifest, and a draft assessment from the real rules engine."
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -45,9 +47,8 @@ class Sample:
     letter: str
 
 
-def render_page(home: Path, texts: list[tuple[str, int, int, int]]) -> tuple[str, list[Line], str]:
-    """Draw (text, x, y, size) on a white page; return (sha of the PNG, lines with their
-    true boxes, image path relative to home)."""
+@lru_cache(maxsize=None)
+def _drawn(texts: tuple[tuple[str, int, int, int], ...]) -> tuple[bytes, tuple[Line, ...]]:
     img = Image.new("RGB", (PAGE_W, PAGE_H), "white")
     draw = ImageDraw.Draw(img)
     lines = []
@@ -57,14 +58,20 @@ def render_page(home: Path, texts: list[tuple[str, int, int, int]]) -> tuple[str
         x0, y0, x1, y1 = draw.textbbox((x, y), text, font=font)
         lines.append(Line(text=text, box=Box(x0=x0 - 2, y0=y0 - 2, x1=x1 + 2, y1=y1 + 2), confidence=0.97))
     draw.rectangle((30, 30, PAGE_W - 30, PAGE_H - 30), outline="#888888", width=2)
-    tmp = home / "pages" / "incoming.png"
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    img.save(tmp)
-    sha = hashlib.sha256(tmp.read_bytes()).hexdigest()
-    final = home / "pages" / sha / "1.png"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp.rename(final)
-    return sha, lines, f"pages/{sha}/1.png"
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue(), tuple(lines)
+
+
+def render_page(home: Path, texts: list[tuple[str, int, int, int]]) -> tuple[str, list[Line], str]:
+    """Draw (text, x, y, size) on a white page (once per test run) and file it under home;
+    return (sha of the PNG, lines with their true boxes, image path relative to home)."""
+    png, lines = _drawn(tuple(texts))
+    sha = hashlib.sha256(png).hexdigest()
+    path = home / "pages" / sha / "1.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+    return sha, list(lines), f"pages/{sha}/1.png"
 
 
 def scanned(home: Path, name: str, texts: list[tuple[str, int, int, int]]) -> tuple[Document, list[Line]]:

@@ -72,6 +72,7 @@ def test_correction_changes_claim_and_recomputed_assessment(client, sample):
     assert 'id="assessment" class="assessment" hx-swap-oob="true"' in r.text
     assert "¥60,000.00" in r.text and 'id="status" class="status-bar" hx-swap-oob="true"' in r.text
     assert "dossier_reviewer" in r.headers.get("set-cookie", "")
+    assert 'id="reviewer" name="reviewer" value="张三"' in client.get(f"/dossiers/{sample.dossier_id}").text
 
     assert art42(sample) == Decimal("60000.00")
     after = counts(sample)
@@ -254,3 +255,19 @@ def test_a_dossier_not_yet_extracted_still_opens(client, sample):
                                                            "reviewer": "张三"}).status_code == 422
     assert store.decisions("d-new") == [] and store.corrections("d-new") == []
     assert client.get("/dossiers/nope").status_code == 404
+
+
+def test_simultaneous_corrections_all_reach_the_claims(sample):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from review_ui.review import correct
+
+    facts = {"device_count": "40", "project": "智能工厂", "rd_cost": "300000", "paid_in_capital": "6000000",
+             "platform_kind": "industry", "on_market": "是"}
+    with ThreadPoolExecutor(len(facts)) as pool:
+        list(pool.map(lambda kv: correct(sample.store, sample.dossier_id, None, kv[0], kv[1], f"审核{kv[0]}"), facts.items()))
+    claims = sample.store.latest_claimset(sample.dossier_id)[1]
+    assert {f for f in facts} <= {f.field for f in claims.facts}
+    assert len(sample.store.corrections(sample.dossier_id)) == len(facts)
+    from review_ui.review import assessment_is_current
+    assert assessment_is_current(sample.store, sample.dossier_id)
