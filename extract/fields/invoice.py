@@ -66,6 +66,7 @@ TAG_CONFIDENCE = 0.99
 _RATE = re.compile(r"^(?:\d{1,2}(?:\.\d+)?%|免税|不征税|零税率|出口退税)$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _STARS = re.compile(r"^[*＊]{2,}$")
+_AMOUNT_RATE = re.compile(r"^(-?\d+\.\d{2})(\d{1,2}%|免税|不征税)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_JUNK = re.compile(r"[<>*+=]")
 
@@ -137,11 +138,17 @@ class InvoicePage:
         return best
 
     def _total_row(self) -> Row | None:
-        for row in self.rows:
-            if self.header and row.box.y0 <= self.header.box.y0:
-                continue
+        """The 合计 row under the items; OCR may drop one of its two spread-out characters,
+        so a row of ¥ amounts just above 价税合计 counts too."""
+        below = [r for r in self.rows if not (self.header and r.box.cy <= self.header.box.y1)]
+        for row in below:
             if "合计" in row.string and "价税合计" not in row.string:
                 return row
+        for prev, row in zip(below, below[1:]):
+            if "价税合计" in row.string or "大写" in row.string:
+                if re.match(r"^[合计]?[¥￥羊Y]", prev.string) and "小写" not in prev.string:
+                    return prev
+                break
         return None
 
     def labelled(self, field: str, labels: list[str], accept: Callable[[str], object], value_type: ValueType) -> Claim | None:
@@ -352,7 +359,10 @@ def _parse_item_row(row: Row, columns) -> LineItem | None:
     for c in row.cells:
         for t in c.text.split():
             t = fix_ocr_digits(norm(t)) if re.search(r"\d", t) else norm(t)
-            tokens.append((t, c))
+            # OCR joins close columns: "113207.556%" is an amount and a rate
+            joined = _AMOUNT_RATE.match(t)
+            parts = [joined.group(1), joined.group(2)] if joined else [t]
+            tokens.extend((p, c) for p in parts)
     rate_at = next((i for i in range(len(tokens) - 1, -1, -1) if _RATE.match(tokens[i][0])), None)
     if rate_at is None or rate_at == 0:
         return None
