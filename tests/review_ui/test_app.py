@@ -271,3 +271,16 @@ def test_simultaneous_corrections_all_reach_the_claims(sample):
     assert len(sample.store.corrections(sample.dossier_id)) == len(facts)
     from review_ui.review import assessment_is_current
     assert assessment_is_current(sample.store, sample.dossier_id)
+
+
+def test_a_reviewer_adds_a_field_the_extraction_missed(client, sample):
+    url = f"/dossiers/{sample.dossier_id}/corrections"
+    r = client.post(url, data={"document": sample.invoice, "field": "tax_amount", "value": "5,660.38", "add": "1",
+                               "value_type": "money", "reviewer": "张三", "reason": "票面有税额"})
+    assert r.status_code == 200 and f'id="claims-{sample.invoice[:12]}"' in r.text and "5,660.38" in r.text
+    doc = next(d for d in sample.store.latest_claimset(sample.dossier_id)[1].documents if d.document == sample.invoice)
+    assert doc.get("tax_amount").value == Decimal("5660.38") and doc.get("tax_amount").corrected
+    r = client.post(url, data={"document": sample.invoice, "field": "Bad Name", "value": "x", "add": "1",
+                               "reviewer": "张三"})
+    assert r.status_code == 422 and "lower_case_with_underscores" in r.text
+    assert len(sample.store.corrections(sample.dossier_id)) == 1
