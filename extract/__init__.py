@@ -31,9 +31,11 @@ def _extractors() -> dict[DocType, Callable[[Document], list[Claim]]]:
     return EXTRACTORS
 
 
-def extract_document(doc: Document) -> DocumentClaims:
+def extract_document(doc: Document, *, applicant_name: str | None = None) -> DocumentClaims:
     """Classify and extract one document. Never raises: a file that could not be read, or
-    whose extraction failed, comes back with `error` set and doc_type other."""
+    whose extraction failed, comes back with `error` set and doc_type other.
+
+    `applicant_name` picks the applicant's standard when a notice publishes several."""
     from extract.claimset import clauses_for
     from extract.classify import classify
     from extract.crosscheck import document_checks
@@ -49,6 +51,10 @@ def extract_document(doc: Document) -> DocumentClaims:
         dc.doc_type_confidence, dc.doc_type_evidence = kind.confidence, kind.evidence
         if kind.doc_type == DocType.invoice:
             dc.claims = extract_invoice(doc, kind.subtype, kind.evidence)
+        elif kind.doc_type == DocType.standard_notice:
+            from extract.fields.standard_notice import extract_standard_notice
+
+            dc.claims = extract_standard_notice(doc, applicant_name)
         elif kind.doc_type in _extractors():
             dc.claims = _extractors()[kind.doc_type](doc)
         document_checks(dc, doc)

@@ -20,8 +20,8 @@ from core.models import (
     Manifest,
     ValueType,
 )
-from extract.crosscheck import DATE_FIELDS, check_buyer, check_duplicates, check_window, same_party
-from extract.layout import edit_distance, norm
+from extract.crosscheck import DATE_FIELDS, check_buyer, check_duplicates, check_window
+from extract.fields.base import similar_name
 from extract.normalise import parse_money
 
 # What a document's content says it is evidence for. Order matters only for readability.
@@ -139,14 +139,6 @@ def fact_claim(name: str, value: Any) -> Claim:
 # --------------------------------------------------------------------------- standards
 
 
-def similar_name(a: str, b: str) -> bool:
-    """Company names as read vs as declared: equal once normalised, or one OCR slip apart."""
-    a, b = norm(a), norm(b)
-    if same_party(a, b):
-        return True
-    return min(len(a), len(b)) >= 6 and edit_distance(a, b) <= max(1, min(len(a), len(b)) // 10)
-
-
 def mark_lead(dc: DocumentClaims, applicant: Applicant) -> None:
     """applicant_is_lead: the applicant is the first drafting unit (牵头单位) of the standard."""
     units = dc.get("drafting_units")
@@ -176,6 +168,11 @@ def build_claimset(
 
     docs = [d if isinstance(d, DocumentClaims) else extract_document(d) for d in documents]
     applicant = _applicant(manifest, docs)
+    if applicant.name:
+        # A notice publishing several standards: read the applicant's one.
+        for i, d in enumerate(documents):
+            if isinstance(d, Document) and docs[i].doc_type == DocType.standard_notice:
+                docs[i] = extract_document(d, applicant_name=applicant.name)
     wanted = set(manifest.clauses) if manifest and manifest.clauses else None
     for dc in docs:
         if wanted is not None:

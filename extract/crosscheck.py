@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.models import Applicant, Claim, DocType, Document, DocumentClaims, Flag
-from extract.layout import norm
+from extract.fields.base import same_party
 from extract.normalise import credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money
 
 CENT = Decimal("0.01")
@@ -93,13 +93,6 @@ def document_checks(dc: DocumentClaims, doc: Document | None = None) -> Document
 
 
 # --------------------------------------------------------------------------- the dossier
-
-
-def same_party(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
-    a, b = norm(a).replace("（", "(").replace("）", ")"), norm(b).replace("（", "(").replace("）", ")")
-    return a == b
 
 
 def check_buyer(dc: DocumentClaims, applicant: Applicant) -> None:

@@ -164,7 +164,9 @@ def expand(paths: list[Path]) -> list[Path]:
 def evaluate(paths: list[Path], reader=read) -> EvalReport:
     import time
 
+    from core.models import Applicant
     from extract import extract_document
+    from extract.claimset import mark_lead
 
     report = EvalReport()
     results: list[FieldResult] = []
@@ -175,7 +177,10 @@ def evaluate(paths: list[Path], reader=read) -> EvalReport:
             continue
         start = time.perf_counter()
         doc = reader(path)
-        dc: DocumentClaims = extract_document(doc)
+        applicant = (truth.get("applicant") or {}).get("name")
+        dc: DocumentClaims = extract_document(doc, applicant_name=applicant)
+        if applicant:
+            mark_lead(dc, Applicant(name=applicant))
         outcome = DocumentOutcome(
             file=path.name, doc_type=dc.doc_type.value, subtype=dc.subtype, error=dc.error,
             seconds=round(time.perf_counter() - start, 3), results=compare(dc, truth),

@@ -124,6 +124,26 @@ __all__ = ["PageView", "views", "claim", "value_claim", "tag_evidence", "first_t
 
 # --------------------------------------------------------------------------- shared finders
 
+DATE_TEXT = re.compile(r"(?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?")
+
+
+def same_party(a: str | None, b: str | None) -> bool:
+    """Equal once full-width forms, spaces and bracket styles are set aside."""
+    if not a or not b:
+        return False
+    return norm(a).replace("（", "(").replace("）", ")") == norm(b).replace("（", "(").replace("）", ")")
+
+
+def similar_name(a: str, b: str) -> bool:
+    """Company names as read vs as declared: equal once normalised, or one OCR slip apart."""
+    from extract.layout import edit_distance
+
+    if same_party(a, b):
+        return True
+    a, b = norm(a), norm(b)
+    return min(len(a), len(b)) >= 6 and edit_distance(a, b) <= max(1, min(len(a), len(b)) // 10)
+
+
 COMPANY = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|研究院|研究所|"
     r"委员会|协会|学会|联盟|中心|大学|学院|事务所|工作室|合伙企业(?:[（(]有限合伙[)）])?|厂|局|部)"

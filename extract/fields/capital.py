@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 
 from core.models import Claim, Document, ValueType
-from extract.fields.base import COMPANY, PageView, company, first_match, labelled, views
+from extract.fields.base import COMPANY, DATE_TEXT, PageView, company, first_match, labelled, views
 from extract.normalise import parse_date, parse_money
 
 LABELS = ("被审验单位", "委托单位", "公司名称", "企业名称", "实收资本", "实缴资本", "注册资本", "验资日期", "报告日期")
 _PAID = re.compile(r"(?:实收资本|实缴资本|实缴出资|实缴注册资本|实际缴纳)[^。；;]{0,80}")
 _ADDRESSEE = re.compile(r"^(.{4,40}?(?:有限公司|有限责任公司|股份有限公司))(?:全体股东|董事会)?[:：]")
-_DATE = re.compile(r"(?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?")
+# The capital is verified as at a date: "截至2021年07月31日止" (the report is signed later).
+_AS_AT = re.compile(r"截[至止](" + DATE_TEXT.pattern + ")")
 
 
 def _paid(text: str):
@@ -31,7 +32,8 @@ def extract_capital(doc: Document) -> list[Claim]:
         _company(pages),
         labelled(pages, "paid_in_capital", ["实收资本", "实缴资本", "实缴出资额"], parse_money, ValueType.money, LABELS)
         or first_match(pages, "paid_in_capital", _PAID, _paid, ValueType.money),
-        labelled(pages, "verification_date", ["验资日期", "报告日期", "出具日期"], parse_date, ValueType.date, LABELS)
-        or first_match(pages, "verification_date", _DATE, parse_date, ValueType.date, quality=0.8, last=True),
+        labelled(pages, "verification_date", ["验资日期", "审验日期"], parse_date, ValueType.date, LABELS)
+        or first_match(pages, "verification_date", _AS_AT, parse_date, ValueType.date, group=1, quality=0.95)
+        or first_match(pages, "verification_date", DATE_TEXT, parse_date, ValueType.date, quality=0.8, last=True),
     ]
     return [c for c in found if c is not None]

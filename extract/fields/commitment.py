@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import re
 
-from core.models import Claim, Document, ValueType
-from extract.fields.base import COMPANY, PageView, company, first_match, labelled, views
+from core.models import Claim, Document, Flag, ValueType
+from extract.fields.base import COMPANY, DATE_TEXT, PageView, company, first_match, labelled, views
 from extract.fields.licence import credit_code
 from extract.normalise import parse_date
 
 LABELS = ("承诺单位", "承诺人", "单位名称", "企业名称", "公司名称", "统一社会信用代码", "法定代表人", "日期", "签署日期")
 _CN_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_YEARS = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})年(?:内|以内|期间)?(?:不|在|保持|持续|均|迁|不得)")
-_DATE = re.compile(r"(?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
+_YEARS = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*年(?:内|以内|之内|期间|不|在|保持|持续|均|迁|不得)")
+# The body names the company in clean print; the signature line often sits under a seal.
+_BODY_NAME = re.compile(r"(?:本单位|本公司|我单位|我公司|本企业)[（(:：]?(" + COMPANY.pattern + ")")
+_DATE = re.compile(DATE_TEXT.pattern + "|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
 
 
 def years(text: str) -> int | None:
@@ -31,11 +33,12 @@ def years(text: str) -> int | None:
 
 
 def _company(pages: list[PageView]) -> Claim | None:
-    got = labelled(pages, "company_name", ["承诺单位(盖章)", "承诺单位", "承诺人", "单位名称", "企业名称", "公司名称"], company, ValueType.text, LABELS)
-    if got:
-        return got
-    # "本公司广州某某有限公司郑重承诺" / "我单位（广州某某有限公司）承诺"
-    return first_match(pages, "company_name", COMPANY, company, ValueType.text, quality=0.75)
+    body = first_match(pages, "company_name", _BODY_NAME, company, ValueType.text, group=1, quality=0.95)
+    signed = labelled(pages, "company_name", ["承诺单位(盖章)", "承诺单位", "承诺人", "单位名称", "企业名称", "公司名称"], company, ValueType.text, LABELS)
+    if body and signed and body.value != signed.value:
+        body.evidence.extend(signed.evidence)
+        body.flags.append(Flag(code="name_mismatch", severity="info", message=f"the letter names «{body.value}», the signature line reads «{signed.value}»"))
+    return body or signed or first_match(pages, "company_name", COMPANY, company, ValueType.text, quality=0.75)
 
 
 def extract_commitment(doc: Document) -> list[Claim]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from core.models import Claim, Document, ValueType
-from extract.fields.base import PageView, claim, company, first_match, labelled, views
+from extract.fields.base import DATE_TEXT, PageView, claim, company, first_match, labelled, views
 from extract.normalise import find_dates, parse_date, parse_money
 
 LABELS = (
@@ -19,7 +19,9 @@ _TITLE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()《》\-]{2,40}(?:合同�
 _TERM = re.compile(r"(?:服务期限|合同期限|有效期限?|履行期限|期限)[^。；;]{0,60}")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
 _AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价)[为是:：]?[^。；;]{0,60}")
-_SUBJECT_LABELS = ["合同标的", "项目名称", "服务内容", "服务名称", "产品名称", "标的"]
+# With the colon: "具体服务内容、配置清单…" in the clauses is prose.
+_SUBJECT_LABELS = [f"{x}:" for x in ("合同标的", "项目名称", "服务内容", "服务名称", "产品名称", "标的")]
+_SUBJECT = re.compile(r"(?:委托乙方|乙方向甲方|乙方为甲方|向甲方)(?:提供|开发|实施|建设|交付)(.{4,40}?)(?:事宜|[，。,;；])")
 
 
 def _party(text: str) -> str | None:
@@ -63,11 +65,15 @@ def _term(pages: list[PageView]) -> list[Claim]:
 
 def _signing_date(pages: list[PageView]) -> Claim | None:
     got = first_match(pages, "signing_date", _SIGNED, parse_date, ValueType.date, group=1, quality=1.0)
-    if got:
-        return got
+    if got or any(view.labels(["签订日期", "签署日期", "签约日期"]) for view in pages):
+        return got  # a 签订日期 under a seal is unreadable: better no value than a wrong one
     # Otherwise the date beside the signatures: the last date on the last pages.
-    any_date = re.compile(r"(?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?")
-    return first_match(pages, "signing_date", any_date, parse_date, ValueType.date, quality=0.7, last=True)
+    return first_match(pages[-1:], "signing_date", DATE_TEXT, parse_date, ValueType.date, quality=0.7, last=True)
+
+
+def _subject(pages: list[PageView]) -> Claim | None:
+    got = labelled(pages, "subject", _SUBJECT_LABELS, lambda t: t.strip(":：。") or None, ValueType.text, LABELS, min_score=0.85)
+    return got or first_match(pages, "subject", _SUBJECT, lambda t: t.strip() or None, ValueType.text, group=1)
 
 
 def extract_contract(doc: Document) -> list[Claim]:
@@ -80,6 +86,6 @@ def extract_contract(doc: Document) -> list[Claim]:
         _signing_date(pages),
         _amount(pages),
         *_term(pages),
-        labelled(pages, "subject", _SUBJECT_LABELS, lambda t: t.strip(":：") or None, ValueType.text, LABELS),
+        _subject(pages),
     ]
     return [c for c in found if c is not None]

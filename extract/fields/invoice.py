@@ -68,6 +68,8 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _STARS = re.compile(r"^[*＊]{2,}$")
 _AMOUNT_RATE = re.compile(r"^(-?\d+\.\d{2})(\d{1,2}%|免税|不征税)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Units of measure a 单位 column holds; a token among these is the unit wherever OCR put it.
+UNITS = frozenset("年 月 日 天 台 个 次 套 项 件 份 批 米 吨 张 本 箱 组 式 只 把 根 块 条 瓶 包 盒 辆 人 部 户 页 宗 千克 公斤 小时 人天 人月 平方米 立方米 kg KG GB TB".split())
 _NAME_JUNK = re.compile(r"[<>*+=]")
 
 
@@ -393,7 +395,7 @@ def _parse_item_row(row: Row, columns) -> LineItem | None:
     for t, c in rest:
         col = nearest_column(c, columns)
         name = col.name if col else None
-        if name == "unit" or (name not in ("spec", "name") and len(t) <= 2 and _CJK.search(t)):
+        if t in UNITS or name == "unit" or (name not in ("spec", "name") and len(t) <= 2 and _CJK.search(t)):
             item.unit = t
         elif name == "name":
             item.name += t
@@ -401,6 +403,11 @@ def _parse_item_row(row: Row, columns) -> LineItem | None:
             item.spec = t if item.spec is None else item.spec + t
     if item.spec is None and item.unit is None and len(rest) == 2:
         item.spec, item.unit = rest[0][0], rest[1][0]
+    if item.quantity is None and item.unit_price and item.amount is not None:
+        # OCR often drops a lone digit in the 数量 column; amount / price restores a whole count
+        ratio = item.amount / item.unit_price
+        if ratio == ratio.to_integral_value() and ratio > 0:
+            item.quantity = ratio.quantize(Decimal(1))
     return item
 
 

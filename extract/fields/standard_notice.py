@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from dataclasses import dataclass, field
+
 from core.models import Claim, Document, ValueType
-from extract.fields.base import COMPANY, PageView, claim, first_match, labelled, views
-from extract.layout import norm
-from extract.normalise import find_standard_code_spans, parse_date
+from extract.fields.base import COMPANY, DATE_TEXT, PageView, claim, first_match, labelled, similar_name, views
+from extract.layout import Row, find_labels, norm
+from extract.normalise import StandardCode, clean, find_standard_code_spans, parse_date, to_halfwidth
 
 LABELS = (
     "标准编号", "标准号", "标准名称", "发布日期", "实施日期", "发布单位", "起草单位", "主要起草单位", "牵头单位",
@@ -25,38 +27,80 @@ _TITLE_BOOK = re.compile(r"《([^》]{2,80})》")
 _ISSUER_TAIL = re.compile(r"(?:总局|管理局|委员会|工业和信息化部|部|厅|局|协会|学会|联盟|促进会|联合会|研究院)(?:[（(][^)）]{2,20}[)）])?$")
 
 
-def _code(pages: list[PageView]) -> tuple[Claim, Claim] | None:
-    """The first standard code, preferring one labelled as 标准编号 (a notice may also cite
-    the standards it replaces)."""
-    candidates = []
+@dataclass
+class Block:
+    """One standard in the notice: its code row and the rows under it up to the next code.
+    A notice often publishes several; the applicant's is the one it leads."""
+
+    view: PageView
+    row: Row
+    code: StandardCode
+    span: tuple[int, int]
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[str]:
+        got = _drafting_units([self.view], self.rows)
+        return got.value if got else []
+
+
+def _blocks(pages: list[PageView]) -> list[Block]:
+    blocks: list[Block] = []
     for view in pages:
         for row in view.rows:
-            for sc, a, b in find_standard_code_spans(row.string):
-                labelled_row = any(k in row.string[:a] for k in ("标准编号", "标准号"))
-                candidates.append((not labelled_row, "代替" in row.string[max(0, a - 8) : a], view, row, sc, a, b))
-    if not candidates:
+            codes = [(sc, a, b) for sc, a, b in find_standard_code_spans(row.string) if "代替" not in row.string[max(0, a - 8) : a]]
+            if codes:
+                sc, a, b = codes[0]
+                blocks.append(Block(view, row, sc, (a, b), [row]))
+            elif blocks and blocks[-1].view is view:
+                blocks[-1].rows.append(row)
+    return blocks
+
+
+def _choose(blocks: list[Block], applicant: str | None) -> Block | None:
+    if not blocks:
         return None
-    candidates.sort(key=lambda c: (c[1], c[0]))
-    _, _, view, row, sc, a, b = candidates[0]
-    cells = row.span(a, b) or row.cells
-    ev = view.cell_evidence(cells)
+    if applicant:
+        for wanted in (lambda units: units[:1], lambda units: units):
+            for block in blocks:
+                if any(similar_name(u, applicant) for u in wanted(block.units)):
+                    return block
+    return blocks[0]
+
+
+def _code_claims(block: Block) -> tuple[Claim, Claim]:
+    cells = block.row.span(*block.span) or block.row.cells
+    ev = block.view.cell_evidence(cells)
     conf = min(c.confidence for c in cells)
     return (
-        claim("standard_code", ValueType.text, sc.code, conf, [ev]),
-        claim("level", ValueType.text, sc.level, conf, [ev]),
+        claim("standard_code", ValueType.text, block.code.code, conf, [ev]),
+        claim("level", ValueType.text, block.code.level, conf, [ev]),
     )
 
 
-def _title(pages: list[PageView], code: str | None) -> Claim | None:
+def _row_title_and_date(block: Block) -> list[Claim]:
+    """In a table row (序号 | 标准编号 | 标准名称 | 实施日期) the title and date follow the code."""
+    out = []
+    row = block.row
+    code_cell = row.owner[block.span[1] - 1]
+    for cell in row.cells[code_cell + 1 :]:
+        d = parse_date(cell.text)
+        if d and not any(c.field == "implement_date" for c in out):
+            out.append(claim("implement_date", ValueType.date, d, cell.confidence * 0.95, [block.view.cell_evidence([cell])]))
+        elif not d and not any(c.field == "standard_title" for c in out) and _clean_title(cell.text):
+            out.append(claim("standard_title", ValueType.text, _clean_title(cell.text), cell.confidence * 0.95, [block.view.cell_evidence([cell])]))
+    return out
+
+
+def _title(pages: list[PageView]) -> Claim | None:
     got = labelled(pages, "standard_title", ["标准名称"], _clean_title, ValueType.text, LABELS)
-    if got:
-        return got
-    pattern = _TITLE_BOOK
-    return first_match(pages, "standard_title", pattern, _clean_title, ValueType.text, group=1, quality=0.85)
+    return got or first_match(pages, "standard_title", _TITLE_BOOK, _clean_title, ValueType.text, group=1, quality=0.85)
 
 
 def _clean_title(text: str) -> str | None:
-    text = text.strip("《》:：")
+    text = clean(to_halfwidth(text)).strip("《》:： ")
+    if not re.search(r"[\u4e00-\u9fff]{2}", text) or any(text.startswith(lab) for lab in LABELS):
+        return None
     text = re.sub(r"(?:团体|国家|行业|地方)?标准$", "", text) if not text.endswith("标准》") else text
     return text or None
 
@@ -86,17 +130,17 @@ def _date_claim(pages, field, labels, pattern) -> Claim | None:
     return got or first_match(pages, field, pattern, parse_date, ValueType.date, group=1, quality=0.85)
 
 
-def _drafting_units(pages: list[PageView]) -> Claim | None:
+def _drafting_units(pages: list[PageView], within: list[Row] | None = None) -> Claim | None:
     for view in pages:
-        for hit in view.labels(DRAFTING_LABELS):
+        for hit in find_labels(within, DRAFTING_LABELS) if within is not None else view.labels(DRAFTING_LABELS):
             row = hit.row
             text = row.string[hit.end :].lstrip(":：")
             cells = list(row.span(hit.start, len(row.string)))
             # the list may wrap onto following rows, up to the next label or paragraph
-            i = view.rows.index(row)
-            right_margin = max(r.box.x1 for r in view.rows)
-            for nxt in view.rows[i + 1 :]:
-                if _ends_list(row, nxt, right_margin):
+            rows = within if within is not None else view.rows
+            first = row
+            for nxt in rows[rows.index(row) + 1 :]:
+                if _ends_list(first, row, nxt):
                     break
                 text += nxt.string  # a name cut by the margin joins up; a list goes on after its 、
                 cells.extend(nxt.cells)
@@ -108,25 +152,40 @@ def _drafting_units(pages: list[PageView]) -> Claim | None:
     return None
 
 
-def _ends_list(row, nxt, right_margin: float) -> bool:
-    """The list goes on when its row ends in a separator or runs to the right margin (the
-    line was full), and the next row is close below and is not a label, date or paragraph."""
+def _ends_list(first, row, nxt) -> bool:
+    """The list goes on in the rows just below that start where its first row starts (a
+    column of a table, or the page's margin), up to a label, a date or a closing line."""
     if any(nxt.string.startswith(norm(lab)) for lab in LABELS) or re.search(r"特此|附件|\d{4}年|:|：", nxt.string):
         return True
-    if nxt.box.y0 - row.box.y1 > 1.5 * max(row.box.height, 1):
-        return True
-    return not (row.string.endswith(("、", "，", ",", ";", "；")) or row.box.x1 >= 0.95 * right_margin)
+    height = max(row.box.height, 1)
+    return nxt.box.y0 - row.box.y1 > 1.5 * height or abs(nxt.box.x0 - first.box.x0) > 2 * height
 
 
-def extract_standard_notice(doc: Document) -> list[Claim]:
+def extract_standard_notice(doc: Document, applicant: str | None = None) -> list[Claim]:
+    """Fields of the notice's standard: the applicant's when the notice lists several."""
     pages = [v for v in views(doc) if v.page.lines]
-    code = _code(pages)
-    found: list[Claim | None] = [
-        *(code or ()),
-        _title(pages, code[0].value if code else None),
+    block = _choose(_blocks(pages), applicant)
+    found: dict[str, Claim] = {}
+    if block is not None:
+        for c in (*_code_claims(block), *_row_title_and_date(block)):
+            found[c.field] = c
+        units = _drafting_units([block.view], block.rows)
+        if units:
+            found["drafting_units"] = units
+    for c in (
+        _title(pages),
         _issuer(pages),
-        _date_claim(pages, "publish_date", ["发布日期", "发布时间"], _PUBLISHED),
         _date_claim(pages, "implement_date", ["实施日期", "实施时间", "施行日期"], _IN_FORCE),
+        _publish_date(pages),
         _drafting_units(pages),
-    ]
-    return [c for c in found if c is not None]
+    ):
+        if c is not None:
+            found.setdefault(c.field, c)
+    return list(found.values())
+
+
+def _publish_date(pages: list[PageView]) -> Claim | None:
+    """发布日期 by label or "于…发布"; else the date under the issuer's name at the end,
+    which is the day the notice was issued."""
+    got = _date_claim(pages, "publish_date", ["发布日期", "发布时间"], _PUBLISHED)
+    return got or first_match(pages[-1:], "publish_date", DATE_TEXT, parse_date, ValueType.date, quality=0.8, last=True)

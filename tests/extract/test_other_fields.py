@@ -112,4 +112,5 @@ def test_capital_verification_fields():
     ])
     got = _values(extract_document(document(pg)))
     assert got["company_name"] == "广州云栖工业科技有限公司"
-    assert got["paid_in_capital"] == Decimal("5000000.00") and got["verification_date"] == date(2025, 4, 2)
+    # the capital is verified as at 截至…止, not on the day the report is signed
+    assert got["paid_in_capital"] == Decimal("5000000.00") and got["verification_date"] == date(2025, 3, 31)
