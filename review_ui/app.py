@@ -92,9 +92,10 @@ def create_app(store: Store | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request, status: str | None = None):
-        rows = dossier_list(store, status or None)
-        present = sorted({r.status for r in dossier_list(store)} | set(STATUSES))
-        return render(request, "index.html", dossiers=rows, status=status or "", present=present)
+        rows = dossier_list(store)
+        present = sorted({r.status for r in rows} | set(STATUSES))
+        shown = [r for r in rows if not status or r.status == status]
+        return render(request, "index.html", dossiers=shown, status=status or "", present=present)
 
     @app.get("/dossiers/{dossier_id}", response_class=HTMLResponse)
     def dossier_page(request: Request, dossier_id: str):
