@@ -117,7 +117,7 @@ def demo(
         err.print(f"[red]demo dossier not found at {DEMO_DOSSIER}[/red]")
         raise typer.Exit(2)
     err.print(f"DOSSIER_HOME={home.home()}")
-    reports = _run_intake([str(DEMO_DOSSIER)], engine, as_json, today=dt.date(2021, 12, 31))
+    reports = _run_intake([str(DEMO_DOSSIER)], engine, as_json)
     for report in reports:
         assessment = Assessment.model_validate_json(Path(report.assessment_path).read_text(encoding="utf-8"))
         if as_json:
