@@ -4,7 +4,8 @@ Jieba splits codes and figures ("GB/T 39204-2022" → GB / T 39204 - 2022), so t
 regular expressions over ``doc.text`` (through the pure normalisers) and are mapped back onto
 tokens with ``doc.char_span(..., alignment_mode="expand")``. Every span carries its normalised
 value in ``span._.value`` and its exact character offsets in ``span._.offsets``; all spans live
-in ``doc.spans["dossier"]`` (overlaps allowed) and the longest non-overlapping ones in ``doc.ents``.
+in ``doc.spans["dossier"]`` (overlaps allowed), the longest non-overlapping ones in ``doc.ents``,
+and the exact entities (pydantic ``Entity``) in ``doc._.dossier_entities``.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from extract.normalise.dates import find_dates
 from extract.normalise.money import find_money
 
 SPAN_KEY = "dossier"
+ENTITIES_ATTR = "dossier_entities"
 LABELS = (
     "MONEY",
     "MONEY_WORDS",
@@ -56,17 +58,30 @@ class Entity(BaseModel):
 _NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9（）()·&]"
 _ORG_SUFFIX = re.compile(
     "股份有限公司|有限责任公司|有限公司|分公司|公司|研究院|研究所|研究中心|实验室|大学|学院|协会|学会"
-    "|联盟|中心|集团|委员会|事务所|医院|银行"
+    "|联盟|中心|集团|委员会|事务所|医院|银行|人民政府|办公室|总局|部|局|厅|署"
 )
+# Government suffixes are common words ("全部", "格局"): they make a name only after a
+# national or regional marker ("中华人民共和国工业和信息化部", "广东省市场监督管理局").
+_GOV_SUFFIXES = ("人民政府", "办公室", "总局", "部", "局", "厅", "署")
+_GOV_MARKER = re.compile("中华人民共和国|国家|国务院|省|市|区|县|州|自治区")
 _NAME_RUN = re.compile(f"{_NAME_CHAR}+")
 # Labels and clause openers OCR glues to the front of a name when the colon is lost.
 _LEADING_LABEL = re.compile(
-    "^(?:本合同|本协议|兹有|兹|特此|经|由|委托方|受托方|甲方|乙方|丙方|购买方|销售方|购方|销方|名称|企业名称"
+    "(?:本合同|本协议|本办法|本通知|本标准|本项目|兹有|兹|特此|经|由|委托方|受托方|甲方|乙方|丙方|购买方|销售方|购方|销方|名称|企业名称"
     "|公司名称|纳税人名称|申请单位|申请人|主要起草单位|牵头起草单位|牵头单位|起草单位|参与单位|单位|收款单位"
-    "|付款单位|开户名|户名)+"
+    "|付款单位|开户名|户名|本单位|本企业|本公司|承诺单位|承诺人|申报单位|盖章|（盖章）|\\(盖章\\))+"
 )
 _CONNECTOR = "与和及同跟暨或"
 _MIN_NAME = 2  # characters before the suffix
+
+
+def _is_name(name: str) -> bool:
+    suffix = next((m for m in _ORG_SUFFIX.finditer(name) if m.end() == len(name)), None)
+    if suffix is None or suffix.start() < _MIN_NAME or len(name) > 60:
+        return False
+    if suffix.group(0) in _GOV_SUFFIXES:
+        return bool(_GOV_MARKER.search(name, 0, suffix.start()))
+    return True
 
 
 def find_orgs(text: str) -> list[tuple[str, int, int]]:
@@ -89,8 +104,7 @@ def find_orgs(text: str) -> list[tuple[str, int, int]]:
             if label:
                 start = label.end()
             name = text[start:end]
-            suffix = _ORG_SUFFIX.search(name)
-            if suffix and suffix.start() >= _MIN_NAME and len(name) <= 60:
+            if _is_name(name):
                 found.append((name.replace("(", "（").replace(")", "）"), start, end))
             seg_start = end
     return found
@@ -125,30 +139,41 @@ FINDERS: tuple[Callable[[str], Iterable[tuple[str, Any, int, int]]], ...] = (
 )
 
 
+def _entity_of(span) -> Entity | None:
+    # Keyed by label and token-aligned offsets: span extensions with plain defaults are keyed
+    # by offsets alone in spaCy, so two labels on the same token would overwrite each other.
+    return span.doc.user_data.get((SPAN_KEY, span.label_, span.start_char, span.end_char))
+
+
 def _register() -> None:
     from spacy.language import Language
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
     from spacy.util import filter_spans
 
-    for name in ("value", "offsets"):
-        if not Span.has_extension(name):
-            Span.set_extension(name, default=None)
+    Doc.set_extension(ENTITIES_ATTR, default=None, force=True)
+    Span.set_extension("value", getter=lambda sp: getattr(_entity_of(sp), "value", None), force=True)
+    Span.set_extension(
+        "offsets", getter=lambda sp: (e.start, e.end) if (e := _entity_of(sp)) else None, force=True
+    )
 
     if "dossier_entities" in Language.factories:
         return
 
     @Language.component("dossier_entities")
     def dossier_entities(doc):
+        found = sorted(
+            (Entity(label=label, text=doc.text[start:end], start=start, end=end, value=value)
+             for finder in FINDERS for label, value, start, end in finder(doc.text)),
+            key=lambda e: (e.start, -e.end),
+        )
         spans = []
-        for finder in FINDERS:
-            for label, value, start, end in finder(doc.text):
-                span = doc.char_span(start, end, label=label, alignment_mode="expand")
-                if span is None:
-                    continue
-                span._.value = value
-                span._.offsets = (start, end)
-                spans.append(span)
-        spans.sort(key=lambda sp: (sp._.offsets[0], -sp._.offsets[1]))
+        for entity in found:
+            span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
+            if span is None:
+                continue
+            doc.user_data.setdefault((SPAN_KEY, entity.label, span.start_char, span.end_char), entity)
+            spans.append(span)
+        doc._.set(ENTITIES_ATTR, found)
         doc.spans[SPAN_KEY] = spans
         doc.ents = filter_spans(spans)
         return doc
@@ -173,9 +198,4 @@ def entities(text: str) -> list[Entity]:
     """Every entity the rules find in the text, in order, overlaps included."""
     if not text or not isinstance(text, str):
         return []
-    doc = nlp()(text)
-    return [
-        Entity(label=sp.label_, text=text[sp._.offsets[0] : sp._.offsets[1]], start=sp._.offsets[0],
-               end=sp._.offsets[1], value=sp._.value)
-        for sp in doc.spans[SPAN_KEY]
-    ]
+    return list(nlp()(text)._.get(ENTITIES_ATTR))

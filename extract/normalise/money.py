@@ -17,7 +17,7 @@ MAX_AMOUNT = Decimal(10) ** 15
 # ---------------------------------------------------------------- figures
 
 # "羊", "丫" and "Y" are how OCR commonly reads "¥"; "Y" counts only right before a figure.
-_CURRENCY = r"(?:[¥￥羊丫]|RMB|CNY|人民币|Y(?=\s?\d))"
+_CURRENCY = r"(?:[¥￥羊丫]|(?<![A-Za-z0-9])(?:RMB|CNY|Y(?=\s?\d))|人民币)"
 _NEGATIVE = r"(?:[-−]|负)"
 # Comma-cents first: OCR often reads the decimal point of "104.12" as a comma.
 _FIGURE = r"(?:\d{1,3}(?:,\d{3})*,\d{2}(?![\d,.])|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!,?\d)"
@@ -31,10 +31,10 @@ _MARKED = re.compile(
     rf"(?<![\d.,])(?P<neg3>{_NEGATIVE}\s?)?(?P<fig2>{_FIGURE})(?![\d%])\s?(?P<unit2>{_UNIT})"
 )
 # A bare figure with exactly two decimals, not part of a longer number, date or percentage.
-_BARE_CENTS = re.compile(r"(?<![\d.,\-/:])(?P<neg>-)?(?P<fig>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.%])")
+_BARE_CENTS = re.compile(r"(?<![\d.,\-/:A-Za-z])(?P<neg>-)?(?P<fig>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.%A-Za-z])")
 # Figures that count words, dates or shares are not amounts.
 _ANY_FIGURE = re.compile(
-    rf"(?<![\d.,])(?P<neg>-\s?)?(?P<fig>{_FIGURE})(?![\d.])(?!\s?[年月日号%份个页张条项台件套人次户])(?:\s?(?P<unit>{_UNIT}))?(?!\s?万)"
+    rf"(?<![\d.,A-Za-z])(?P<neg>-\s?)?(?P<fig>{_FIGURE})(?![\d.A-Za-z])(?!\s?[年月日号%份个页张条项台件套人次户])(?:\s?(?P<unit>{_UNIT}))?(?!\s?万)"
 )
 _NEGATIVE_NOTE = re.compile(r"[（(]\s*负数?\s*[)）]|^\s*负")
 

@@ -105,6 +105,15 @@ def test_nothing_to_find(text):
         ("华南理工大学和广东省工业互联网产业联盟", ["华南理工大学", "广东省工业互联网产业联盟"]),
         ("广州市工业互联网协会及广州开发区政务服务中心", ["广州市工业互联网协会", "广州开发区政务服务中心"]),
         ("某某研究院有限公司", ["某某研究院有限公司"]),
+        ("中华人民共和国工业和信息化部发布", ["中华人民共和国工业和信息化部"]),
+        ("广州市黄埔区工业和信息化局、广州开发区经济和信息化局：", ["广州市黄埔区工业和信息化局", "广州开发区经济和信息化局"]),
+        ("本办法由区工业和信息化局负责解释", ["区工业和信息化局"]),
+        ("广州市黄埔区人民政府办公室", ["广州市黄埔区人民政府办公室"]),
+        ("本单位广州星河智能装备股份有限公司（统一社会信用代码", ["广州星河智能装备股份有限公司"]),
+        ("承诺单位（盖章）广州星河智能装备股份有限公司", ["广州星河智能装备股份有限公司"]),
+        ("广州XX部件有限公司", ["广州XX部件有限公司"]),
+        ("承诺书\n本单位广州星河智能装备股份有限公司（统一社会信用代码", ["广州星河智能装备股份有限公司"]),
+        ("全部完成，新格局", []),  # 部/局 without a national or regional marker
         ("本公司承诺", []),
         ("公司", []),
     ],
@@ -124,3 +133,14 @@ def test_any_text_gives_entities_whose_offsets_hold(text):
     for e in entities(text):
         assert e.label in LABELS
         assert text[e.start : e.end] == e.text and e.start < e.end
+
+
+def test_every_span_keeps_its_own_value():
+    text = INVOICE + CONTRACT + NOTICE + " 纳税人识别号： 91320211MAJER5XY3H"
+    doc = nlp()(text)
+    by_key = {(e.label, e.start, e.end): e.value for e in doc._.dossier_entities}
+    for span in doc.spans[SPAN_KEY]:
+        start, end = span._.offsets
+        assert by_key[(span.label_, start, end)] == span._.value
+        assert span.start_char <= start < end <= span.end_char
+    assert [e.label for e in entities("91320211MAJER5XY3H")] == ["CREDIT_CODE"]

@@ -55,7 +55,8 @@ def test_parse_money(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "¥", "元", "2019年", "共3份", "13%", "1 和 2", "***", "免税", None, 12, "万元", "3万台设备", "5台"],
+    ["", "abc", "¥", "元", "2019年", "共3份", "13%", "1 和 2", "***", "免税", None, 12, "万元", "3万台设备", "5台",
+     "91320211MAJER5XY3H", "KEY5"],  # a Y inside a code or word is not ¥
 )
 def test_parse_money_invalid(text):
     assert parse_money(text) is None
