@@ -19,9 +19,9 @@ _SP = r"\s*"
 
 _YMD_CN = re.compile(
     rf"(?P<y>\d{{4}}|{_CN}{{4}}){_SP}年{_SP}(?P<m>\d{{1,2}}|{_CN}{{1,3}}){_SP}月{_SP}"
-    rf"(?P<d>\d{{1,2}}|{_CN}{{1,3}})(?:{_SP}[日号])?"
+    rf"(?P<d>\d{{1,2}}|{_CN}{{1,3}})(?:{_SP}[日曰号])?"
 )
-_YMD_SEP = re.compile(r"(?<![\d.\-/])(?P<y>\d{4})\s?(?P<s>[-./])\s?(?P<m>\d{1,2})\s?(?P=s)\s?(?P<d>\d{1,2})(?![\d]|[.\-/]\d)")
+_YMD_SEP = re.compile(r"(?<![\d.])(?P<y>\d{4})\s?(?P<s>[-./])\s?(?P<m>\d{1,2})\s?(?P=s)\s?(?P<d>\d{1,2})(?!\d|(?P=s)\d)")
 _YMD_COMPACT = re.compile(r"(?<![\d.\-/])(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?![\d.\-/])")
 # In free text an 8-digit run is only a date when a date label stands just before it.
 _DATE_LABEL = re.compile(r"(?:日期|时间|日|date|Date|DATE)\s*[:：]?\s*$")
