@@ -39,6 +39,22 @@ class Cell:
     box: Box
     confidence: float = 1.0
     page: int = 1
+    # the text layer's words inside the cell, for tables whose columns sit close together
+    words: tuple[tuple[str, Box], ...] = ()
+
+    @property
+    def tokens(self) -> list[tuple[str, Box]]:
+        """Space-separated pieces with their boxes: the words when the source gave them
+        (pieces closer than half a character are one token), else the text split evenly."""
+        if self.words:
+            out: list[tuple[str, Box]] = []
+            for text, box in self.words:
+                if out and box.x0 - out[-1][1].x1 < 0.5 * box.height:
+                    out[-1] = (out[-1][0] + text, out[-1][1].union(box))
+                else:
+                    out.append((text, box))
+            return out
+        return [(t, self.box) for t in self.text.split()]
 
     @property
     def key(self) -> str:
@@ -98,7 +114,8 @@ def _word_cells(line: Line, page: int) -> list[Cell]:
 def _join(words, page: int) -> Cell:
     box = union(w.box for w in words)
     text = " ".join(w.text for w in words)
-    return Cell(text=text, box=box, confidence=min(w.confidence for w in words), page=page)
+    pieces = tuple((w.text, w.box) for w in words)
+    return Cell(text=text, box=box, confidence=min(w.confidence for w in words), page=page, words=pieces)
 
 
 def _split_on_gaps(line: Line, page: int) -> list[Cell]:
@@ -325,6 +342,25 @@ def value_after(hit: Hit, rows: list[Row], accept=None, stop_labels: tuple[str, 
             return Value(text, (c,), 0.85)
         break
     return None
+
+
+def continuation(value: Value, rows: list[Row], stop_labels: tuple[str, ...] = ()) -> Value:
+    """A value that wraps: the cells right under it that start at its left edge (an address
+    or a name too long for its box), up to a label or a gap."""
+    cells = list(value.cells)
+    text = value.text
+    last = cells[-1].box
+    h = max(last.height, 1e-6)
+    for row in rows:
+        for c in row.cells:
+            if c.box.y0 <= last.y0 + 0.5 * h or c.box.y0 - last.y1 > 0.8 * h:
+                continue
+            if abs(c.box.x0 - value.box.x0) <= 1.0 * h and not _is_label(c.key, stop_labels):
+                cells.append(c)
+                text += c.key
+                last = c.box
+                break
+    return Value(text, tuple(cells), value.quality)
 
 
 def _is_label(text: str, labels: tuple[str, ...]) -> bool:

@@ -144,20 +144,26 @@ def similar_name(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 6 and edit_distance(a, b) <= max(1, min(len(a), len(b)) // 10)
 
 
+# Greedy, so "…汽车零部件股份有限公司" is not cut at "部"; government bodies are ORG.
 COMPANY = re.compile(
-    r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|研究院|研究所|"
-    r"委员会|协会|学会|联盟|中心|大学|学院|事务所|工作室|合伙企业(?:[（(]有限合伙[)）])?|厂|局|部)"
+    r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,40}(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|研究院|研究所|"
+    r"委员会|协会|学会|联盟|中心|大学|学院|事务所|工作室|合伙企业(?:[（(]有限合伙[)）])?)"
 )
+ORG = re.compile(COMPANY.pattern[:-1] + r"|总局|管理局|工业和信息化部|部|厅|局|促进会|联合会|组织)(?:[（(][A-Za-z]{2,10}[)）])?")
 
 
 def labelled(pages: list[PageView], field_name: str, labels: list[str], parse, value_type: ValueType,
-             stop_labels: tuple[str, ...] = (), min_score: float | None = None) -> Claim | None:
-    """The first labelled value `parse` accepts (parse returns None to refuse a candidate)."""
-    from extract.layout import value_after
+             stop_labels: tuple[str, ...] = (), min_score: float | None = None, wraps: bool = False) -> Claim | None:
+    """The first labelled value `parse` accepts (parse returns None to refuse a candidate);
+    `wraps`: the value may go on in the cell right under it."""
+    from extract.layout import continuation, value_after
 
     for view in pages:
         for hit in view.labels(labels, min_score):
             found = value_after(hit, view.rows, lambda t: parse(t) is not None, stop_labels)
+            if found is not None and wraps:
+                longer = continuation(found, view.rows, stop_labels)
+                found = longer if parse(longer.text) is not None else found
             if found is not None:
                 return value_claim(view, field_name, value_type, parse(found.text), found, hit.score)
     return None

@@ -359,12 +359,13 @@ def _parse_item_row(row: Row, columns) -> LineItem | None:
     the text before that is name, spec, unit (placed by header columns when they exist)."""
     tokens: list[tuple[str, Cell]] = []
     for c in row.cells:
-        for t in c.text.split():
+        for t, box in c.tokens:
+            piece = Cell(t, box, c.confidence, c.page)
             t = fix_ocr_digits(norm(t)) if re.search(r"\d", t) else norm(t)
             # OCR joins close columns: "113207.556%" is an amount and a rate
             joined = _AMOUNT_RATE.match(t)
             parts = [joined.group(1), joined.group(2)] if joined else [t]
-            tokens.extend((p, c) for p in parts)
+            tokens.extend((p, piece) for p in parts)
     rate_at = next((i for i in range(len(tokens) - 1, -1, -1) if _RATE.match(tokens[i][0])), None)
     if rate_at is None or rate_at == 0:
         return None

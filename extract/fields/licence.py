@@ -30,7 +30,7 @@ def extract_licence(doc: Document) -> list[Claim]:
     found = [
         labelled(pages, "company_name", ["名称", "企业名称", "公司名称"], company, ValueType.text, LABELS),
         credit_code(pages),
-        labelled(pages, "address", ["住所", "经营场所", "营业场所", "地址"], address, ValueType.text, LABELS),
+        labelled(pages, "address", ["住所", "经营场所", "营业场所", "地址"], address, ValueType.text, LABELS, wraps=True),
         labelled(pages, "registered_capital", ["注册资本"], parse_money, ValueType.money, LABELS),
         labelled(pages, "established_date", ["成立日期", "注册日期"], parse_date, ValueType.date, LABELS),
     ]

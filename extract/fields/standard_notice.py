@@ -11,20 +11,22 @@ import re
 from dataclasses import dataclass, field
 
 from core.models import Claim, Document, ValueType
-from extract.fields.base import COMPANY, DATE_TEXT, PageView, claim, first_match, labelled, similar_name, views
-from extract.layout import Row, find_labels, norm
+from extract.fields.base import DATE_TEXT, ORG, PageView, claim, first_match, labelled, similar_name, views
+from extract.layout import Row, Value, continuation, find_labels, norm
 from extract.normalise import StandardCode, clean, find_standard_code_spans, parse_date, to_halfwidth
 
 LABELS = (
     "标准编号", "标准号", "标准名称", "发布日期", "实施日期", "发布单位", "起草单位", "主要起草单位", "牵头单位",
-    "主要起草人", "起草人", "代替标准号", "归口单位", "提出单位", "序号",
+    "主要起草人", "起草人", "代替标准号", "归口单位", "提出单位", "序号", "出版日期",
 )
+# What a table's date column means, by its header.
+DATE_COLUMNS = (("实施日期", "implement_date"), ("施行日期", "implement_date"), ("出版日期", "publish_date"), ("发布日期", "publish_date"))
 DRAFTING_LABELS = ["主要起草单位", "起草单位", "参与起草单位", "编制单位", "牵头单位"]
 _SPLIT = re.compile(r"[、，,;；/]+")
 _PUBLISHED = re.compile(r"(?:于|在)?([^，。,]{6,16}?)(?:正式)?(?:发布|公布)")
 _IN_FORCE = re.compile(r"(?:自|从|于)?([^，。,自从于]{6,16}?)起?(?:正式)?(?:实施|施行|执行)")
 _TITLE_BOOK = re.compile(r"《([^》]{2,80})》")
-_ISSUER_TAIL = re.compile(r"(?:总局|管理局|委员会|工业和信息化部|部|厅|局|协会|学会|联盟|促进会|联合会|研究院)(?:[（(][^)）]{2,20}[)）])?$")
+_ISSUER_TAIL = re.compile(r"(?:总局|管理局|委员会|工业和信息化部|部|厅|局|协会|学会|联盟|促进会|联合会|研究院|组织)(?:[（(][^)）]{2,20}[)）])?$")
 
 
 @dataclass
@@ -78,18 +80,42 @@ def _code_claims(block: Block) -> tuple[Claim, Claim]:
     )
 
 
+def _date_field(block: Block) -> str:
+    """implement_date unless the table's header calls its date column something else."""
+    for row in block.view.rows:
+        if row.box.y0 >= block.row.box.y0:
+            break
+        for label, name in DATE_COLUMNS:
+            if label in row.string and ("标准编号" in row.string or "标准名称" in row.string):
+                return name
+    return "implement_date"
+
+
 def _row_title_and_date(block: Block) -> list[Claim]:
-    """In a table row (序号 | 标准编号 | 标准名称 | 实施日期) the title and date follow the code."""
-    out = []
-    row = block.row
+    """In a table row (序号 | 标准编号 | 标准名称 | 实施日期) the title and date follow the code;
+    a long title wraps onto the rows under its cell."""
+    out: dict[str, Claim] = {}
+    row, view = block.row, block.view
     code_cell = row.owner[block.span[1] - 1]
+    date_field = _date_field(block)
     for cell in row.cells[code_cell + 1 :]:
         d = parse_date(cell.text)
-        if d and not any(c.field == "implement_date" for c in out):
-            out.append(claim("implement_date", ValueType.date, d, cell.confidence * 0.95, [block.view.cell_evidence([cell])]))
-        elif not d and not any(c.field == "standard_title" for c in out) and _clean_title(cell.text):
-            out.append(claim("standard_title", ValueType.text, _clean_title(cell.text), cell.confidence * 0.95, [block.view.cell_evidence([cell])]))
-    return out
+        if d and date_field not in out:
+            out[date_field] = claim(date_field, ValueType.date, d, cell.confidence * 0.95, [view.cell_evidence([cell])])
+        elif not d and "standard_title" not in out and _clean_title(cell.text):
+            wrapped = continuation(Value(cell.key, (cell,), 1.0), block.rows, tuple(LABELS) + tuple(DRAFTING_LABELS))
+            text = _join_lines([c.text for c in wrapped.cells])
+            cells = list(wrapped.cells)
+            out["standard_title"] = claim("standard_title", ValueType.text, _clean_title(text), cell.confidence * 0.95, [view.cell_evidence(cells)])
+    return list(out.values())
+
+
+def _join_lines(parts: list[str]) -> str:
+    text = ""
+    for p in parts:
+        p = clean(to_halfwidth(p))
+        text += (" " if text and text[-1].isascii() and text[-1].isalpha() and p[:1].isascii() and p[:1].isalpha() else "") + p
+    return text
 
 
 def _title(pages: list[PageView]) -> Claim | None:
@@ -99,7 +125,7 @@ def _title(pages: list[PageView]) -> Claim | None:
 
 def _clean_title(text: str) -> str | None:
     text = clean(to_halfwidth(text)).strip("《》:： ")
-    if not re.search(r"[\u4e00-\u9fff]{2}", text) or any(text.startswith(lab) for lab in LABELS):
+    if not re.search(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3}", text) or any(text.startswith(lab) for lab in LABELS):
         return None
     text = re.sub(r"(?:团体|国家|行业|地方)?标准$", "", text) if not text.endswith("标准》") else text
     return text or None
@@ -109,19 +135,25 @@ def _issuer(pages: list[PageView]) -> Claim | None:
     got = labelled(pages, "issuing_body", ["发布单位", "发布机构", "发布部门", "批准部门"], _org, ValueType.text, LABELS)
     if got:
         return got
-    # The signature block at the end: a row that is nothing but an organisation's name.
+    # The signature block at the end: rows that are nothing but organisations' names (two
+    # bodies that issue jointly sign one above the other).
     for view in reversed(pages):
+        signed: list = []
         for row in reversed(view.rows):
-            for cell in row.cells:
-                if _org(cell.key) == cell.key and _ISSUER_TAIL.search(cell.key):
-                    return claim("issuing_body", ValueType.text, cell.key, cell.confidence * 0.85, [view.cell_evidence([cell])])
+            if all(_org(c.key) == c.key and _ISSUER_TAIL.search(c.key) for c in row.cells):
+                signed = list(row.cells) + signed
+            elif signed:
+                break
+        if signed:
+            conf = min(c.confidence for c in signed) * 0.85
+            return claim("issuing_body", ValueType.text, " ".join(c.key for c in signed), conf, [view.cell_evidence(signed)])
     # Else the title: "XX协会关于发布…的公告".
     return first_match(pages, "issuing_body", re.compile(r"^(.{4,40}?)关于(?:批准)?发布"), _org, ValueType.text, group=1, quality=0.8)
 
 
 def _org(text: str) -> str | None:
     text = text.strip(":：")
-    m = COMPANY.match(text)
+    m = ORG.fullmatch(text) or ORG.match(text)
     return m.group() if m else None
 
 
