@@ -265,9 +265,11 @@ _INTL = re.compile(
     rf"(?<![A-Za-z])(?P<prefix>ISO{_S}/{_S}IEC|ISO|IEC|ITU{_S}-{_S}[TR]|ITU)(?![A-Za-z])[ \t]*"
     rf"(?:(?P<itu>[A-Z]{{1,2}}{_S}\.{_S}\d+(?:\.\d+)*)|(?P<num>\d+(?:-\d+)*)(?:{_S}:{_S}(?P<year>\d{{4}}))?)(?![\d.])"
 )
+# OCR drops or misreads the slash of "GB/T" ("GB T", "GBT", "GB|T", "GBlT").
+_SLASHISH = rf"{_S}[/|\\lI]?{_S}"
 _CN = re.compile(
-    rf"(?<![A-Za-z/])(?P<prefix>GB{_S}/{_S}[TZ]|GB|DB{_S}\d{{2,6}}(?:{_S}/{_S}[TZ])?|[TQ]{_S}/{_S}[A-Z][A-Z0-9]{{1,15}}"
-    rf"|[A-Z]{{2,4}}(?:{_S}/{_S}[TZ])?)(?![a-z])[ \t]*"
+    rf"(?<![A-Za-z/])(?P<prefix>GB{_SLASHISH}[TZ]|GB|DB{_S}\d{{2,6}}(?:{_SLASHISH}[TZ])?|[TQ]{_S}/{_S}[A-Z][A-Z0-9]{{1,15}}"
+    rf"|[A-Z]{{2}}{_SLASHISH}[TZ]|[A-Z]{{2,4}}(?:{_S}/{_S}[TZ])?)(?![a-z])[ \t]*"
     rf"(?P<num>\d+(?:\.\d+)*)(?:{_S}-{_S}(?P<year>\d{{4}}|\d{{2}}))?(?![\d.])"
 )
 
@@ -281,15 +283,26 @@ def _year(text: str | None) -> int | None:
     return y if 1946 <= y <= 2100 else None
 
 
+def _prefix(raw: str) -> str:
+    p = re.sub(r"[ \t]", "", raw)
+    if p.startswith(("T/", "Q/")):
+        return p
+    return re.sub(r"^(GB|DB\d+|[A-Z]{2})[/|\\lI]?([TZ])$", r"\1/\2", p)
+
+
 def _from_match(m: re.Match[str]) -> StandardCode | None:
-    prefix = re.sub(r"[ \t]", "", m.group("prefix"))
+    prefix = _prefix(m.group("prefix"))
     level = standard_level(prefix)
     year_text = m.group("year")
+    num = m.groupdict().get("num")
+    if m.re is _INTL and not year_text and num and (tail := re.search(r"-((?:19|20)\d\d)$", num)):
+        # "ISO 9001-2015" is how Chinese documents often cite ISO 9001:2015
+        year_text, num = tail.group(1), num[: tail.start()]
     year = _year(year_text)
     if year_text and year is None:
         return None
     if m.re is _INTL:
-        number = re.sub(r"[ \t]", "", m.group("itu") or m.group("num") or "")
+        number = re.sub(r"[ \t]", "", m.group("itu") or num or "")
         if m.group("itu") and not prefix.startswith("ITU"):
             return None
         code = f"{prefix} {number}" + (f":{year_text}" if year_text else "")
@@ -321,7 +334,9 @@ def parse_standard_code(text: str) -> StandardCode | None:
     """The first standard code in the text, normalised (GB/T39204—2022 → GB/T 39204-2022)."""
     if not text or not isinstance(text, str):
         return None
-    found = _standard_matches(normalise_chars(text).upper())
+    # Upper-casing would turn the OCR slash "GBlT" into a letter: restore the slash first.
+    s = re.sub(r"(?<=[A-Za-z]{2})l(?=[TZtz])", "/", normalise_chars(text))
+    found = _standard_matches(s.upper())
     return found[0][0] if found else None
 
 

@@ -223,6 +223,14 @@ def test_find_invoice_ids():
         ("gb/t 39204-2022", "GB/T 39204-2022", "GB/T", "39204", 2022, "national"),
         ("GB/T 39204-2O22", "GB/T 39204-2022", "GB/T", "39204", 2022, "national"),
         ("GB/Z 20986-2007", "GB/Z 20986-2007", "GB/Z", "20986", 2007, "national"),
+        ("GBT 39204-2022", "GB/T 39204-2022", "GB/T", "39204", 2022, "national"),  # OCR lost the slash
+        ("GB T 39204-2022", "GB/T 39204-2022", "GB/T", "39204", 2022, "national"),
+        ("GB|T 39204-2022", "GB/T 39204-2022", "GB/T", "39204", 2022, "national"),
+        ("GBlT 39204-2022", "GB/T 39204-2022", "GB/T", "39204", 2022, "national"),
+        ("YDT 3000-2016", "YD/T 3000-2016", "YD/T", "3000", 2016, "industry"),
+        ("DB44T 1234-2020", "DB44/T 1234-2020", "DB44/T", "1234", 2020, "local"),
+        ("ISO 9001-2015", "ISO 9001:2015", "ISO", "9001", 2015, "international"),
+        ("IEC 62443-3-3", "IEC 62443-3-3", "IEC", "62443-3-3", None, "international"),
         ("GB 4943.1-2011", "GB 4943.1-2011", "GB", "4943.1", 2011, "national"),
         ("GB 2312-80", "GB 2312-80", "GB", "2312", 1980, "national"),
         ("GB/T 39204", "GB/T 39204", "GB/T", "39204", None, "national"),
@@ -298,3 +306,10 @@ def test_code_normalisers_never_raise(text):
     parse_standard_code(text)
     find_standard_codes(text)
     credit_code_valid(text)
+
+
+def test_find_standard_codes_read_through_ocr_slips():
+    text = "依据GBT 39204-2022、YD T 3000-2016和GB／T 22239—2019，参照ISO 9001-2015。"
+    assert [c.code for c in find_standard_codes(text)] == [
+        "GB/T 39204-2022", "YD/T 3000-2016", "GB/T 22239-2019", "ISO 9001:2015",
+    ]
