@@ -116,9 +116,10 @@ _DIGITS = {
     **dict.fromkeys("捌八", 8),
     **dict.fromkeys("玖九", 9),
 }
-_SMALL_UNITS = {**dict.fromkeys("拾十", 10), **dict.fromkeys("佰百", 100), **dict.fromkeys("仟千", 1000)}
+# 抬/伯/什 are how OCR commonly misreads 拾/佰/仟 in printed 大写.
+_SMALL_UNITS = {**dict.fromkeys("拾十抬", 10), **dict.fromkeys("佰百伯", 100), **dict.fromkeys("仟千什", 1000)}
 _BIG_UNITS = {**dict.fromkeys("万萬", 10000), **dict.fromkeys("亿億", 100000000)}
-_YUAN = "圆元园"
+_YUAN = "圆元园圓"
 _JIAO, _FEN = "角", "分"
 _WHOLE = "整正"
 _WORD_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS) + _YUAN + _JIAO + _FEN + _WHOLE

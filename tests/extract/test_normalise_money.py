@@ -103,6 +103,8 @@ def test_parse_money_is_quantised_to_cents():
         ("负伍圆", "-5.00"),
         ("壹万亿元", "1000000000000.00"),
         ("壹拾万", "100000.00"),  # no 圆: the numerals are the whole text
+        ("柒什零壹抬捌圓捌角叁分", "7018.83"),  # OCR: 什/抬 for 仟/拾, traditional 圓
+        ("壹伯零肆圆壹角贰分", "104.12"),  # OCR: 伯 for 佰
         ("人民币（大写）：壹拾万", "100000.00"),
     ],
 )
@@ -215,3 +217,16 @@ def test_found_spans_are_tight(value, template):
     [(found, start, end)] = find_money(text)
     assert found == value
     assert text[start:end] == text[start:end].strip()
+
+
+_OCR_SLIPS = {"佰": "伯", "仟": "什", "拾": "抬", "圆": "园", "贰": "貳", "叁": "參", "陆": "陸"}
+
+
+@given(amounts, st.data())
+def test_words_survive_common_ocr_slips(value, data):
+    words = to_words(value)
+    slipped = "".join(
+        (_OCR_SLIPS.get(c, c) if data.draw(st.booleans()) else c) + (" " if data.draw(st.booleans()) else "")
+        for c in words
+    )
+    assert parse_money_words("价税合计（大写）⊗ " + slipped) == value
