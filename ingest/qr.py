@@ -23,7 +23,7 @@ def decode(image: np.ndarray) -> list[str]:
         ok, payloads = False, ()
     found = [p for p in payloads if p] if ok else []
     h, w = image.shape[:2]
-    if found or max(h, w) > 1400:  # large pages already give a QR enough pixels
+    if found or max(h, w) > 1000:  # only small images (crops, low-res screenshots) get a second look
         return found
     scale = 3 if max(h, w) <= 800 else 2
     big = cv2.resize(image, (w * scale, h * scale), interpolation=cv2.INTER_CUBIC)
