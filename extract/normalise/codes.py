@@ -39,16 +39,18 @@ def credit_code_valid(code: str) -> bool:
 
 
 def _id_tokens(text: str) -> list[str]:
-    """Candidate ids in a text after width, case and look-alike clean-up: each run of
-    alphanumerics joined over single spaces/hyphens ("9111 0108 MA01…"), then its pieces."""
-    s = to_halfwidth(text).translate(_LOWER_LOOKALIKE).upper()
+    """Candidate ids in a text after width and case clean-up: each run of alphanumerics
+    joined over single spaces/hyphens ("9111 0108 MA01…"), then its pieces; first as
+    written, then with lower-case look-alikes (o, l, i) read as digits."""
+    s = to_halfwidth(text)
     candidates: list[str] = []
-    for run in re.findall(r"[0-9A-Z](?:[0-9A-Z]|[\s\-](?=[0-9A-Z]))*", s):
-        pieces = re.split(r"[\s\-]", run)
-        candidates.append(_SEPARATORS.sub("", run))
-        if len(pieces) > 1:
-            candidates.extend(pieces)
-    return candidates
+    for variant in (s.upper(), s.translate(_LOWER_LOOKALIKE).upper()):
+        for run in re.findall(r"[0-9A-Z](?:[0-9A-Z]|[\s\-](?=[0-9A-Z]))*", variant):
+            pieces = re.split(r"[\s\-]", run)
+            candidates.append(_SEPARATORS.sub("", run))
+            if len(pieces) > 1:
+                candidates.extend(pieces)
+    return list(dict.fromkeys(candidates))
 
 
 def _fix_credit(token: str) -> str | None:
@@ -98,7 +100,8 @@ def find_credit_codes(text: str) -> list[tuple[str, int, int]]:
     found = []
     for m in _ID_TOKEN.finditer(s):
         if len(m.group(0)) == 18:
-            code = _fix_credit(m.group(0).translate(_LOWER_LOOKALIKE).upper())
+            token = m.group(0)
+            code = _fix_credit(token.upper()) or _fix_credit(token.translate(_LOWER_LOOKALIKE).upper())
             if code:
                 found.append((code, m.start(), m.end()))
     return found

@@ -61,6 +61,8 @@ def test_credit_code_negatives(code):
         ("91320211739560Z25X", "91320211739560225X"),  # Z read for 2
         ("9132020079614836SW", None),  # S→5 is tried, but here it breaks the check
         ("91110108ma01g0fb09", "91110108MA01G0FB09"),
+        ("91110108749364121l", "91110108749364121L"),  # a real L written in lower case
+        ("9111O1O8749364I2lL", "91110108749364121L"),  # O/I repaired, lower-case l read as 1
         ("９１１１０１０８ＭＡ０１Ｇ０ＦＢ０９", "91110108MA01G0FB09"),
         ("9111 0108 MA01 G0FB 09", "91110108MA01G0FB09"),
         ("纳税人识别号：91110108MA01G0FB09", "91110108MA01G0FB09"),
