@@ -63,7 +63,7 @@ def _matches(s: str, *, compact: Literal["never", "labelled"]) -> list[tuple[dt.
         for m in pattern.finditer(s):
             if any(m.start() < e and s_ < m.end() for _, s_, e in found):
                 continue
-            if pattern is _YMD_COMPACT and not _DATE_LABEL.search(s[: m.start()]):
+            if pattern is _YMD_COMPACT and not _DATE_LABEL.search(s[max(0, m.start() - 12) : m.start()]):
                 continue
             date = _make(m.group("y"), m.group("m"), m.group("d"))
             if date is not None:
