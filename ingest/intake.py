@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import posixpath
 import stat
 import unicodedata
 import zipfile
@@ -117,6 +118,8 @@ def unsafe_reason(name: str) -> str | None:
         return "absolute path in archive, refused"
     if ".." in name.split("/"):
         return "path escapes the archive ('..'), refused"
+    if posixpath.normpath(name) in (".", ""):
+        return "names no file (only '.'), refused"
     return None
 
 

@@ -143,3 +143,20 @@ def test_single_file_is_a_dossier_of_one(tmp_path):
     f.write_bytes(PDF)
     [dossier] = collect([f])
     assert [x.name for x in dossier.files] == ["lone.pdf"] and dossier.files[0].read() == PDF
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+PATHISH = st.lists(st.sampled_from(list("ab./\\:发票 \x00\x07\u202e") + ["..", "../", "C:"]), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PATHISH)
+def test_any_accepted_member_name_stays_inside(name):
+    import posixpath
+
+    cleaned = intake.clean_name(name)
+    if cleaned and intake.unsafe_reason(cleaned) is None:
+        assert posixpath.normpath(posixpath.join("/dossier", cleaned)).startswith("/dossier/")
+        assert "\x00" not in cleaned and "\u202e" not in cleaned
