@@ -85,10 +85,10 @@ class _Reader:
         engine = self.engine
         hit = self.cache.get(self.sha256, number, engine)
         if hit is not None:
+            # The cached page may have been rendered elsewhere; this run's image must exist here.
             if not self.image_path(number, "png").exists():
-                image = orient.deskew(orient.rotate(load(), hit.rotation), hit.skew)
-                hit = hit.model_copy(update={"image": self.save(image, number, "png")})
-            return hit
+                self.save(orient.deskew(orient.rotate(load(), hit.rotation), hit.skew), number, "png")
+            return hit.model_copy(update={"image": self.relative(self.image_path(number, "png"))})
         start = time.perf_counter()
         lines, image, rotation, skew = ocr_oriented(engine, load())
         page = Page(

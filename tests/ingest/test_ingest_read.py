@@ -117,6 +117,9 @@ def test_png_named_pdf_is_read_as_png_with_ocr_and_cached(tmp_path):
     again = read(path, tmp_path)
     assert again.pages[0].cached and again.pages[0].seconds == 0
     assert again.pages[0].lines == page.lines
+    elsewhere = read_document(path, doc.sha256, "scan.pdf", cache=OcrCache(tmp_path / "cache"), render_dir=tmp_path / "other")
+    assert elsewhere.pages[0].cached and Path(elsewhere.pages[0].image) == (tmp_path / "other" / "1.png").resolve()
+    assert (tmp_path / "other" / "1.png").exists()  # a cache hit still leaves this run's page image
 
 
 @pytest.mark.slow
