@@ -161,9 +161,10 @@ def _register() -> None:
 
     @Language.component("dossier_entities")
     def dossier_entities(doc):
+        text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
         found = sorted(
-            (Entity(label=label, text=doc.text[start:end], start=start, end=end, value=value)
-             for finder in FINDERS for label, value, start, end in finder(doc.text)),
+            (Entity(label=label, text=text[start:end], start=start, end=end, value=value)
+             for finder in FINDERS for label, value, start, end in finder(text)),
             key=lambda e: (e.start, -e.end),
         )
         spans = []
