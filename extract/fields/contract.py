@@ -12,8 +12,17 @@ LABELS = (
     "合同总金额", "服务期限", "合同期限", "有效期", "法定代表人", "地址", "联系人", "电话", "开户行", "账号",
 )
 # With the colon: "甲方应于…" in the clauses is prose, "甲方：…" at the head names the party.
-PARTY_A = [f"{x}:" for x in ("甲方(委托方)", "甲方(需方)", "甲方(买方)", "甲方(采购方)", "甲方", "委托方", "需方", "采购方")]
-PARTY_B = [f"{x}:" for x in ("乙方(受托方)", "乙方(供方)", "乙方(卖方)", "乙方(服务方)", "乙方", "受托方", "供方", "服务方")]
+_A, _B = ("甲方", "委托方", "需方", "买方", "采购方", "发包方"), ("乙方", "受托方", "供方", "卖方", "服务方", "承接方", "承包方")
+
+
+def _party_labels(names: tuple[str, ...]) -> list[str]:
+    """甲方 / 甲方（委托方） / 委托方（甲方）, each with its colon: "甲方应于…" in the clauses is
+    prose, "甲方：…" at the head names the party."""
+    main, *roles = names
+    return [f"{x}:" for x in (main, *roles, *(f"{main}({r})" for r in roles), *(f"{r}({main})" for r in roles))]
+
+
+PARTY_A, PARTY_B = _party_labels(_A), _party_labels(_B)
 _NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/〔〕\[\]()（）]{3,39}")
 _TITLE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()《》\-]{2,40}(?:合同书|合同|协议书|协议)$")
 _TERM = re.compile(r"(?:服务期限|合同期限|有效期限?|履行期限|期限)[^。；;]{0,60}")

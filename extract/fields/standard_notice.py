@@ -31,8 +31,9 @@ _ISSUER_TAIL = re.compile(r"(?:总局|管理局|委员会|工业和信息化部|
 
 @dataclass
 class Block:
-    """One standard in the notice: its code row and the rows under it up to the next code.
-    A notice often publishes several; the applicant's is the one it leads."""
+    """A standard's code on a row and the rows under it up to the next code. A notice may
+    publish several standards, and may name each twice (a table row, then an annex line
+    "《title》（code）：drafting units")."""
 
     view: PageView
     row: Row
@@ -41,9 +42,15 @@ class Block:
     rows: list[Row] = field(default_factory=list)
 
     @property
-    def units(self) -> list[str]:
-        got = _drafting_units([self.view], self.rows)
-        return got.value if got else []
+    def units(self) -> Claim | None:
+        labelled_units = _drafting_units([self.view], self.rows)
+        if labelled_units:
+            return labelled_units
+        # "（YD/T 3876-2021）：中国电子技术标准化研究院、…" – the list right after the code
+        m = re.match(r"[)）]?[:：]", self.row.string[self.span[1] :])
+        if m:
+            return _list_from(self.view, self.rows, self.row, self.span[1] + m.end(), 0.95)
+        return None
 
 
 def _blocks(pages: list[PageView]) -> list[Block]:
@@ -59,15 +66,28 @@ def _blocks(pages: list[PageView]) -> list[Block]:
     return blocks
 
 
-def _choose(blocks: list[Block], applicant: str | None) -> Block | None:
-    if not blocks:
+def _standards(blocks: list[Block]) -> list[list[Block]]:
+    """Blocks grouped by standard code, in the order the codes first appear."""
+    groups: dict[str, list[Block]] = {}
+    for b in blocks:
+        groups.setdefault(b.code.code, []).append(b)
+    return list(groups.values())
+
+
+def _units(group: list[Block]) -> Claim | None:
+    return next((u for u in (b.units for b in group) if u is not None), None)
+
+
+def _choose(groups: list[list[Block]], applicant: str | None) -> list[Block] | None:
+    if not groups:
         return None
     if applicant:
         for wanted in (lambda units: units[:1], lambda units: units):
-            for block in blocks:
-                if any(similar_name(u, applicant) for u in wanted(block.units)):
-                    return block
-    return blocks[0]
+            for group in groups:
+                units = _units(group)
+                if units and any(similar_name(u, applicant) for u in wanted(units.value)):
+                    return group
+    return groups[0]
 
 
 def _code_claims(block: Block) -> tuple[Claim, Claim]:
@@ -80,33 +100,34 @@ def _code_claims(block: Block) -> tuple[Claim, Claim]:
     )
 
 
-def _date_field(block: Block) -> str:
-    """implement_date unless the table's header calls its date column something else."""
-    for row in block.view.rows:
-        if row.box.y0 >= block.row.box.y0:
-            break
-        for label, name in DATE_COLUMNS:
-            if label in row.string and ("标准编号" in row.string or "标准名称" in row.string):
-                return name
-    return "implement_date"
+def _date_fields(block: Block) -> list[str]:
+    """The table's date columns left to right (实施日期, 发布日期, 出版日期…) by its header."""
+    above = [r for r in block.view.rows if r.box.y0 < block.row.box.y0]
+    for row in reversed(above):  # the nearest header row, not a sentence that names the columns
+        if "序号" in row.string or ("标准编号" in row.string and "标准名称" in row.string and "、" not in row.string):
+            found = sorted((row.string.find(label), name) for label, name in DATE_COLUMNS if label in row.string)
+            if found:
+                return [name for _, name in found]
+    return ["implement_date"]
 
 
 def _row_title_and_date(block: Block) -> list[Claim]:
-    """In a table row (序号 | 标准编号 | 标准名称 | 实施日期) the title and date follow the code;
+    """In a table row (序号 | 标准编号 | 标准名称 | 实施日期) the title and dates follow the code;
     a long title wraps onto the rows under its cell."""
     out: dict[str, Claim] = {}
     row, view = block.row, block.view
     code_cell = row.owner[block.span[1] - 1]
-    date_field = _date_field(block)
+    date_fields = iter(_date_fields(block))
     for cell in row.cells[code_cell + 1 :]:
         d = parse_date(cell.text)
-        if d and date_field not in out:
-            out[date_field] = claim(date_field, ValueType.date, d, cell.confidence * 0.95, [view.cell_evidence([cell])])
-        elif not d and "standard_title" not in out and _clean_title(cell.text):
+        if d:
+            name = next(date_fields, None)
+            if name:
+                out[name] = claim(name, ValueType.date, d, cell.confidence * 0.95, [view.cell_evidence([cell])])
+        elif "standard_title" not in out and _clean_title(cell.text):
             wrapped = continuation(Value(cell.key, (cell,), 1.0), block.rows, tuple(LABELS) + tuple(DRAFTING_LABELS))
             text = _join_lines([c.text for c in wrapped.cells])
-            cells = list(wrapped.cells)
-            out["standard_title"] = claim("standard_title", ValueType.text, _clean_title(text), cell.confidence * 0.95, [view.cell_evidence(cells)])
+            out["standard_title"] = claim("standard_title", ValueType.text, _clean_title(text), cell.confidence * 0.95, [view.cell_evidence(list(wrapped.cells))])
     return list(out.values())
 
 
@@ -165,23 +186,29 @@ def _date_claim(pages, field, labels, pattern) -> Claim | None:
 def _drafting_units(pages: list[PageView], within: list[Row] | None = None) -> Claim | None:
     for view in pages:
         for hit in find_labels(within, DRAFTING_LABELS) if within is not None else view.labels(DRAFTING_LABELS):
-            row = hit.row
-            text = row.string[hit.end :].lstrip(":：")
-            cells = list(row.span(hit.start, len(row.string)))
-            # the list may wrap onto following rows, up to the next label or paragraph
-            rows = within if within is not None else view.rows
-            first = row
-            for nxt in rows[rows.index(row) + 1 :]:
-                if _ends_list(first, row, nxt):
-                    break
-                text += nxt.string  # a name cut by the margin joins up; a list goes on after its 、
-                cells.extend(nxt.cells)
-                row = nxt
-            units = [u.strip("。. ") for u in _SPLIT.split(text) if len(u.strip("。. ")) >= 4]
-            if units:
-                conf = min(c.confidence for c in cells) * hit.score
-                return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
+            got = _list_from(view, within if within is not None else view.rows, hit.row, hit.end, hit.score)
+            if got:
+                return got
     return None
+
+
+def _list_from(view: PageView, rows: list[Row], row: Row, start: int, score: float) -> Claim | None:
+    """A 、-separated list of units from row.string[start:], going on over the rows under it
+    up to the next label or paragraph (a name cut by the margin joins up)."""
+    text = row.string[start:].lstrip(":：")
+    cells = list(row.span(start, len(row.string))) or list(row.cells)
+    first = row
+    for nxt in rows[rows.index(row) + 1 :]:
+        if _ends_list(first, row, nxt):
+            break
+        text += nxt.string
+        cells.extend(nxt.cells)
+        row = nxt
+    units = [u.strip("。. ") for u in _SPLIT.split(text) if len(u.strip("。. ")) >= 4]
+    if not units:
+        return None
+    conf = min(c.confidence for c in cells) * score
+    return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
 
 
 def _ends_list(first, row, nxt) -> bool:
@@ -196,12 +223,15 @@ def _ends_list(first, row, nxt) -> bool:
 def extract_standard_notice(doc: Document, applicant: str | None = None) -> list[Claim]:
     """Fields of the notice's standard: the applicant's when the notice lists several."""
     pages = [v for v in views(doc) if v.page.lines]
-    block = _choose(_blocks(pages), applicant)
+    group = _choose(_standards(_blocks(pages)), applicant)
     found: dict[str, Claim] = {}
-    if block is not None:
-        for c in (*_code_claims(block), *_row_title_and_date(block)):
+    if group is not None:
+        for c in _code_claims(group[0]):
             found[c.field] = c
-        units = _drafting_units([block.view], block.rows)
+        for block in group:
+            for c in _row_title_and_date(block):
+                found.setdefault(c.field, c)
+        units = _units(group)
         if units:
             found["drafting_units"] = units
     for c in (
