@@ -205,6 +205,15 @@ def group_rows(cells: list[Cell], tolerance: float = 0.5) -> list[Row]:
     return out
 
 
+def join_rows(a: Row, b: Row) -> Row:
+    """Two rows read as one line of text, in reading order (a paragraph's wrapped line)."""
+    row = Row.__new__(Row)
+    row.cells = [*a.cells, *b.cells]
+    row.string = a.string + b.string
+    row.owner = [*a.owner, *(i + len(a.cells) for i in b.owner)]
+    return row
+
+
 def page_rows(page: Page) -> list[Row]:
     return group_rows(page_cells(page))
 

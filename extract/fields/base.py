@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from core.models import Box, Claim, Document, Evidence, EvidenceKind, Page, ValueType
-from extract.layout import Cell, Hit, Row, Value, find_labels, norm, page_rows, union
+from extract.layout import Cell, Hit, Row, Value, find_labels, join_rows, norm, page_rows, union
 
 
 @dataclass
@@ -171,10 +171,17 @@ def labelled(pages: list[PageView], field_name: str, labels: list[str], parse, v
 
 def first_match(pages: list[PageView], field_name: str, pattern: re.Pattern[str], parse, value_type: ValueType,
                 group: int | str = 0, quality: float = 0.9, last: bool = False) -> Claim | None:
-    """A value found by pattern on the page rows (first, or last when signatures matter)."""
+    """A value found by pattern on the page rows (first, or last when signatures matter);
+    failing that, on two consecutive rows read as one (prose wraps mid-phrase)."""
+    got = _first_match(pages, field_name, pattern, parse, value_type, group, quality, last, paired=False)
+    return got or _first_match(pages, field_name, pattern, parse, value_type, group, quality * 0.95, last, paired=True)
+
+
+def _first_match(pages, field_name, pattern, parse, value_type, group, quality, last, paired) -> Claim | None:
     hits = []
     for view in pages:
-        for m, row in search_rows(view, pattern):
+        rows = [join_rows(a, b) for a, b in zip(view.rows, view.rows[1:])] if paired else view.rows
+        for m, row in ((m, row) for row in rows for m in pattern.finditer(row.string)):
             value = parse(m.group(group))
             if value is not None:
                 hits.append((view, row, m, value))
@@ -187,6 +194,35 @@ def first_match(pages: list[PageView], field_name: str, pattern: re.Pattern[str]
     view, row, m, value = hits[-1] if last else hits[0]
     ev, conf = match_evidence(view, row, m, group)
     return claim(field_name, value_type, value, conf * quality, [ev])
+
+
+_FIGURE_RUN = re.compile(r"\d[\d,，.]*\d")
+
+
+def money(text: str):
+    """An amount stated in figures and often in words too (人民币叁佰万圆整（¥3,000,000.00）).
+    When OCR has broken the figure ("3，000.000.00": two points) the words are read instead."""
+    from extract.normalise import parse_money, parse_money_words
+
+    figure, words = parse_money(text), parse_money_words(text)
+    if figure is None or words is None or figure == words:
+        return figure if figure is not None else words
+    broken = any(run.count(".") > 1 or re.search(r"\.\d*[,，]", run) for run in _FIGURE_RUN.findall(text))
+    return words if broken else figure
+
+
+def flag_words_figures(c: Claim | None) -> Claim | None:
+    """Figures and words in the claim's own source text that disagree: say so on the claim."""
+    from core.models import Flag
+    from extract.normalise import parse_money, parse_money_words
+
+    if c is None or not c.evidence:
+        return c
+    text = c.evidence[0].text
+    figure, words = parse_money(text), parse_money_words(text)
+    if figure is not None and words is not None and figure != words:
+        c.flags.append(Flag(code="words_figures", message=f"{c.field}: the words read {words}, the figures {figure}; kept {c.value}"))
+    return c
 
 
 def company(text: str) -> str | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from core.models import Claim, Document, ValueType
-from extract.fields.base import DATE_TEXT, PageView, claim, company, first_match, labelled, views
-from extract.normalise import find_dates, parse_date, parse_money
+from extract.fields.base import DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, views
+from extract.normalise import find_dates, parse_date
 
 LABELS = (
     "合同编号", "合同号", "项目名称", "服务内容", "合同标的", "甲方", "乙方", "签订日期", "签订地点", "合同金额",
@@ -52,8 +52,8 @@ def _title(pages: list[PageView]) -> Claim | None:
 
 
 def _amount(pages: list[PageView]) -> Claim | None:
-    got = labelled(pages, "total_amount", ["合同总金额", "合同总价", "合同金额", "总金额", "合同价款"], parse_money, ValueType.money, LABELS)
-    return got or first_match(pages, "total_amount", _AMOUNT, parse_money, ValueType.money)
+    got = labelled(pages, "total_amount", ["合同总金额", "合同总价", "合同金额", "总金额", "合同价款"], money, ValueType.money, LABELS)
+    return flag_words_figures(got or first_match(pages, "total_amount", _AMOUNT, money, ValueType.money))
 
 
 def _term(pages: list[PageView]) -> list[Claim]:

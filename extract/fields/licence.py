@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from core.models import Claim, Document, ValueType
-from extract.fields.base import PageView, company, first_match, labelled, views
-from extract.normalise import normalise_credit_code, parse_date, parse_money
+from extract.fields.base import PageView, company, first_match, flag_words_figures, labelled, money, views
+from extract.normalise import normalise_credit_code, parse_date
 
 LABELS = (
     "统一社会信用代码", "名称", "类型", "住所", "法定代表人", "注册资本", "成立日期", "营业期限", "经营范围",
@@ -25,13 +25,29 @@ def address(text: str) -> str | None:
     return text if len(text) >= 5 and re.search(r"[省市区县路街道号楼室镇村]", text) else None
 
 
+def _lone_name_label(pages: list[PageView]) -> Claim | None:
+    """OCR often loses the 名 of a widely spaced "名    称": a box that is just 称 still labels."""
+    from extract.fields.base import value_claim
+    from extract.layout import Hit, value_after
+
+    for view in pages:
+        for row in view.rows:
+            for i, cell in enumerate(row.cells):
+                if cell.key.rstrip(":：") == "称":
+                    start = row.cell_start(i)
+                    found = value_after(Hit(row, start, start + 1, 0.8, "称"), view.rows, lambda t: company(t) is not None, LABELS)
+                    if found:
+                        return value_claim(view, "company_name", ValueType.text, company(found.text), found, 0.8)
+    return None
+
+
 def extract_licence(doc: Document) -> list[Claim]:
     pages = [v for v in views(doc) if v.page.lines]
     found = [
-        labelled(pages, "company_name", ["名称", "企业名称", "公司名称"], company, ValueType.text, LABELS),
+        labelled(pages, "company_name", ["名称", "企业名称", "公司名称"], company, ValueType.text, LABELS) or _lone_name_label(pages),
         credit_code(pages),
         labelled(pages, "address", ["住所", "经营场所", "营业场所", "地址"], address, ValueType.text, LABELS, wraps=True),
-        labelled(pages, "registered_capital", ["注册资本"], parse_money, ValueType.money, LABELS),
+        flag_words_figures(labelled(pages, "registered_capital", ["注册资本"], money, ValueType.money, LABELS)),
         labelled(pages, "established_date", ["成立日期", "注册日期"], parse_date, ValueType.date, LABELS),
     ]
     return [c for c in found if c is not None]

@@ -37,7 +37,7 @@ class Block:
 
     view: PageView
     row: Row
-    code: StandardCode
+    code: StandardCode | None  # None: the rows before the first code read (OCR lost it)
     span: tuple[int, int]
     rows: list[Row] = field(default_factory=list)
 
@@ -47,7 +47,7 @@ class Block:
         if labelled_units:
             return labelled_units
         # "（YD/T 3876-2021）：中国电子技术标准化研究院、…" – the list right after the code
-        m = re.match(r"[)）]?[:：]", self.row.string[self.span[1] :])
+        m = re.match(r"[)）]?[:：]", self.row.string[self.span[1] :]) if self.code else None
         if m:
             return _list_from(self.view, self.rows, self.row, self.span[1] + m.end(), 0.95)
         return None
@@ -56,6 +56,7 @@ class Block:
 def _blocks(pages: list[PageView]) -> list[Block]:
     blocks: list[Block] = []
     for view in pages:
+        before: list[Row] = []
         for row in view.rows:
             codes = [(sc, a, b) for sc, a, b in find_standard_code_spans(row.string) if "代替" not in row.string[max(0, a - 8) : a]]
             if codes:
@@ -63,14 +64,29 @@ def _blocks(pages: list[PageView]) -> list[Block]:
                 blocks.append(Block(view, row, sc, (a, b), [row]))
             elif blocks and blocks[-1].view is view:
                 blocks[-1].rows.append(row)
+            else:
+                before.append(row)
+        orphan = _orphan(view, before)
+        if orphan:
+            blocks.append(orphan)
     return blocks
+
+
+def _orphan(view: PageView, rows: list[Row]) -> Block | None:
+    """A table row whose code OCR lost (under a seal, say) still has its drafting units: the
+    row above the 起草单位 line, when it looks like a table row."""
+    for hit in find_labels(rows, DRAFTING_LABELS):
+        i = rows.index(hit.row)
+        if i > 0 and len(rows[i - 1].cells) >= 2:
+            return Block(view, rows[i - 1], None, (0, 0), rows[i - 1 :])
+    return None
 
 
 def _standards(blocks: list[Block]) -> list[list[Block]]:
     """Blocks grouped by standard code, in the order the codes first appear."""
     groups: dict[str, list[Block]] = {}
     for b in blocks:
-        groups.setdefault(b.code.code, []).append(b)
+        groups.setdefault(b.code.code if b.code else "", []).append(b)
     return list(groups.values())
 
 
@@ -87,10 +103,12 @@ def _choose(groups: list[list[Block]], applicant: str | None) -> list[Block] | N
                 units = _units(group)
                 if units and any(similar_name(u, applicant) for u in wanted(units.value)):
                     return group
-    return groups[0]
+    return next((g for g in groups if g[0].code), groups[0])  # an orphan only if it is the applicant's
 
 
-def _code_claims(block: Block) -> tuple[Claim, Claim]:
+def _code_claims(block: Block) -> tuple[Claim, ...]:
+    if block.code is None:
+        return ()
     cells = block.row.span(*block.span) or block.row.cells
     ev = block.view.cell_evidence(cells)
     conf = min(c.confidence for c in cells)
@@ -116,9 +134,9 @@ def _row_title_and_date(block: Block) -> list[Claim]:
     a long title wraps onto the rows under its cell."""
     out: dict[str, Claim] = {}
     row, view = block.row, block.view
-    code_cell = row.owner[block.span[1] - 1]
+    first_cell = row.owner[block.span[1] - 1] + 1 if block.code else 0
     date_fields = iter(_date_fields(block))
-    for cell in row.cells[code_cell + 1 :]:
+    for cell in row.cells[first_cell:]:
         d = parse_date(cell.text)
         if d:
             name = next(date_fields, None)
