@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from core.models import Claim, Document, ValueType
 from extract.fields.base import DATE_TEXT, ORG, PageView, claim, first_match, labelled, similar_name, views
 from extract.layout import Row, Value, continuation, find_labels, norm
-from extract.normalise import StandardCode, clean, find_standard_code_spans, parse_date, to_halfwidth
+from extract.normalise import StandardCode, clean, find_standard_code_spans, parse_date, parse_standard_code, to_halfwidth
 
 LABELS = (
     "标准编号", "标准号", "标准名称", "发布日期", "实施日期", "发布单位", "起草单位", "主要起草单位", "牵头单位",
@@ -61,7 +61,7 @@ def _blocks(pages: list[PageView]) -> list[Block]:
             codes = [(sc, a, b) for sc, a, b in find_standard_code_spans(row.string) if "代替" not in row.string[max(0, a - 8) : a]]
             if codes:
                 sc, a, b = codes[0]
-                blocks.append(Block(view, row, sc, (a, b), [row]))
+                blocks.append(Block(view, row, _spaced(sc, row.span(a, b)), (a, b), [row]))
             elif blocks and blocks[-1].view is view:
                 blocks[-1].rows.append(row)
             else:
@@ -70,6 +70,13 @@ def _blocks(pages: list[PageView]) -> list[Block]:
         if orphan:
             blocks.append(orphan)
     return blocks
+
+
+def _spaced(sc: StandardCode, cells) -> StandardCode:
+    """Row strings drop spaces; the cell's own text keeps the one between prefix and number
+    ("T/CCSA 335-2021", not "T/CCSA33 5-2021")."""
+    again = parse_standard_code(" ".join(clean(c.text) for c in cells))
+    return again if again is not None and norm(again.code) == norm(sc.code) else sc
 
 
 def _orphan(view: PageView, rows: list[Row]) -> Block | None:

@@ -114,3 +114,90 @@ def test_capital_verification_fields():
     assert got["company_name"] == "广州云栖工业科技有限公司"
     # the capital is verified as at 截至…止, not on the day the report is signed
     assert got["paid_in_capital"] == Decimal("5000000.00") and got["verification_date"] == date(2025, 3, 31)
+
+
+def test_contract_with_role_first_labels_and_an_unreadable_signing_date():
+    pg = prose([
+        "技术服务合同",
+        "编号：JS-2020-06201",
+        "委托方（甲方）：广州市天瑞汽车零部件有限公司",
+        "受托方（乙方）：无锡市宏图检测技术有限公司",
+        "就甲方委托乙方提供工业控制系统信息安全检测服务事宜达成如下协议。",
+        "服务期限自2021年07月04日起至2021年07月03日止。",
+        "签订日期：2021年07月金专用章",  # the day under a seal
+    ])
+    got = _values(extract_document(document(pg)))
+    assert got["party_a"] == "广州市天瑞汽车零部件有限公司" and got["party_b"] == "无锡市宏图检测技术有限公司"
+    assert got["contract_number"] == "JS-2020-06201" and got["subject"] == "工业控制系统信息安全检测服务"
+    assert "signing_date" not in got  # no guess from the other dates on the page
+
+
+def test_broken_figures_fall_back_to_the_words_with_a_flag():
+    pg = prose([
+        "验资报告",
+        "广州市铂睿精密制造有限公司全体股东：",
+        "我们接受委托，审验了贵公司截至2021年",
+        "10月11日止申请设立登记的注册资本实收情况。",
+        "贵公司已收到全体股东缴纳的注册资本（实收资本）合计人民币叁佰万圆整（￥3，000.000.00元）。",
+        "2021年10月15日",
+    ])
+    dc = extract_document(document(pg))
+    paid = dc.get("paid_in_capital")
+    assert paid.value == Decimal("3000000.00") and [f.code for f in paid.flags] == ["words_figures"]
+    assert dc.value("verification_date") == date(2021, 10, 11)  # 截至…止 across a line break
+
+
+def test_notice_with_a_table_and_an_annex_of_drafting_units_picks_the_applicants_standard():
+    from tests.extract.builders import line
+
+    pg = prose(["中华人民共和国工业和信息化部", "公 告", "工业和信息化部批准《工业互联网标识解析 二级节点技术要求》等2项行业标准。"])
+    rows = [("序号", 77), ("标准编号", 120), ("标准名称", 230), ("发布日期", 460), ("实施日期", 540)]
+    pg.lines += [line(t, x, 200, 12) for t, x in rows]
+    for y, n, code, title in ((220, "1", "YD/T 3876-2021", "工业互联网标识解析 二级节点技术要求"),
+                              (250, "2", "SJ/T 11735-2021", "工业互联网平台 企业上云效果评价方法")):
+        pg.lines += [line(n, 80, y), line(code, 120, y), line(title, 230, y), line("2021-03-28", 460, y), line("2021-06-01", 540, y)]
+    pg.lines += [line("附件2：主要起草单位", 60, 300),
+                 line("1. 《工业互联网标识解析 二级节点技术要求》（YD/T 3876-2021）：中国电子技术标准化研究院、华南理工大学", 60, 320),
+                 line("2. 《工业互联网平台 企业上云效果评价方法》（SJ/T 11735-2021）：广州市华信精密制造股份有限", 60, 340),
+                 line("公司、中国信息通信研究院", 60, 356),
+                 line("中华人民共和国工业和信息化部", 380, 420), line("2021年3月28日", 400, 440)]
+    from extract.fields.standard_notice import extract_standard_notice
+
+    got = {c.field: c.value for c in extract_standard_notice(document(pg), "广州市华信精密制造股份有限公司")}
+    assert got["standard_code"] == "SJ/T 11735-2021" and got["standard_title"] == "工业互联网平台 企业上云效果评价方法"
+    assert (got["publish_date"], got["implement_date"]) == (date(2021, 3, 28), date(2021, 6, 1))
+    assert got["drafting_units"] == ["广州市华信精密制造股份有限公司", "中国信息通信研究院"]
+    assert got["issuing_body"] == "中华人民共和国工业和信息化部"
+    first = {c.field: c.value for c in extract_standard_notice(document(pg))}
+    assert first["standard_code"] == "YD/T 3876-2021"  # no applicant: the first standard
+
+
+def test_licence_address_that_wraps_under_itself():
+    from tests.extract.builders import line, page
+
+    pg = page([line("营业执照", 300, 40, 20), line("统一社会信用代码", 60, 80), line("91440112065857486B", 60, 96),
+               line("名 称", 85, 140), line("广州新维智能装备股份有限公司", 170, 140),
+               line("住 所", 560, 200), line("广州市黄埔区中新广州知识城瑞和路157号7", 620, 200),
+               line("栋1304房", 620, 216), line("成立日期", 85, 260), line("2015年08月27日", 170, 260)])
+    got = _values(extract_document(document(pg)))
+    assert got["address"] == "广州市黄埔区中新广州知识城瑞和路157号7栋1304房"
+    assert got["company_name"] == "广州新维智能装备股份有限公司" and got["credit_code"] == "91440112065857486B"
+
+
+def test_a_standard_whose_code_ocr_lost_is_still_found_by_its_lead_but_without_a_code():
+    from tests.extract.builders import line
+
+    pg = prose(["中国通信标准化协会", "关于发布团体标准的公告"])
+    pg.lines += [line("标准编号", 120, 200), line("标准名称", 260, 200), line("实施日期", 480, 200),
+                 line("2021", 130, 220), line("数字化车间设备互联互通规范", 260, 220), line("2021-07-30", 480, 220),
+                 line("起草单位：广州智造电子科技有限公司、华为技术有限公司", 260, 240),
+                 line("2", 80, 270), line("T/CCSA 335-2021", 120, 270), line("边缘计算网关技术要求", 260, 270), line("2021-07-30", 480, 270),
+                 line("起草单位：树根互联股份有限公司、华南理工大学", 260, 290)]
+    from extract.fields.standard_notice import extract_standard_notice
+
+    got = {c.field: c.value for c in extract_standard_notice(document(pg), "广州智造电子科技有限公司")}
+    assert "standard_code" not in got  # unreadable: left for the reviewer, not taken from the other standard
+    assert got["standard_title"] == "数字化车间设备互联互通规范" and got["implement_date"] == date(2021, 7, 30)
+    assert got["drafting_units"] == ["广州智造电子科技有限公司", "华为技术有限公司"]
+    other = {c.field: c.value for c in extract_standard_notice(document(pg), "树根互联股份有限公司")}
+    assert other["standard_code"] == "T/CCSA 335-2021" and other["level"] == "group"
