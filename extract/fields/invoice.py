@@ -7,12 +7,13 @@ side (left = buyer). Labels and values may share a box ("纳税人识别号：41
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Callable
 
-from core.models import Claim, Document, LineItem, ValueType
-from extract.fields.base import PageView, claim, first_tag, match_evidence, tag_evidence, value_claim, views
+from core.models import Box, Claim, Document, LineItem, ValueType
+from extract.fields.base import PageView, claim, first_tag, labelled, tag_evidence, value_claim, views
 from extract.layout import COLON, Cell, Hit, Row, Value, header_columns, nearest_column, norm, same_row, value_after
 from extract.normalise import (
     fix_ocr_digits,
@@ -154,11 +155,7 @@ class InvoicePage:
         return None
 
     def labelled(self, field: str, labels: list[str], accept: Callable[[str], object], value_type: ValueType) -> Claim | None:
-        for hit in self.view.labels(labels):
-            found = value_after(hit, self.rows, lambda t: accept(t) is not None, LABELS)
-            if found:
-                return value_claim(self.view, field, value_type, accept(found.text), found, hit.score)
-        return None
+        return labelled([self.view], field, labels, accept, value_type, LABELS)
 
     # ---------------------------------------------------------------- codes and date
 
@@ -322,10 +319,10 @@ class InvoicePage:
         end_y = end.box.y0 if end else self.view.page.height
         items: list[LineItem] = []
         cells_used: list[Cell] = []
-        for row in self.rows:
-            if row.box.cy <= self.header.box.y1 or row.box.cy >= end_y:
-                continue
-            item = _parse_item_row(row, columns)
+        rows = [r for r in self.rows if self.header.box.y1 < r.box.cy < end_y]
+        spec_x = _spec_edge(rows, columns)
+        for row in rows:
+            item = _parse_item_row(_split_name_spec(row, spec_x), columns)
             if item is not None:
                 items.append(item)
                 cells_used.extend(row.cells)
@@ -336,6 +333,42 @@ class InvoicePage:
             return None
         conf = min(c.confidence for c in cells_used)
         return claim("items", ValueType.items, items, conf, [self.view.cell_evidence(cells_used)])
+
+
+def _spec_edge(rows: list[Row], columns) -> float | None:
+    """Where the 规格型号 column starts: the leftmost spec value that OCR read as a box of its
+    own, else an estimate from the header (values start left of the centred header)."""
+    edges = [c.box.x0 for r in rows for c in r.cells[1:] if (col := nearest_column(c, columns)) and col.name == "spec" and not _NUMBER.match(c.key)]
+    if edges:
+        return min(edges)
+    spec = next((c for c in columns if c.name == "spec"), None)
+    return spec.x0 - 0.3 * (spec.x1 - spec.x0) if spec else None
+
+
+def _split_name_spec(row: Row, spec_x: float | None) -> Row:
+    """OCR reads a name and the spec beside it as one box ("…订阅服务专业版V3.0"): cut the box
+    where the spec column starts, placing characters by their width (CJK counts double)."""
+    if spec_x is None or not row.cells or row.cells[0].words:
+        return row
+    first = row.cells[0]
+    text = first.key
+    widths = [2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text]
+    total = sum(widths)
+    per_unit = first.box.width / max(total, 1)
+    if first.box.x1 - spec_x < 2 * per_unit:
+        return row
+    target = (spec_x - first.box.x0) / per_unit
+    cuts, acc = [], 0
+    for i, w in enumerate(widths):
+        acc += w
+        cuts.append((abs(acc - target), i + 1))
+    _, at = min(cuts)
+    if at < 4 or at >= len(text):
+        return row
+    x = first.box.x0 + sum(widths[:at]) * per_unit
+    name = Cell(text[:at], Box(x0=first.box.x0, y0=first.box.y0, x1=x, y1=first.box.y1), first.confidence, first.page)
+    spec = Cell(text[at:], Box(x0=x, y0=first.box.y0, x1=first.box.x1, y1=first.box.y1), first.confidence, first.page)
+    return Row([name, spec, *row.cells[1:]])
 
 
 def _in_words(text: str) -> bool:

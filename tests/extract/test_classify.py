@@ -1,4 +1,4 @@
-from core.models import DocType, FileStatus
+from core.models import DocType
 
 from extract.classify import classify
 from tests.extract.builders import OFD, boxes_page, document, old_invoice_lines, OLD_INVOICE, page, prose

@@ -1,4 +1,4 @@
-from core.models import Box, Line, Word
+from core.models import Box, Line
 from extract.layout import find_labels, fuzzy_find, group_rows, header_columns, page_cells, page_rows, value_after
 
 from tests.extract.builders import boxes_page, line, page

@@ -1,4 +1,3 @@
-import json
 from decimal import Decimal
 
 from core.models import DocType, DocumentClaims, LineItem, ValueType
