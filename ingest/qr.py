@@ -14,24 +14,51 @@ import cv2
 import numpy as np
 
 
-def decode(image: np.ndarray) -> list[str]:
-    """Every QR payload on the image; a small code gets a second, upscaled try."""
-    detector = cv2.QRCodeDetector()
-    try:
-        ok, payloads, _, _ = detector.detectAndDecodeMulti(image)
-    except cv2.error:
-        ok, payloads = False, ()
-    found = [p for p in payloads if p] if ok else []
+def _upscaled(detector, image: np.ndarray, scale: int) -> str:
     h, w = image.shape[:2]
-    if found or max(h, w) > 1000:  # only small images (crops, low-res screenshots) get a second look
-        return found
-    scale = 3 if max(h, w) <= 800 else 2
     big = cv2.resize(image, (w * scale, h * scale), interpolation=cv2.INTER_CUBIC)
     try:
         payload, _, _ = detector.detectAndDecode(big)
     except cv2.error:
         payload = ""
-    return [payload] if payload else []
+    return payload or ""
+
+
+def _quads(detector, image: np.ndarray) -> list[np.ndarray]:
+    try:
+        ok, points = detector.detectMulti(image)
+        if not ok:  # the multi detector misses lone codes the single one finds
+            ok, points = detector.detect(image)
+    except cv2.error:
+        return []
+    if not ok or points is None:
+        return []
+    return [np.asarray(q, dtype=np.float32).reshape(-1, 2) for q in np.asarray(points).reshape(-1, 4, 2)]
+
+
+def decode(image: np.ndarray) -> list[str]:
+    """Every QR payload on the image. A code that is found but too coarse to decode (a 2 cm
+    QR on a 144 dpi render) is cropped and upscaled; a small image is upscaled whole."""
+    detector = cv2.QRCodeDetector()
+    h, w = image.shape[:2]
+    found = []
+    for quad in _quads(detector, image):
+        try:
+            payload = detector.decode(image, quad)[0]
+        except cv2.error:
+            payload = ""
+        if not payload:
+            x0, y0 = quad.min(axis=0)
+            x1, y1 = quad.max(axis=0)
+            pad = 0.3 * max(x1 - x0, y1 - y0)
+            crop = image[max(int(y0 - pad), 0):min(int(y1 + pad), h), max(int(x0 - pad), 0):min(int(x1 + pad), w)]
+            payload = _upscaled(detector, crop, 3) if crop.size else ""
+        if payload:
+            found.append(payload)
+    if found or max(h, w) > 1000:  # only small images (crops, low-res screenshots) get a second look
+        return found
+    retry = _upscaled(detector, image, 3 if max(h, w) <= 800 else 2)
+    return [retry] if retry else []
 
 
 def parse_invoice(payload: str) -> dict[str, str] | None:

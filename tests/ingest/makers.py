@@ -49,9 +49,11 @@ def _cid_font() -> str:
     return "STSong-Light"
 
 
-def text_pdf(path: Path, pages: list[list[tuple[float, float, str]]], encrypt: str | None = None) -> Path:
-    """Each page: (x, y_from_top, text) in points, 14 pt STSong."""
+def text_pdf(path: Path, pages: list[list[tuple[float, float, str]]], encrypt: str | None = None, qr: np.ndarray | None = None) -> Path:
+    """Each page: (x, y_from_top, text) in points, 14 pt STSong; `qr` is drawn 2 cm wide at the
+    top right of page 1."""
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     font = _cid_font()
@@ -61,7 +63,9 @@ def text_pdf(path: Path, pages: list[list[tuple[float, float, str]]], encrypt: s
 
         kwargs["encrypt"] = StandardEncryption(encrypt, ownerPassword=encrypt + "-owner")
     c = canvas.Canvas(str(path), pagesize=A4, **kwargs)
-    for items in pages:
+    for n, items in enumerate(pages):
+        if n == 0 and qr is not None:
+            c.drawImage(ImageReader(Image.fromarray(qr[:, :, ::-1])), 500, A4[1] - 20 - 57, width=57, height=57)
         c.setFont(font, 14)
         for x, y, text in items:
             c.drawString(x, A4[1] - y, text)

@@ -136,3 +136,16 @@ def test_cache_key_follows_engine_settings(tmp_path, page):
     engine.settings = {**engine.settings, "text_score": 0.6}
     third = read_document(scan, "c" * 64, "s.png", engine=engine, cache=cache, render_dir=tmp_path / "p")
     assert not third.pages[0].cached and third.pages[0].source.settings["text_score"] == 0.6
+
+
+def test_scanned_invoice_qr_becomes_tags(tmp_path, page):
+    from tests.ingest.makers import qr_image
+
+    payload = "01,04,044031900111,12345678,1234.50,20230102,12345678901234567890,ABCD"
+    scan = page.copy()
+    code = qr_image(payload, module_px=3)
+    scan[240:240 + code.shape[0], 1000 - 20 - code.shape[1]:1000 - 20] = code  # right of the text, bottom
+    path = tmp_path / "qr.png"
+    path.write_bytes(png_bytes(scan))
+    [p] = read_document(path, "9" * 64, "qr.png", cache=OcrCache(tmp_path / "c"), render_dir=tmp_path / "p").pages
+    assert p.tags["qr.invoice_code"] == ["044031900111"] and p.tags["qr.amount_excl_tax"] == ["1234.50"]

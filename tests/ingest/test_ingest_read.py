@@ -11,7 +11,7 @@ from ingest.archive import LocalArchive
 from ingest.cache import OcrCache
 from ingest.intake import collect
 from ingest.read import read_document
-from tests.ingest.makers import einvoice_xml, mixed_pdf, ofd_bytes, png_bytes, text_image, text_pdf
+from tests.ingest.makers import einvoice_xml, mixed_pdf, ofd_bytes, png_bytes, qr_image, text_image, text_pdf
 
 INVOICE_PAGE = [(72, 72, "增值税专用发票"), (72, 100, "发票号码：24442000000987654321"), (300, 130, "合计金额 ¥100000.00")]
 
@@ -37,6 +37,13 @@ def test_text_layer_pdf_lines_and_boxes_in_points(tmp_path):
     assert image.exists()
     h, w = cv2.imread(str(image)).shape[:2]
     assert w == pytest.approx(page.width * 2, abs=2)  # the UI scales boxes by image width / page width
+
+
+def test_qr_code_on_a_text_layer_invoice(tmp_path):
+    payload = "01,32,,24442000000987654321,100000.00,20240315,,8A3F"
+    doc = read(text_pdf(tmp_path / "qr.pdf", [INVOICE_PAGE], qr=qr_image(payload, module_px=4)), tmp_path)
+    tags = doc.pages[0].tags
+    assert tags["qr.raw"] == [payload] and tags["qr.invoice_number"] == ["24442000000987654321"]
 
 
 def test_encrypted_pdf(tmp_path):
