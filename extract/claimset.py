@@ -146,11 +146,20 @@ def mark_lead(dc: DocumentClaims, applicant: Applicant) -> None:
         return
     lead = units.value[0] if units.value else ""
     is_lead = similar_name(lead, applicant.name)
+    flags = []
+    if not is_lead:
+        for entry in dc.value("standards") or []:
+            code, _, other_lead = entry.partition("｜")
+            if other_lead and similar_name(other_lead, applicant.name):
+                flags.append(Flag(code="other_standard", message=f"the applicant leads {code} in this notice, not the standard read; "
+                                  "extract it again with the applicant's name"))
     evidence = [
         *units.evidence,
         Evidence(kind=EvidenceKind.derived, text=f"first drafting unit «{lead}» vs applicant «{applicant.name}»", source="claimset"),
     ]
-    dc.claims.append(Claim(field="applicant_is_lead", value_type=ValueType.boolean, value=is_lead, confidence=units.confidence, evidence=evidence))
+    dc.claims.append(Claim(field="applicant_is_lead", value_type=ValueType.boolean, value=is_lead, confidence=units.confidence,
+                           evidence=evidence, flags=flags))
+    dc.flags.extend(flags)
 
 
 # --------------------------------------------------------------------------- the claim set

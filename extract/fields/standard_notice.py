@@ -248,8 +248,12 @@ def _ends_list(first, row, nxt) -> bool:
 def extract_standard_notice(doc: Document, applicant: str | None = None) -> list[Claim]:
     """Fields of the notice's standard: the applicant's when the notice lists several."""
     pages = [v for v in views(doc) if v.page.lines]
-    group = _choose(_standards(_blocks(pages)), applicant)
+    groups = _standards(_blocks(pages))
+    group = _choose(groups, applicant)
     found: dict[str, Claim] = {}
+    listed = _listing(groups)
+    if listed is not None:
+        found["standards"] = listed
     if group is not None:
         for c in _code_claims(group[0]):
             found[c.field] = c
@@ -269,6 +273,21 @@ def extract_standard_notice(doc: Document, applicant: str | None = None) -> list
         if c is not None:
             found.setdefault(c.field, c)
     return list(found.values())
+
+
+def _listing(groups: list[list[Block]]) -> Claim | None:
+    """Every standard the notice publishes with its lead unit ("GB/T 1-2020｜lead"), so the
+    claim set can tell when the applicant leads another one than the fields describe."""
+    entries, cells = [], []
+    for group in groups:
+        units = _units(group)
+        code = group[0].code.code if group[0].code else "?"
+        entries.append(f"{code}｜{units.value[0] if units and units.value else ''}")
+        cells.extend(group[0].row.cells)
+    if len(entries) < 2:
+        return None
+    view = groups[0][0].view
+    return claim("standards", ValueType.list, entries, min(c.confidence for c in cells), [view.cell_evidence(cells)])
 
 
 def _publish_date(pages: list[PageView]) -> Claim | None:

@@ -71,3 +71,18 @@ def test_already_extracted_documents_are_taken_as_they_are():
     extracted = [extract_document(d) for d in docs()]
     cs = build_claimset("d1", extracted)
     assert [d.doc_type for d in cs.documents] == [DocType.business_licence, DocType.invoice, DocType.standard_notice]
+
+
+def test_a_notice_of_several_standards_reads_the_applicants_one():
+    pg = prose(["关于发布团体标准的公告", "1 T/GDIIA 011-2025 工业数据采集规范 2025-04-01", "起草单位：华南理工大学、广州云栖工业科技有限公司",
+                "2 T/GDIIA 012-2025 工业设备上云接入规范 2025-04-01", "起草单位：广州云栖工业科技有限公司、华南理工大学"])
+    notice = document(pg, name="notice.pdf")
+    manifest = Manifest(applicant_name="广州云栖工业科技有限公司")
+    from_documents = build_claimset("d1", [notice], manifest)
+    assert from_documents.documents[0].value("standard_code") == "T/GDIIA 012-2025"
+    assert from_documents.documents[0].value("applicant_is_lead") is True
+    # already extracted without the applicant: the first standard, and a flag pointing at the other
+    from_claims = build_claimset("d1", [extract_document(notice)], manifest)
+    dc = from_claims.documents[0]
+    assert dc.value("standard_code") == "T/GDIIA 011-2025" and dc.value("applicant_is_lead") is False
+    assert [f.code for f in dc.flags] == ["other_standard"] and "T/GDIIA 012-2025" in dc.flags[0].message
