@@ -15,6 +15,8 @@ from extract.normalise import credit_code_valid, normalise_invoice_code, normali
 
 CENT = Decimal("0.01")
 DATE_FIELDS = ("issue_date", "signing_date", "publish_date", "implement_date", "verification_date", "established_date")
+# Dates of what the subsidy pays for; a company founded before the policy is no concern.
+WINDOW_FIELDS = ("issue_date", "signing_date", "publish_date", "implement_date", "verification_date")
 ID_FIELDS = ("buyer_tax_id", "seller_tax_id", "credit_code")
 
 
@@ -113,7 +115,7 @@ def check_window(dc: DocumentClaims, window: tuple[date, date] | None) -> None:
     if window is None:
         return
     start, end = window
-    for field in DATE_FIELDS:
+    for field in WINDOW_FIELDS:
         c = dc.get(field)
         if c is not None and isinstance(c.value, date) and not start <= c.value <= end:
             _flag(dc, [c], "outside_window", f"{field} {c.value} is outside the policy window {start} – {end}")

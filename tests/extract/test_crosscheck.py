@@ -79,3 +79,10 @@ def test_the_same_invoice_twice():
     check_duplicates([a, b, c], "d2", {"4400194130:07654321": "d1", "4400194130:09999999": "d2"})
     assert not a.flags and codes(b) == {"duplicate_invoice"} and codes(c) == {"duplicate_invoice"}
     assert "d1" in c.flags[0].message and c.flags[0].severity == "error"
+
+
+def test_a_company_founded_before_the_policy_is_not_out_of_window():
+    licence = DocumentClaims(document="l", file_name="licence.jpg", doc_type=DocType.business_licence,
+                             claims=[claim("established_date", ValueType.date, "2016-05-12", 1.0, [])])
+    check_window(licence, (date(2019, 6, 1), date(2022, 5, 31)))
+    assert not licence.flags
