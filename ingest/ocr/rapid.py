@@ -25,9 +25,8 @@ def rapid_instance(threads: int | None = None):
     threads = _threads() if threads is None else threads
     kwargs: dict[str, Any] = {}
     if threads > 0:
-        for stage in ("det", "cls", "rec"):
-            kwargs[f"{stage}_intra_op_num_threads"] = threads
-            kwargs[f"{stage}_inter_op_num_threads"] = 1
+        # Global keys: rapidocr 1.4 copies the global thread settings over per-stage ones.
+        kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
     return RapidOCR(**kwargs)
 
 
