@@ -107,9 +107,14 @@ def read_file(ref: ArchivedFile, engine_name: str = "rapidocr", use_cache: bool 
 
 
 @task(cache_policy=NO_CACHE)
-def extract_file(doc: Document) -> DocumentClaims:
+def extract_file(doc: Document, applicant_name: str | None = None) -> DocumentClaims:
     _progress("extract", doc.original_name)
-    return extract_document(doc)
+    return extract_document(doc, applicant_name=applicant_name)
+
+
+def _applicant_name(manifest) -> str | None:
+    # A notice may publish several standards: the applicant's name picks theirs.
+    return manifest.applicant_name if manifest else None
 
 
 def _write_json(dossier_id: str, assessment: Assessment, claims: ClaimSet) -> Path:
@@ -162,7 +167,8 @@ def intake_dossier(
         )
         store.save_document(dossier_id, doc)
 
-    doc_claims = [extract_file.submit(doc).result() for doc in documents]
+    applicant = _applicant_name(incoming.manifest)
+    doc_claims = [extract_file.submit(doc, applicant).result() for doc in documents]
     params = load_parameters()
     claims = build_claimset(
         dossier_id,
@@ -310,8 +316,8 @@ def audit_rerun(
             if not archive.verify(ref.sha256):
                 raise RuntimeError(f"archived original {ref.sha256} of {ref.original_name} fails its hash check")
         documents = [read_file.submit(ref, engine, not fresh_ocr).result() for ref in refs]
-        doc_claims = [extract_file.submit(d).result() for d in documents]
         manifest = store.manifest(dossier_id)
+        doc_claims = [extract_file.submit(d, _applicant_name(manifest)).result() for d in documents]
         claims = build_claimset(
             dossier_id,
             doc_claims,

@@ -87,8 +87,10 @@ def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, p
         d.note_input("standard_code", str(code), list(doc.get("standard_code").evidence))
     level_claim = doc.get("level")
     by_code, by_claim = level_of_code(doc.value("standard_code")), level_of_claim(doc.value("level"))
-    level = by_code or by_claim
-    if by_code and by_claim and by_code != by_claim:
+    reviewer_set = level_claim is not None and level_claim.corrected and by_claim is not None
+    # A reviewer's level is a decision already taken: it overrides what the code's prefix implies.
+    level = by_claim if reviewer_set else (by_code or by_claim)
+    if by_code and by_claim and by_code != by_claim and not reviewer_set:
         d.judge(f"{name} 级别：编号显示{LEVEL_ZH[by_code]}，公告写{LEVEL_ZH[by_claim]} / level by code and by notice differ")
     if level_claim is not None:
         d.note_input(f"{code}: level", str(level_claim.value), list(level_claim.evidence))
