@@ -71,7 +71,8 @@ class ReadingSource(Model):
     @property
     def label(self) -> str:
         if self.kind == "ocr":
-            return f"ocr:{self.engine}@{self.version}"
+            # The full version (with model names) stays in `version`; the label is for people.
+            return f"ocr:{self.engine}@{(self.version or '?').split(' (')[0]}"
         return self.kind
 
 

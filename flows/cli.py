@@ -32,6 +32,10 @@ def _yuan(d: Decimal | None) -> str:
     return "—" if d is None else f"{d:,.2f}"
 
 
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -57,24 +61,31 @@ def show_assessment(assessment, console: Console = console) -> None:
             continue
         evidence = []
         for i in r.inputs:
-            for e in i.evidence[:2]:
-                evidence.append(f"{i.name}: {e.cite()}")
+            cited = next((e for e in i.evidence if e.kind.value == "document"), i.evidence[0] if i.evidence else None)
+            if cited is not None:
+                evidence.append(_short(f"{i.name} ← {cited.cite()}", 70))
+        evidence = evidence[:5]
         if r.missing:
-            evidence.append("missing: " + "; ".join(r.missing))
+            evidence.append("[yellow]missing: " + "; ".join(r.missing) + "[/]")
+        if r.status != Status.eligible and r.reasons:
+            evidence.append("; ".join(r.reasons[:2]))
         formula = r.formula
         if r.caps:
-            formula += "\n" + "; ".join(f"cap {c.name} {_yuan(c.limit)}{' (bound)' if c.bound else ''}" for c in r.caps)
+            formula += "\n" + "; ".join(f"cap {c.limit:,.0f}{' (bound)' if c.bound else ''}" for c in r.caps)
         table.add_row(
-            f"{r.clause_id}\n{r.title}",
+            f"{r.clause_id}\n{r.title.split(' / ')[0]}",
             f"[{colour.get(r.status, 'white')}]{r.status.value}[/]",
             _yuan(r.amount),
             formula,
-            "\n".join(evidence) or "; ".join(r.reasons),
+            "\n".join(evidence),
         )
     console.print(table)
     console.print(f"[bold]Total proposed: {_yuan(assessment.total)} 元[/bold]")
     for flag in assessment.flags:
         console.print(f"[yellow]flag[/yellow] {flag.code}: {flag.message}")
+    for r in assessment.results:
+        if r.status != Status.not_applied and r.explanation:
+            console.print(f"[bold]{r.clause_id}[/bold] {r.explanation}")
     for note in assessment.notes:
         console.print(f"[dim]note: {note}[/dim]")
 
@@ -126,6 +137,7 @@ def demo(
         _show_files(report)
         show_assessment(assessment)
         console.print(f"assessment JSON: {report.assessment_path}")
+        console.print("review it: [bold]dossier serve[/bold], then open http://127.0.0.1:8000/")
 
 
 def _show_files(report) -> None:
