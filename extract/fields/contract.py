@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from core.models import Claim, Document, ValueType
+from core.models import Claim, Document, Flag, ValueType
 from extract.fields.base import DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, views
 from extract.normalise import find_dates, parse_date
 
@@ -25,7 +25,9 @@ def _party_labels(names: tuple[str, ...]) -> list[str]:
 PARTY_A, PARTY_B = _party_labels(_A), _party_labels(_B)
 _NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/〔〕\[\]()（）]{3,39}")
 _TITLE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()《》\-]{2,40}(?:合同书|合同|协议书|协议)$")
-_TERM = re.compile(r"(?:服务期限|合同期限|有效期限?|履行期限|期限)[^。；;]{0,60}")
+_TERM = re.compile(r"(?:服务期限?|合同期限?|有效期限?|履行期限?|租赁期限?|期限)[^。；;]{0,60}")
+# A seal printed over a date: OCR reads the seal's words right after it ("2021年3月2日专用章").
+_SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
 _AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价)[为是:：]?[^。；;]{0,60}")
 # With the colon: "具体服务内容、配置清单…" in the clauses is prose.
@@ -74,6 +76,9 @@ def _term(pages: list[PageView]) -> list[Claim]:
 
 def _signing_date(pages: list[PageView]) -> Claim | None:
     got = first_match(pages, "signing_date", _SIGNED, parse_date, ValueType.date, group=1, quality=1.0)
+    if got and _SEALED.search(got.evidence[0].text):
+        got.confidence = round(got.confidence * 0.5, 4)
+        got.flags.append(Flag(code="sealed", message=f"a seal is printed over the signing date; read as {got.value}, check the original"))
     if got or any(view.labels(["签订日期", "签署日期", "签约日期"]) for view in pages):
         return got  # a 签订日期 under a seal is unreadable: better no value than a wrong one
     # Otherwise the date beside the signatures: the last date on the last pages.

@@ -226,10 +226,26 @@ class InvoicePage:
             out.append((hit, found))
         return out
 
+    def _side_by_side_x(self) -> float | None:
+        """数电票 print 购买方信息 and 销售方信息 side by side; the seller block starts at the
+        销售方 anchor (or mid-page when only the buyer's is read)."""
+        for row in self.rows:
+            if "购买方" in row.string and "销售方" in row.string:
+                i = row.string.index("销售方")
+                return row.span(i, i + 3)[0].box.x0
+            if "购买方信息" in row.string or "销售方信息" in row.string:
+                return self.view.page.width / 2
+        return None
+
     def _split(self, found: list[tuple[Hit, Value | None]]):
         none = (None, None)
         if not found:
             return none, none
+        split_x = self._side_by_side_x()
+        if split_x is not None:
+            left = [f for f in found if f[0].box.cx < split_x]
+            right = [f for f in found if f[0].box.cx >= split_x]
+            return (left[0] if left else none), (right[0] if right else none)
         # 数电票: both blocks on one row, buyer on the left.
         for i, a in enumerate(found):
             for b in found[i + 1 :]:

@@ -23,6 +23,7 @@ LABELS = (
 DATE_COLUMNS = (("实施日期", "implement_date"), ("施行日期", "implement_date"), ("出版日期", "publish_date"), ("发布日期", "publish_date"))
 DRAFTING_LABELS = ["主要起草单位", "起草单位", "参与起草单位", "编制单位", "牵头单位"]
 _SPLIT = re.compile(r"[、，,;；/]+")
+_UNIT_END = re.compile(r"(有限公司|有限责任公司|研究院|研究所|大学|学院|协会|联盟)一?(?=[\u4e00-\u9fff])(?!有限|股份|分院|分公司|分所)")
 _PUBLISHED = re.compile(r"(?:于|在)?([^，。,]{6,16}?)(?:正式)?(?:发布|公布)")
 _IN_FORCE = re.compile(r"(?:自|从|于)?([^，。,自从于]{6,16}?)起?(?:正式)?(?:实施|施行|执行)")
 _TITLE_BOOK = re.compile(r"《([^》]{2,80})》")
@@ -125,29 +126,35 @@ def _code_claims(block: Block) -> tuple[Claim, ...]:
     )
 
 
-def _date_fields(block: Block) -> list[str]:
-    """The table's date columns left to right (实施日期, 发布日期, 出版日期…) by its header."""
+def _date_columns(block: Block) -> list[tuple[float, str | None]]:
+    """The table's date columns as (x centre, field) from the nearest header row: 实施日期 →
+    implement_date, 发布日期/出版日期 → publish_date, a bare 日期 (its first word lost) → None."""
     above = [r for r in block.view.rows if r.box.y0 < block.row.box.y0]
     for row in reversed(above):  # the nearest header row, not a sentence that names the columns
         if "序号" in row.string or ("标准编号" in row.string and "标准名称" in row.string and "、" not in row.string):
-            found = sorted((row.string.find(label), name) for label, name in DATE_COLUMNS if label in row.string)
-            if found:
-                return [name for _, name in found]
-    return ["implement_date"]
+            cols = []
+            for m in re.finditer(r"(实施|施行|发布|出版)?日期", row.string):
+                field_name = {"实施": "implement_date", "施行": "implement_date", "发布": "publish_date", "出版": "publish_date"}.get(m.group(1) or "")
+                cells = row.span(m.start(), m.end())
+                cols.append((sum(c.box.cx for c in cells) / len(cells), field_name))
+            if cols:
+                return cols
+    return []
 
 
 def _row_title_and_date(block: Block) -> list[Claim]:
-    """In a table row (序号 | 标准编号 | 标准名称 | 实施日期) the title and dates follow the code;
-    a long title wraps onto the rows under its cell."""
+    """In a table row (序号 | 标准编号 | 标准名称 | 实施日期) the title and dates follow the code,
+    each date under its header; a long title wraps onto the rows under its cell."""
     out: dict[str, Claim] = {}
     row, view = block.row, block.view
     first_cell = row.owner[block.span[1] - 1] + 1 if block.code else 0
-    date_fields = iter(_date_fields(block))
+    columns = _date_columns(block)
+    unplaced = iter(["implement_date"])  # no header: a lone date is the implementation date
     for cell in row.cells[first_cell:]:
         d = parse_date(cell.text)
         if d:
-            name = next(date_fields, None)
-            if name:
+            name = min(columns, key=lambda col: abs(col[0] - cell.box.cx))[1] if columns else next(unplaced, None)
+            if name and name not in out:
                 out[name] = claim(name, ValueType.date, d, cell.confidence * 0.95, [view.cell_evidence([cell])])
         elif "standard_title" not in out and _clean_title(cell.text):
             wrapped = continuation(Value(cell.key, (cell,), 1.0), block.rows, tuple(LABELS) + tuple(DRAFTING_LABELS))
@@ -179,22 +186,33 @@ def _clean_title(text: str) -> str | None:
 
 def _issuer(pages: list[PageView]) -> Claim | None:
     got = labelled(pages, "issuing_body", ["发布单位", "发布机构", "发布部门", "批准部门"], _org, ValueType.text, LABELS)
-    if got:
+    if got or not pages:
         return got
-    # The signature block at the end: rows that are nothing but organisations' names (two
-    # bodies that issue jointly sign one above the other).
-    for view in reversed(pages):
-        signed: list = []
-        for row in reversed(view.rows):
-            if all(_org(c.key) == c.key and _ISSUER_TAIL.search(c.key) for c in row.cells):
-                signed = list(row.cells) + signed
-            elif signed:
-                break
-        if signed:
-            conf = min(c.confidence for c in signed) * 0.85
-            return claim("issuing_body", ValueType.text, " ".join(c.key for c in signed), conf, [view.cell_evidence(signed)])
-    # Else the title: "XX协会关于发布…的公告".
-    return first_match(pages, "issuing_body", re.compile(r"^(.{4,40}?)关于(?:批准)?发布"), _org, ValueType.text, group=1, quality=0.8)
+    # else the signature block, else the title: "XX协会关于发布…的公告"
+    return _signature_block(pages[-1]) or first_match(
+        pages, "issuing_body", re.compile(r"^(.{4,40}?)关于(?:批准)?发布"), _org, ValueType.text, group=1, quality=0.8)
+
+
+def _signature_block(view: PageView) -> Claim | None:
+    """Rows that are nothing but organisations' names, under the closing line (特此公告) —
+    two bodies that issue jointly sign one above the other; else the letterhead on top."""
+    rows = view.rows
+    closing = max((i for i, r in enumerate(rows) if "特此" in r.string or r.string.endswith("公告。")), default=len(rows) - 5)
+    signed: list = []
+    for row in reversed(rows[max(closing + 1, 0) :]):  # from the bottom: the date, then the names
+        if all(_org(c.key) == c.key and _ISSUER_TAIL.search(c.key) for c in row.cells):
+            signed[:0] = row.cells
+        elif signed or not parse_date(row.string):
+            break
+    quality = 0.85
+    if not signed:
+        head = rows[0] if rows else None
+        if head is not None and all(_org(c.key) == c.key and _ISSUER_TAIL.search(c.key) for c in head.cells):
+            signed, quality = list(head.cells), 0.75
+    if not signed:
+        return None
+    conf = min(c.confidence for c in signed) * quality
+    return claim("issuing_body", ValueType.text, " ".join(c.key for c in signed), conf, [view.cell_evidence(signed)])
 
 
 def _org(text: str) -> str | None:
@@ -229,6 +247,8 @@ def _list_from(view: PageView, rows: list[Row], row: Row, start: int, score: flo
         text += nxt.string
         cells.extend(nxt.cells)
         row = nxt
+    # OCR drops a 、 now and then, or reads it as 一: a unit's legal suffix still ends it
+    text = _UNIT_END.sub(r"\1、", text)
     units = [u.strip("。. ") for u in _SPLIT.split(text) if len(u.strip("。. ")) >= 4]
     if not units:
         return None
