@@ -90,3 +90,15 @@ def test_qr_values_fill_what_the_page_lacks():
                     tags={"qr.invoice_code": ["011002000511"], "qr.invoice_number": ["36523185"], "qr.issue_date": ["2020-10-30"]})
     dc = extract_document(document(pg))
     assert dc.value("invoice_number") == "36523185" and dc.get("invoice_number").evidence[0].source == "qr"
+
+
+def test_数电票_with_one_tax_id_lost_keeps_the_other_on_its_side():
+    lines = [
+        ("电子发票（增值税专用发票）", 162, 22), ("发票号码：25442000000123456789", 438, 31),
+        ("购买方信息", 10, 110), ("名称：深圳数联软件服务有限公司", 30, 93), ("销售方信息", 290, 110), ("名称：广州云栖工业科技有限公司", 315, 93),
+        # the buyer's 统一社会信用代码 line was not read at all
+        ("统一社会信用代码/纳税人识别号：91440101MA5CXXQ213", 315, 123),
+    ]
+    got = _values(extract_document(document(boxes_page(lines, height=10, width=600))))
+    assert got["seller_tax_id"] == "91440101MA5CXXQ213" and "buyer_tax_id" not in got
+    assert got["buyer_name"] == "深圳数联软件服务有限公司"

@@ -201,3 +201,18 @@ def test_a_standard_whose_code_ocr_lost_is_still_found_by_its_lead_but_without_a
     assert got["drafting_units"] == ["广州智造电子科技有限公司", "华为技术有限公司"]
     other = {c.field: c.value for c in extract_standard_notice(document(pg), "树根互联股份有限公司")}
     assert other["standard_code"] == "T/CCSA 335-2021" and other["level"] == "group"
+
+
+def test_a_seal_over_the_signing_date_is_flagged():
+    pg = prose(["技术服务合同", "甲方（委托方）：广州市致远智能装备科技有限公司", "乙方（服务方）：杭州市博创工业互联网有限公司",
+                "签约日期：2021年3月2日专用章"])
+    signed = extract_document(document(pg)).get("signing_date")
+    assert signed.value == date(2021, 3, 2) and [f.code for f in signed.flags] == ["sealed"] and signed.confidence <= 0.5
+
+
+def test_drafting_units_split_at_legal_suffixes_when_ocr_drops_the_separator():
+    pg = prose(["关于发布团体标准的公告", "标准编号：T/CESA 1125-2020",
+                "起草单位：广州市凯立精密制造有限公司中国移动通信集团有限公司一广州赛宝认证中心服务有限公司、中国电子技术标准化研究院"])
+    got = _values(extract_document(document(pg)))
+    assert got["drafting_units"] == ["广州市凯立精密制造有限公司", "中国移动通信集团有限公司", "广州赛宝认证中心服务有限公司",
+                                     "中国电子技术标准化研究院"]
