@@ -22,8 +22,9 @@ fi
 stamp=.venv/.installed-$(cat constraints.txt pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
+  # (grep drops this machine's notes about local index folders that do not exist)
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | { grep -v "is ignored: it is neither" || true; }
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]" 2>&1 | { grep -v "is ignored: it is neither" || true; }
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
