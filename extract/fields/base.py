@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -92,34 +92,11 @@ def value_claim(view: PageView, field_name: str, value_type: ValueType, value: A
     return claim(field_name, value_type, value, found.confidence * found.quality * match, [view.cell_evidence(found.cells)])
 
 
-@dataclass
-class Found:
-    """A value located by pattern in the page text rather than by label."""
-
-    text: str
-    cells: list[Cell] = field(default_factory=list)
-    confidence: float = 1.0
-
-
-def search_rows(view: PageView, pattern: re.Pattern[str]) -> list[tuple[re.Match[str], Row]]:
-    out = []
-    for row in view.rows:
-        for m in pattern.finditer(row.string):
-            out.append((m, row))
-    return out
-
-
 def match_evidence(view: PageView, row: Row, m: re.Match[str], group: int | str = 0) -> tuple[Evidence, float]:
     cells = row.span(m.start(group), m.end(group)) or row.cells
     return view.cell_evidence(cells), min(c.confidence for c in cells)
 
 
-def full_text(doc: Document) -> str:
-    """The whole document as rows of normalised text, one row per line."""
-    return "\n".join(row.string for v in views(doc) for row in v.rows)
-
-
-__all__ = ["PageView", "views", "claim", "value_claim", "tag_evidence", "first_tag", "search_rows", "match_evidence", "norm", "full_text"]
 
 
 # --------------------------------------------------------------------------- shared finders
