@@ -36,7 +36,7 @@ def _open(data: bytes, name: str):
         msg = str(exc)
         if "password" in msg.lower():
             raise PdfError(f"{name}: encrypted PDF: password required") from exc
-        if data.rstrip().endswith(b"%%EOF") is False and b"%%EOF" not in data[-2048:]:
+        if b"%%EOF" not in data[-2048:]:
             raise PdfError(f"{name}: truncated PDF (no end-of-file marker; the upload was cut short?)") from exc
         raise PdfError(f"{name}: corrupt PDF, cannot be opened ({msg})") from exc
 
