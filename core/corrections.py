@@ -54,7 +54,11 @@ def apply_correction(
             raise CorrectionError(f"no document {document} in dossier {claims.dossier_id}")
         if field == "doc_type":
             old = doc.doc_type.value
-            doc.doc_type = DocType(value)
+            try:
+                doc.doc_type = DocType(value)
+            except ValueError as exc:
+                known = ", ".join(t.value for t in DocType)
+                raise CorrectionError(f"doc_type: {value!r} is not one of {known}") from exc
             doc.doc_type_evidence = [evidence]
             return new, old
         if field == "clauses":
