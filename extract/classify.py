@@ -69,6 +69,15 @@ def _title_hits(view: PageView, top_rows: int) -> list[tuple[DocType, str | None
     return out
 
 
+def _cue_evidence(pages: list[PageView], cue: str) -> Evidence | None:
+    for view in pages:
+        for row in view.rows:
+            i = row.string.find(cue)
+            if i >= 0:
+                return view.cell_evidence(row.span(i, i + len(cue)))
+    return None
+
+
 def classify(doc: Document) -> Classification:
     pages = views(doc)
     if not pages:
@@ -95,14 +104,14 @@ def classify(doc: Document) -> Classification:
     for doc_type, score in best_title.items():
         scores[doc_type] += TITLE_WEIGHT * score
 
-    text = "\n".join(row.string for v in pages for row in v.rows)
     for doc_type, cues in CUES.items():
         found = 0
         for cue in cues:
-            if norm(cue) in text:
+            ev = _cue_evidence(pages, norm(cue))
+            if ev is not None:
                 found += 1
                 if found <= 3:
-                    evidence[doc_type].append(Evidence(document=doc.sha256, file_name=doc.original_name, text=cue, source="cue"))
+                    evidence[doc_type].append(ev)
         scores[doc_type] += CUE_WEIGHT * min(found, MAX_CUES)
 
     # A receipt's title outranks invoice-like cue words (a 收款凭证 also shows 纳税人识别号),
