@@ -66,10 +66,6 @@ def extract_document(doc: Document, *, applicant_name: str | None = None) -> Doc
     return dc
 
 
-def build_claimset(*args, **kwargs):
-    from extract.claimset import build_claimset as build
-
-    return build(*args, **kwargs)
-
+from extract.claimset import build_claimset  # noqa: E402  (after extract_document, which it calls)
 
 __all__ = ["extract_document", "build_claimset"]
