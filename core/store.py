@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterator
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     ForeignKey,
     Integer,
@@ -22,13 +23,16 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
 )
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from core import home
-from core.models import Assessment, Award, ClaimSet, Document, Ledger, Manifest
+from core.models import Assessment, Award, ClaimSet, ClauseResult, DocType, Document, Ledger, Manifest
 
 
 def utcnow() -> dt.datetime:
@@ -39,16 +43,40 @@ class Base(DeclarativeBase):
     pass
 
 
+FEN = Decimal("0.01")
+
+
+class Money(TypeDecorator):
+    """Yuan to the fen, exact on every backend. PostgreSQL has NUMERIC; SQLite would keep a
+    NUMERIC as a binary float and lose the fen past 15 digits, so there it is kept as text."""
+
+    impl = Numeric(16, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(Text() if dialect.name == "sqlite" else Numeric(16, 2, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        amount = Decimal(str(value)).quantize(FEN, ROUND_HALF_UP)
+        return str(amount) if dialect.name == "sqlite" else amount
+
+    def process_result_value(self, value, dialect):
+        # str() first: rows an earlier version wrote on SQLite come back as floats.
+        return None if value is None else Decimal(str(value)).quantize(FEN, ROUND_HALF_UP)
+
+
 class DossierRow(Base):
     __tablename__ = "dossiers"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     manifest_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(32), default="received")
-    credit_code: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
-    applicant_name: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    credit_code: Mapped[str | None] = mapped_column(Text, nullable=True, index=True)
+    applicant_name: Mapped[str | None] = mapped_column(Text, nullable=True)
     year: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
@@ -59,9 +87,9 @@ class FileRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
-    original_name: Mapped[str] = mapped_column(String(1000))
-    media_type: Mapped[str] = mapped_column(String(100), default="")
-    size: Mapped[int] = mapped_column(Integer, default=0)
+    original_name: Mapped[str] = mapped_column(Text)  # nested zips give long shown names
+    media_type: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)  # a scan may pass 2 GiB
     status: Mapped[str] = mapped_column(String(32), default="ok")
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -90,10 +118,10 @@ class CorrectionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
     document: Mapped[str | None] = mapped_column(String(64), nullable=True)  # None = a dossier fact
-    field: Mapped[str] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(Text)
     old_json: Mapped[str] = mapped_column(Text)
     new_json: Mapped[str] = mapped_column(Text)
-    reviewer: Mapped[str] = mapped_column(String(200))
+    reviewer: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -114,7 +142,7 @@ class DecisionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
     action: Mapped[str] = mapped_column(String(32))  # confirm | send_back
-    reviewer: Mapped[str] = mapped_column(String(200))
+    reviewer: Mapped[str] = mapped_column(Text)
     comment: Mapped[str] = mapped_column(Text, default="")
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"), nullable=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -125,13 +153,15 @@ class AwardRow(Base):
 
     __tablename__ = "awards"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    credit_code: Mapped[str] = mapped_column(String(32), index=True)
-    clause_id: Mapped[str] = mapped_column(String(20))
+    credit_code: Mapped[str] = mapped_column(Text, index=True)
+    clause_id: Mapped[str] = mapped_column(String(32))
     year: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    amount: Mapped[Decimal] = mapped_column(Money())
     dossier_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     project: Mapped[str | None] = mapped_column(Text, nullable=True)
-    policy: Mapped[str] = mapped_column(String(200), default="穗埔府规〔2019〕9号")
+    policy: Mapped[str] = mapped_column(Text, default="穗埔府规〔2019〕9号")
+    # Invoice keys the award counted (Award.invoices), so a later dossier cannot count them again.
+    invoices_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -164,11 +194,48 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _add_missing_columns(engine: Engine) -> None:
+    """create_all never alters a table, so a database made by an earlier version gets the
+    nullable columns added since (all additive) here, instead of failing on first read."""
+    db = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            have = {c["name"] for c in db.get_columns(table.name)}
+            for col in table.columns:
+                if col.name not in have and col.nullable:
+                    kind = col.type.compile(dialect=engine.dialect)
+                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}'))
+
+
+def _dossier_row(s: Session, dossier_id: str) -> DossierRow:
+    row = s.get(DossierRow, dossier_id)
+    if row is None:
+        raise KeyError(f"no dossier {dossier_id!r} in the store")
+    return row
+
+
+def _invoices_by_document(claims: ClaimSet) -> dict[str, str]:
+    """Document sha256 → invoice key ('code:number', or the 数电票 number alone), as the rules key them."""
+    out: dict[str, str] = {}
+    for doc in claims.of_type(DocType.invoice):
+        number, code = doc.value("invoice_number"), doc.value("invoice_code")
+        if number:
+            out[doc.document] = f"{code}:{number}" if code else str(number)
+    return out
+
+
+def _counted_invoices(result: ClauseResult, invoices: dict[str, str]) -> list[str]:
+    """The invoices a clause's amount was computed from: those its formula inputs cite."""
+    cited = {e.document for i in result.inputs for e in i.evidence if e.document}
+    return [key for sha, key in invoices.items() if sha in cited]
+
+
 class Store:
     def __init__(self, url: str | None = None):
         self.url = url or home.database_url()
         self.engine = _engine(self.url)
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
@@ -202,7 +269,7 @@ class Store:
 
     def set_status(self, dossier_id: str, status: str, **fields: Any) -> None:
         with self.session() as s, s.begin():
-            row = s.get(DossierRow, dossier_id)
+            row = _dossier_row(s, dossier_id)
             row.status = status
             for k, v in fields.items():
                 setattr(row, k, v)
@@ -362,20 +429,27 @@ class Store:
         applicant's next dossier sees them against its caps."""
         if action not in {"confirm", "send_back"}:
             raise ValueError(f"unknown decision {action!r}")
-        latest = self.latest_assessment(dossier_id)
         with self.session() as s, s.begin():
+            dossier = _dossier_row(s, dossier_id)
+            latest = s.scalar(
+                select(AssessmentRow)
+                .where(AssessmentRow.dossier_id == dossier_id, AssessmentRow.kind.in_(("draft", "recomputed")))
+                .order_by(AssessmentRow.id.desc())
+                .limit(1)
+            )
             row = DecisionRow(
                 dossier_id=dossier_id,
                 action=action,
                 reviewer=reviewer,
                 comment=comment,
-                assessment_id=latest[0] if latest else None,
+                assessment_id=latest.id if latest else None,
             )
             s.add(row)
-            dossier = s.get(DossierRow, dossier_id)
             dossier.status = "confirmed" if action == "confirm" else "sent_back"
             if action == "confirm" and latest:
-                assessment = latest[1]
+                assessment = Assessment.model_validate_json(latest.assessment_json)
+                assessed = s.get(ClaimSetRow, latest.claimset_id) if latest.claimset_id else None
+                invoices = _invoices_by_document(ClaimSet.model_validate_json(assessed.claimset_json)) if assessed else {}
                 # A re-confirmation replaces this dossier's earlier ledger lines, never adds to them.
                 for old in s.scalars(select(AwardRow).where(AwardRow.dossier_id == dossier_id)):
                     s.delete(old)
@@ -389,6 +463,7 @@ class Store:
                                 year=assessment.year or utcnow().year,
                                 amount=r.amount,
                                 dossier_id=dossier_id,
+                                invoices_json=_dumps(_counted_invoices(r, invoices)),
                             )
                         )
             s.flush()
@@ -402,7 +477,7 @@ class Store:
 
     def add_award(self, award: Award) -> None:
         with self.session() as s, s.begin():
-            s.add(AwardRow(**award.model_dump()))
+            s.add(AwardRow(**award.model_dump(exclude={"invoices"}), invoices_json=_dumps(award.invoices)))
 
     def ledger(self, credit_code: str | None, exclude_dossier: str | None = None) -> Ledger:
         if not credit_code:
@@ -421,6 +496,7 @@ class Store:
                         dossier_id=r.dossier_id,
                         project=r.project,
                         policy=r.policy,
+                        invoices=json.loads(r.invoices_json) if r.invoices_json else [],
                     )
                     for r in s.scalars(q.order_by(AwardRow.id))
                 ]

@@ -9,6 +9,8 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk" || need_apt+=(fonts-wqy-microhei fonts-wqy-zenhei)
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
+# A real PostgreSQL server for the store's tests (tests/core starts a throwaway one).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing Debian packages: ${need_apt[*]}"
