@@ -1,7 +1,7 @@
 """Extraction quality against ground truth: `dossier eval PATH...`.
 
-Each document's truth sits beside it as `<file>.json` or `<stem>.json` ({"doc_type",
-"subtype", "fields"}, as fixtures.generator writes it),
+Each document's truth sits beside it as `<file>.json`, `<stem>.json` or `truth/<file>.json` (in its folder or the one above)
+({"doc_type", "subtype", "fields"}, as fixtures.generator writes it),
 or, for the real samples in shared/realdocs, as `gt/<file>.json` in their own (Chinese-keyed)
 format, which `realdocs_truth` maps onto our field names.
 """
@@ -61,7 +61,9 @@ def read(path: Path) -> Document:
 
 
 def truth_for(path: Path) -> dict[str, Any] | None:
-    for beside in (path.with_name(path.name + ".json"), path.with_suffix(".json")):
+    beside_files = (path.with_name(path.name + ".json"), path.with_suffix(".json"),
+                    path.parent / "truth" / (path.name + ".json"), path.parent.parent / "truth" / (path.name + ".json"))
+    for beside in beside_files:
         if beside.is_file() and beside != path:
             return json.loads(beside.read_text(encoding="utf-8"))
     gt = path.parent / "gt" / (path.name + ".json")
