@@ -18,6 +18,7 @@ from core.models import Box, Word
 # A page cap guards against a 50 000-page PDF tying up a worker; 300-page dossiers read in full.
 MAX_PAGES = int(os.environ.get("DOSSIER_MAX_PAGES", 500))
 MIN_TEXT_CHARS = 8  # fewer CJK/alphanumeric characters than this: treat the page as a scan
+SCAN_COVER, SCAN_MAX_CHARS = 0.5, 60  # image over half the page and under 60 characters: a scan
 OCR_DPI = 200
 
 _USEFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
@@ -41,12 +42,30 @@ def _open(data: bytes, name: str):
         raise PdfError(f"{name}: corrupt PDF, cannot be opened ({msg})") from exc
 
 
-def usable_text(words: list[Word]) -> bool:
-    """Enough real characters, and not pdfminer's "(cid:123)" for glyphs without a mapping."""
+def usable_text(words: list[Word], image_cover: float = 0.0) -> bool:
+    """Enough real characters, and not pdfminer's "(cid:123)" for glyphs without a mapping.
+
+    A page mostly covered by an image with only a line or two of text is a scan with a
+    stamp or an app's watermark ("扫描全能王"), not a text page: it is OCR'd.
+    """
     text = "".join(w.text for w in words)
     if text.count("(cid:") * 8 > max(len(text), 1) or text.count("\ufffd") * 10 > max(len(text), 1):
         return False
-    return len(_USEFUL.findall(text.replace("(cid:", ""))) >= MIN_TEXT_CHARS
+    useful = len(_USEFUL.findall(text.replace("(cid:", "")))
+    if image_cover >= SCAN_COVER and useful < SCAN_MAX_CHARS:
+        return False
+    return useful >= MIN_TEXT_CHARS
+
+
+def image_cover(plumber_page) -> float:
+    """Share of the page area under embedded images (overlaps counted once per image)."""
+    area = float(plumber_page.width * plumber_page.height) or 1.0
+    covered = 0.0
+    for im in plumber_page.images:
+        w = max(0.0, min(float(im["x1"]), plumber_page.width) - max(float(im["x0"]), 0.0))
+        h = max(0.0, min(float(im["bottom"]), plumber_page.height) - max(float(im["top"]), 0.0))
+        covered += w * h
+    return min(covered / area, 1.0)
 
 
 @dataclass
@@ -101,7 +120,7 @@ def pdf_pages(data: bytes, name: str = "document.pdf", max_pages: int | None = N
                 if plumber is not None:
                     try:
                         candidate = _words(plumber.pages[i])
-                        words = candidate if usable_text(candidate) else None
+                        words = candidate if usable_text(candidate, image_cover(plumber.pages[i])) else None
                     except Exception:
                         words = None
                     finally:

@@ -74,8 +74,8 @@ def text_pdf(path: Path, pages: list[list[tuple[float, float, str]]], encrypt: s
     return path
 
 
-def mixed_pdf(path: Path, text_items: list[tuple[float, float, str]], scan: np.ndarray) -> Path:
-    """Page 1 a text layer, page 2 only an image (a scan)."""
+def mixed_pdf(path: Path, text_items: list[tuple[float, float, str]], scan: np.ndarray, watermark: str | None = None) -> Path:
+    """Page 1 a text layer, page 2 an image (a scan), with a scanner app's text line if given."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -89,6 +89,9 @@ def mixed_pdf(path: Path, text_items: list[tuple[float, float, str]], scan: np.n
     h, w = scan.shape[:2]
     width = A4[0] - 72
     c.drawImage(ImageReader(Image.fromarray(scan[:, :, ::-1])), 36, A4[1] - 36 - width * h / w, width=width, height=width * h / w)
+    if watermark:
+        c.setFont(font, 9)
+        c.drawString(36, 20, watermark)
     c.showPage()
     c.save()
     return path

@@ -131,7 +131,8 @@ def test_png_named_pdf_is_read_as_png_with_ocr_and_cached(tmp_path):
 
 @pytest.mark.slow
 def test_mixed_pdf_text_page_and_scanned_page(tmp_path):
-    path = mixed_pdf(tmp_path / "mixed.pdf", INVOICE_PAGE, text_image(["承诺书", "本公司承诺三年内不迁出黄埔区"], size=(900, 300), font_size=40))
+    scan = text_image(["承诺书", "本公司承诺三年内不迁出黄埔区"], size=(900, 1200), font_size=40)
+    path = mixed_pdf(tmp_path / "mixed.pdf", INVOICE_PAGE, scan, watermark="扫描全能王 3亿人都在用的扫描App")
     doc = read(path, tmp_path)
     assert doc.status == FileStatus.ok
     first, second = doc.pages
