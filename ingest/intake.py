@@ -63,6 +63,14 @@ class IncomingFile(BaseModel):
         assert self._path is not None
         return self._path.read_bytes()
 
+    @property
+    def local_path(self) -> Path | None:
+        """The file on disk, when it is one (not a zip member): lets the archive stream it."""
+        return self._path
+
+    def archive_source(self) -> Path | bytes:
+        return self._path if self._path is not None else self.read()
+
     @classmethod
     def on_disk(cls, name: str, path: Path) -> "IncomingFile":
         f = cls(name=name, source=str(path), size=path.stat().st_size)

@@ -143,6 +143,7 @@ def test_single_file_is_a_dossier_of_one(tmp_path):
     f.write_bytes(PDF)
     [dossier] = collect([f])
     assert [x.name for x in dossier.files] == ["lone.pdf"] and dossier.files[0].read() == PDF
+    assert dossier.files[0].archive_source() == f  # on-disk files stream into the archive
 
 
 from hypothesis import given, settings
