@@ -46,3 +46,17 @@ class OcrCache:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(value.model_dump_json())
         os.replace(tmp, path)
+
+
+class NoCache(OcrCache):
+    """Reads every page afresh and keeps nothing (read_document's cache=None means the default
+    cache under DOSSIER_HOME, not this)."""
+
+    def __init__(self):
+        super().__init__(root=Path("/nonexistent-no-cache"))
+
+    def get(self, sha256: str, page: int, engine: OcrEngine) -> Page | None:
+        return None
+
+    def put(self, sha256: str, page: int, engine: OcrEngine, value: Page) -> None:
+        return None

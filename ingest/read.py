@@ -175,6 +175,8 @@ def read_document(
     cache: OcrCache | None = None,
     render_dir: Path | None = None,
 ) -> Document:
+    """`cache=None` uses the OCR cache under DOSSIER_HOME; pass ingest.cache.NoCache() to
+    read every page afresh. `render_dir` defaults to DOSSIER_HOME/pages/<sha256>."""
     path = Path(path)
     doc = Document(sha256=sha256, original_name=original_name, media_type=sniff.UNKNOWN, size=0)
     try:

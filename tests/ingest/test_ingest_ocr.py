@@ -136,6 +136,10 @@ def test_cache_key_follows_engine_settings(tmp_path, page):
     engine.settings = {**engine.settings, "text_score": 0.6}
     third = read_document(scan, "c" * 64, "s.png", engine=engine, cache=cache, render_dir=tmp_path / "p")
     assert not third.pages[0].cached and third.pages[0].source.settings["text_score"] == 0.6
+    from ingest.cache import NoCache
+
+    fresh = read_document(scan, "c" * 64, "s.png", engine=engine, cache=NoCache(), render_dir=tmp_path / "p")
+    assert not fresh.pages[0].cached and fresh.pages[0].lines == third.pages[0].lines
 
 
 def test_scanned_invoice_qr_becomes_tags(tmp_path, page):
