@@ -207,8 +207,10 @@ def _add_missing_columns(engine: Engine) -> None:
                     conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}'))
 
 
-def _dossier_row(s: Session, dossier_id: str) -> DossierRow:
-    row = s.get(DossierRow, dossier_id)
+def _dossier_row(s: Session, dossier_id: str, lock: bool = False) -> DossierRow:
+    # lock: SELECT ... FOR UPDATE, so two decisions on one dossier run one after the other
+    # (PostgreSQL; SQLite has one writer at a time anyway).
+    row = s.get(DossierRow, dossier_id, with_for_update=lock)
     if row is None:
         raise KeyError(f"no dossier {dossier_id!r} in the store")
     return row
@@ -430,7 +432,7 @@ class Store:
         if action not in {"confirm", "send_back"}:
             raise ValueError(f"unknown decision {action!r}")
         with self.session() as s, s.begin():
-            dossier = _dossier_row(s, dossier_id)
+            dossier = _dossier_row(s, dossier_id, lock=True)
             latest = s.scalar(
                 select(AssessmentRow)
                 .where(AssessmentRow.dossier_id == dossier_id, AssessmentRow.kind.in_(("draft", "recomputed")))

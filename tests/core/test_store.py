@@ -273,25 +273,34 @@ def test_award_amounts_are_exact(store: Store):
     assert all(isinstance(a.amount, Decimal) for a in ledger.awards)
 
 
-def test_concurrent_writers_all_land(store: Store):
-    store.upsert_dossier("D1", "d")
+def _all_at_once(work, names: list[str]) -> list[BaseException]:
+    """Run work(name) in one thread per name, released together; what they raised."""
     errors: list[BaseException] = []
-    start = threading.Barrier(3)
+    start = threading.Barrier(len(names))
 
-    def reviewer(name: str) -> None:
+    def run(name: str) -> None:
         start.wait()
         try:
-            for i in range(25):
-                store.add_correction("D1", None, "device_count", i, i + 1, name)
-        except BaseException as exc:  # surfaced below; a thread's exception would vanish
+            work(name)
+        except BaseException as exc:  # a thread's exception would otherwise vanish
             errors.append(exc)
 
-    threads = [threading.Thread(target=reviewer, args=(n,)) for n in ("甲", "乙", "丙")]
+    threads = [threading.Thread(target=run, args=(n,)) for n in names]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
-    assert errors == []
+    return errors
+
+
+def test_concurrent_writers_all_land(store: Store):
+    store.upsert_dossier("D1", "d")
+
+    def reviewer(name: str) -> None:
+        for i in range(25):
+            store.add_correction("D1", None, "device_count", i, i + 1, name)
+
+    assert _all_at_once(reviewer, ["甲", "乙", "丙"]) == []
     rows = store.corrections("D1")
     assert len(rows) == 75
     for name in ("甲", "乙", "丙"):  # each reviewer's own corrections stay in the order given
@@ -377,3 +386,47 @@ def test_a_database_from_before_award_invoices_still_opens(tmp_path):
         assert store.ledger(CODE).paid(CODE, {"art4.2"}) == Decimal("0.30")
     finally:
         store.engine.dispose()
+
+
+def test_concurrent_confirmations_never_double_the_ledger(store: Store):
+    """Reviewers pressing confirm at once: one set of awards, every decision on record."""
+    store.upsert_dossier("D1", "d", manifest=Manifest(credit_code=CODE))
+    store.save_assessment(_assessment("D1", ("art4.2", "100.00"), ("art6.1", "0.01")), "draft")
+
+    def confirm(name: str) -> None:
+        for _ in range(5):
+            store.decide("D1", "confirm", name)
+
+    assert _all_at_once(confirm, ["甲", "乙", "丙", "丁"]) == []
+    assert len(store.decisions("D1")) == 20
+    assert sorted((a.clause_id, a.amount) for a in store.ledger(CODE).awards) == [("art4.2", Decimal("100.00")), ("art6.1", Decimal("0.01"))]
+
+
+def test_database_url_chooses_the_backend(store_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    st = Store()
+    try:
+        assert st.url == store_url and st.engine.dialect.name == store_url.split(":")[0].split("+")[0]
+        st.upsert_dossier("D1", "d")
+        assert [d.id for d in st.dossiers()] == ["D1"]
+    finally:
+        st.engine.dispose()
+
+
+def test_rows_of_an_unknown_dossier_are_refused_on_every_backend(store: Store):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        store.add_correction("D404", None, "sme", None, True, "王")
+    assert store.corrections("D404") == []
+
+
+def test_sqlite_pragmas_only_on_sqlite(store: Store):
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        if store.engine.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        else:
+            assert conn.execute(text("SHOW server_encoding")).scalar() == "UTF8"
