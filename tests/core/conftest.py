@@ -67,7 +67,6 @@ def postgres_url() -> Iterator[str]:
     if owner:
         shutil.chown(root, owner)
         shutil.chown(sockets, owner)
-    port = _free_port()
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(_command(prefix, [str(a) for a in args]), capture_output=True, text=True, timeout=120, cwd=root)
@@ -76,9 +75,13 @@ def postgres_url() -> Iterator[str]:
         done = run(bindir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C")
         if done.returncode:
             pytest.fail(f"initdb failed: {done.stderr}")
-        opts = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={sockets} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        done = run(bindir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o", opts, "start")
-        if done.returncode:
+        for _attempt in range(3):  # another process may take the free port before the server binds it
+            port = _free_port()
+            opts = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={sockets} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            done = run(bindir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o", opts, "start")
+            if done.returncode == 0:
+                break
+        else:
             pytest.fail(f"pg_ctl start failed: {done.stderr}\n{log.read_text() if log.exists() else ''}")
         import psycopg
 

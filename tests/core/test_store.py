@@ -94,13 +94,14 @@ def test_same_content_in_two_dossiers_is_two_links(store: Store):
     store.link_file("D1", "发票.pdf", sha, "application/pdf", 10)  # the same link again is not a new file
     store.link_file("D1", "副本.pdf", sha, "application/pdf", 10)  # same content, another name: kept
     store.link_file("D1", "坏.zip", None, status="error", error="zip is encrypted")
+    store.link_file("D1", "坏.zip", None, status="error", error="zip is encrypted (again)")  # IS NULL matches
     assert [(f.original_name, f.sha256, f.status) for f in store.files("D1")] == [
         ("发票.pdf", sha, "ok"),
         ("副本.pdf", sha, "ok"),
         ("坏.zip", None, "error"),
     ]
     assert [f.dossier_id for f in store.files("D2")] == ["D2"]
-    assert store.files("D1")[2].error == "zip is encrypted"
+    assert store.files("D1")[2].error == "zip is encrypted (again)"
 
 
 def test_long_and_chinese_names_are_kept_whole(store: Store):
