@@ -47,8 +47,9 @@ FEN = Decimal("0.01")
 
 
 class Money(TypeDecorator):
-    """Yuan to the fen, exact on every backend. PostgreSQL has NUMERIC; SQLite would keep a
-    NUMERIC as a binary float and lose the fen past 15 digits, so there it is kept as text."""
+    """Yuan to the fen, exact on every backend (more places are rounded half up, as PostgreSQL's
+    NUMERIC(16, 2) does). SQLite would keep a NUMERIC as a binary float and lose the fen past
+    15 digits, so there it is kept as text."""
 
     impl = Numeric(16, 2)
     cache_ok = True
@@ -214,6 +215,15 @@ def _dossier_row(s: Session, dossier_id: str, lock: bool = False) -> DossierRow:
     if row is None:
         raise KeyError(f"no dossier {dossier_id!r} in the store")
     return row
+
+
+def _latest_assessment_row(s: Session, dossier_id: str, kinds: tuple[str, ...]) -> AssessmentRow | None:
+    return s.scalar(
+        select(AssessmentRow)
+        .where(AssessmentRow.dossier_id == dossier_id, AssessmentRow.kind.in_(kinds))
+        .order_by(AssessmentRow.id.desc())
+        .limit(1)
+    )
 
 
 def _invoices_by_document(claims: ClaimSet) -> dict[str, str]:
@@ -418,12 +428,7 @@ class Store:
 
     def latest_assessment(self, dossier_id: str, kinds: tuple[str, ...] = ("draft", "recomputed")) -> tuple[int, Assessment] | None:
         with self.session() as s:
-            row = s.scalar(
-                select(AssessmentRow)
-                .where(AssessmentRow.dossier_id == dossier_id, AssessmentRow.kind.in_(kinds))
-                .order_by(AssessmentRow.id.desc())
-                .limit(1)
-            )
+            row = _latest_assessment_row(s, dossier_id, kinds)
             return (row.id, Assessment.model_validate_json(row.assessment_json)) if row else None
 
     def decide(self, dossier_id: str, action: str, reviewer: str, comment: str = "") -> int:
@@ -433,12 +438,7 @@ class Store:
             raise ValueError(f"unknown decision {action!r}")
         with self.session() as s, s.begin():
             dossier = _dossier_row(s, dossier_id, lock=True)
-            latest = s.scalar(
-                select(AssessmentRow)
-                .where(AssessmentRow.dossier_id == dossier_id, AssessmentRow.kind.in_(("draft", "recomputed")))
-                .order_by(AssessmentRow.id.desc())
-                .limit(1)
-            )
+            latest = _latest_assessment_row(s, dossier_id, ("draft", "recomputed"))
             row = DecisionRow(
                 dossier_id=dossier_id,
                 action=action,
