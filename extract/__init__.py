@@ -19,6 +19,7 @@ def _extractors() -> dict[DocType, Callable[[Document], list[Claim]]]:
         from extract.fields.commitment import extract_commitment
         from extract.fields.contract import extract_contract
         from extract.fields.licence import extract_licence
+        from extract.fields.receipt import extract_receipt
         from extract.fields.standard_notice import extract_standard_notice
 
         EXTRACTORS.update({
@@ -27,6 +28,7 @@ def _extractors() -> dict[DocType, Callable[[Document], list[Claim]]]:
             DocType.business_licence: extract_licence,
             DocType.commitment_letter: extract_commitment,
             DocType.capital_verification: extract_capital,
+            DocType.receipt: extract_receipt,
         })
     return EXTRACTORS
 

@@ -130,13 +130,17 @@ ORG = re.compile(COMPANY.pattern[:-1] + r"|总局|管理局|工业和信息化�
 
 
 def labelled(pages: list[PageView], field_name: str, labels: list[str], parse, value_type: ValueType,
-             stop_labels: tuple[str, ...] = (), min_score: float | None = None, wraps: bool = False) -> Claim | None:
+             stop_labels: tuple[str, ...] = (), min_score: float | None = None, wraps: bool = False,
+             heads_cell: bool = False) -> Claim | None:
     """The first labelled value `parse` accepts (parse returns None to refuse a candidate);
-    `wraps`: the value may go on in the cell right under it."""
+    `wraps`: the value may go on in the cell right under it; `heads_cell`: the label must
+    start its box (a form's label, not the same words inside a sentence)."""
     from extract.layout import continuation, value_after
 
     for view in pages:
         for hit in view.labels(labels, min_score):
+            if heads_cell and hit.start != hit.row.cell_start(hit.row.owner[hit.start]):
+                continue
             found = value_after(hit, view.rows, lambda t: parse(t) is not None, stop_labels)
             if found is not None and wraps:
                 longer = continuation(found, view.rows, stop_labels)

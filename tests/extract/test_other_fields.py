@@ -216,3 +216,19 @@ def test_drafting_units_split_at_legal_suffixes_when_ocr_drops_the_separator():
     got = _values(extract_document(document(pg)))
     assert got["drafting_units"] == ["广州市凯立精密制造有限公司", "中国移动通信集团有限公司", "广州赛宝认证中心服务有限公司",
                                      "中国电子技术标准化研究院"]
+
+
+def test_receipt_fields_are_read_but_it_is_no_invoice():
+    from tests.extract.builders import line, page
+
+    pg = page([line("收款收据", 300, 40, 20), line("No.2505597", 520, 44), line("2021年04月17日", 330, 80),
+               line("今收到", 60, 120), line("广州天瑞电子科技有限公司", 130, 120), line("交来", 60, 150), line("设备上云接入费", 130, 150),
+               line("人民币（大写）", 60, 180), line("陆万壹仟叁佰柒拾捌圆玖角叁分", 160, 180), line("61378.93", 160, 210),
+               line("收款单位（盖章）：无锡市中科工业互联网科技有限公司", 60, 250), line("收款人：吴芳霞", 420, 250),
+               line("依据规定，收款单位名称应写全称。", 60, 290)])
+    dc = extract_document(document(pg))
+    got = _values(dc)
+    assert dc.doc_type == DocType.receipt and dc.clauses == []
+    assert (got["receipt_number"], got["date"]) == ("2505597", date(2021, 4, 17))
+    assert got["payer_name"] == "广州天瑞电子科技有限公司" and got["payee_name"] == "无锡市中科工业互联网科技有限公司"
+    assert got["purpose"] == "设备上云接入费" and got["amount"] == Decimal("61378.93")
