@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from core.models import Claim, Document, Flag, ValueType
+from core.models import Claim, Document, ValueType
 from extract.fields.base import DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, views
 from extract.normalise import find_dates, parse_date
 
@@ -77,8 +77,9 @@ def _term(pages: list[PageView]) -> list[Claim]:
 def _signing_date(pages: list[PageView]) -> Claim | None:
     got = first_match(pages, "signing_date", _SIGNED, parse_date, ValueType.date, group=1, quality=1.0)
     if got and _SEALED.search(got.evidence[0].text):
-        got.confidence = round(got.confidence * 0.5, 4)
-        got.flags.append(Flag(code="sealed", message=f"a seal is printed over the signing date; read as {got.value}, check the original"))
+        # OCR reads the seal's words into the date ("2021年9月1含同专用章" for the 13th): the
+        # day is not to be trusted, and a wrong date is worse than none
+        got = None
     if got or any(view.labels(["签订日期", "签署日期", "签约日期"]) for view in pages):
         return got  # a 签订日期 under a seal is unreadable: better no value than a wrong one
     # Otherwise the date beside the signatures: the last date on the last pages.

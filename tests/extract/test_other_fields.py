@@ -203,11 +203,12 @@ def test_a_standard_whose_code_ocr_lost_is_still_found_by_its_lead_but_without_a
     assert other["standard_code"] == "T/CCSA 335-2021" and other["level"] == "group"
 
 
-def test_a_seal_over_the_signing_date_is_flagged():
+def test_a_seal_over_the_signing_date_leaves_it_unread():
+    # the contract was signed on the 22nd; OCR read "2日" with the seal's words after it
     pg = prose(["技术服务合同", "甲方（委托方）：广州市致远智能装备科技有限公司", "乙方（服务方）：杭州市博创工业互联网有限公司",
-                "签约日期：2021年3月2日专用章"])
-    signed = extract_document(document(pg)).get("signing_date")
-    assert signed.value == date(2021, 3, 2) and [f.code for f in signed.flags] == ["sealed"] and signed.confidence <= 0.5
+                "服务期限自2021年3月23日起至2024年3月22日止。", "签约日期：2021年3月2日专用章"])
+    got = _values(extract_document(document(pg)))
+    assert "signing_date" not in got and got["term_start"] == date(2021, 3, 23)
 
 
 def test_drafting_units_split_at_legal_suffixes_when_ocr_drops_the_separator():
