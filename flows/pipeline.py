@@ -29,6 +29,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # 
 from extract import extract_document  # noqa: E402
 from extract.claimset import build_claimset  # noqa: E402
 from ingest.archive import Archive, default_archive, sha256_of  # noqa: E402
+from ingest.cache import NoCache, OcrCache  # noqa: E402
 from ingest.intake import IncomingDossier, collect  # noqa: E402
 from ingest.ocr import get_engine  # noqa: E402
 from ingest.read import read_document  # noqa: E402
@@ -82,12 +83,13 @@ def dossier_id_for(name: str, shas: list[str]) -> str:
 @task(cache_policy=NO_CACHE, retries=0)
 def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> tuple[str, list[ArchivedFile]]:
     archive = archive or default_archive()
-    payloads = [(f, f.read()) for f in incoming.files]
-    shas = [sha256_of(data)[0] for _, data in payloads]
+    # Files on disk stream into the hash and the archive; only zip members sit in memory.
+    sources = [f.archive_source() for f in incoming.files]
+    shas = [sha256_of(src)[0] for src in sources]
     dossier_id = dossier_id_for(incoming.name, shas)
     archived = []
-    for (f, data), sha in zip(payloads, shas):
-        receipt = archive.put(data, f.name, dossier_id)
+    for f, src, sha in zip(incoming.files, sources, shas):
+        receipt = archive.put(src, f.name, dossier_id)
         archived.append(ArchivedFile(sha256=sha, original_name=f.name, path=archive.path(sha), size=receipt.size))
     return dossier_id, archived
 
@@ -95,14 +97,12 @@ def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> 
 @task(cache_policy=NO_CACHE)
 def read_file(ref: ArchivedFile, engine_name: str = "rapidocr", use_cache: bool = True) -> Document:
     _progress("read", ref.original_name)
-    from ingest.cache import OcrCache
-
     return read_document(
         Path(ref.path),
         ref.sha256,
         ref.original_name,
         engine=get_engine(engine_name),
-        cache=OcrCache() if use_cache else None,
+        cache=OcrCache() if use_cache else NoCache(),
     )
 
 
