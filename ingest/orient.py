@@ -55,14 +55,17 @@ def decide(quads, cls_res) -> tuple[int, float]:
     geo = [_box_geometry(np.asarray(q, dtype=np.float32)) for q in quads]
     wide = [i for i, (t, s, _) in enumerate(geo) if t >= 1.5 * s]
     tall = [i for i, (t, s, _) in enumerate(geo) if s >= 1.5 * t]
-    sideways = len(tall) > len(wide)
+    # Turning a page is costly when wrong (the whole page reads as garbage), so a turn needs
+    # a clear majority: two or more tall lines outnumbering wide ones, and for an upright-
+    # looking page a 180° verdict half as strong again as the upright one.
+    sideways = len(tall) >= 2 and len(tall) > len(wide)
     chosen = tall if sideways else wide
     if not chosen:
         return 0, 0.0
     votes = [cls_res[i] for i in chosen if cls_res[i] is not None]
     flipped = sum(score for label, score in votes if label == "180")
     upright_ = sum(score for label, score in votes if label == "0")
-    upside_down = flipped > upright_
+    upside_down = flipped > (upright_ if sideways else 1.5 * upright_)  # sideways: either way is a turn
     if sideways:
         # rapidocr turns tall crops a quarter turn counter-clockwise before classifying:
         # a crop that then reads upright came from a page lying 90° clockwise.
