@@ -31,3 +31,14 @@ def test_all_five_real_documents_read_ok(tmp_path):
         text = doc.text.replace(" ", "")
         numbers = [n for n in ("36523185", "87654321", "33207675", "24322000000489101796", "23479359201030") if n in flat]
         assert numbers and any(n in text for n in numbers), path.name
+
+
+def test_real_scan_turned_on_its_side_reads_upright(tmp_path):
+    import cv2
+
+    src = REALDOCS / "guanshuicheng_invoice__增值税专用发票.jpg"
+    turned = tmp_path / "turned.png"
+    cv2.imwrite(str(turned), cv2.rotate(cv2.imread(str(src)), cv2.ROTATE_90_CLOCKWISE))
+    doc = read_document(turned, "7" * 64, turned.name, cache=OcrCache(tmp_path / "cache"), render_dir=tmp_path / "p")
+    assert doc.pages[0].rotation == 270
+    assert "87654321" in doc.text.replace(" ", "")
