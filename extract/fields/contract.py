@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from core.models import Claim, Document, ValueType
-from extract.fields.base import DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, views
+from core.models import Claim, Document, Flag, ValueType
+from extract.fields.base import COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, views
 from extract.normalise import find_dates, parse_date
 
 LABELS = (
@@ -91,13 +91,31 @@ def _subject(pages: list[PageView]) -> Claim | None:
     return got or first_match(pages, "subject", _SUBJECT, lambda t: t.strip() or None, ValueType.text, group=1)
 
 
+def _second_party(pages: list[PageView], first: Claim | None) -> Claim | None:
+    """乙方's label lost under a seal: the head of the contract lists both parties, so a row
+    below 甲方's that is nothing but a company name is 乙方 — said so on the claim."""
+    if first is None or not pages:
+        return None
+    view = pages[0]
+    below = [r for r in view.rows if first.evidence[0].box and r.box.y0 > first.evidence[0].box.y1]
+    for row in below:
+        if row.string.startswith(("根据", "鉴于", "第一条", "一、")):
+            break
+        if len(row.cells) == 1 and COMPANY.fullmatch(row.string) and row.string != first.value:
+            c = claim("party_b", ValueType.text, row.string, row.cells[0].confidence * 0.6, [view.cell_evidence(row.cells)])
+            c.flags.append(Flag(code="label_unread", severity="info", message="乙方's label could not be read; taken as the second party named at the head"))
+            return c
+    return None
+
+
 def extract_contract(doc: Document) -> list[Claim]:
     pages = [v for v in views(doc) if v.page.lines]
+    party_a = labelled(pages, "party_a", PARTY_A, _party, ValueType.text, LABELS, min_score=0.85)
     found = [
         labelled(pages, "contract_number", ["合同编号", "合同号", "编号"], _number, ValueType.text, LABELS),
         _title(pages),
-        labelled(pages, "party_a", PARTY_A, _party, ValueType.text, LABELS, min_score=0.85),
-        labelled(pages, "party_b", PARTY_B, _party, ValueType.text, LABELS, min_score=0.85),
+        party_a,
+        labelled(pages, "party_b", PARTY_B, _party, ValueType.text, LABELS, min_score=0.85) or _second_party(pages, party_a),
         _signing_date(pages),
         _amount(pages),
         *_term(pages),

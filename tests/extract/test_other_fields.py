@@ -233,3 +233,11 @@ def test_receipt_fields_are_read_but_it_is_no_invoice():
     assert (got["receipt_number"], got["date"]) == ("2505597", date(2021, 4, 17))
     assert got["payer_name"] == "广州天瑞电子科技有限公司" and got["payee_name"] == "无锡市中科工业互联网科技有限公司"
     assert got["purpose"] == "设备上云接入费" and got["amount"] == Decimal("61378.93")
+
+
+def test_second_party_whose_label_a_seal_hides_is_flagged():
+    pg = prose(["工业互联网平台服务合同", "甲方（委托方）：广州数联智能装备有限公司", "统一社会信用代码：91440112MAAKDWFL97",
+                "成都联拓智能科技有限公司", "统一社会信用代码：9151010733269431X6", "根据《中华人民共和国民法典》，双方协商一致。"])
+    party_b = extract_document(document(pg)).get("party_b")
+    assert party_b.value == "成都联拓智能科技有限公司" and [f.code for f in party_b.flags] == ["label_unread"]
+    assert party_b.confidence <= 0.6
