@@ -4,7 +4,7 @@ intake.collect(paths)        folders / zips → IncomingDossier (files, manifest
 archive.LocalArchive/Fsspec  content-addressed originals + append-only receipts
 read.read_document(...)      one file → core.models.Document (never raises for bad input)
   sniff      media type from content      pdf        text layer or render + OCR per page
-  image      JPEG/PNG/TIFF, pixel cap     ofd / xml_invoice   structured e-invoices → tags
+  image      JPEG/PNG/TIFF/BMP/WebP/GIF, pixel cap    ofd / xml_invoice   structured e-invoices → tags
   orient     rotation 0/90/180/270, skew  qr         invoice QR payload → "qr.*" tags
   ocr/       rapidocr (default), tesseract, paddleocr      cache   page OCR results by key
 Tag keys shared by OFD, XML and QR: ingest.tags.

@@ -161,6 +161,9 @@ READERS = {
     sniff.JPEG: _Reader.image,
     sniff.PNG: _Reader.image,
     sniff.TIFF: _Reader.image,
+    sniff.BMP: _Reader.image,
+    sniff.WEBP: _Reader.image,
+    sniff.GIF: _Reader.image,
     sniff.OFD: _Reader.ofd,
     sniff.XML: _Reader.xml,
 }

@@ -8,6 +8,9 @@ PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
 TIFF = "image/tiff"
+BMP = "image/bmp"
+WEBP = "image/webp"
+GIF = "image/gif"
 OFD = "application/ofd"
 XML = "application/xml"
 ZIP = "application/zip"
@@ -58,6 +61,12 @@ def sniff(data_head: bytes, name: str = "") -> str:
         return PNG
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return TIFF
+    if head[:2] == b"BM" and len(head) > 14:
+        return BMP
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return GIF
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(data_head)
     if _looks_like_xml(head[:HEAD_BYTES]):

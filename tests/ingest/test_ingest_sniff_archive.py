@@ -1,7 +1,9 @@
+import io
 import os
 import stat
 
 import pytest
+from PIL import Image
 
 from ingest import sniff
 from ingest.archive import FsspecArchive, LocalArchive, blob_key, sha256_of
@@ -17,6 +19,10 @@ def test_sniff_by_content_not_extension(tmp_path):
     assert sniff.sniff(ofd_bytes(), "x.zip") == sniff.OFD
     assert sniff.sniff(einvoice_xml(), "x.txt") == sniff.XML
     assert sniff.sniff(b"MZ\x90\x00 executable", "x.pdf") == sniff.UNKNOWN
+    for fmt, media in (("BMP", sniff.BMP), ("WEBP", sniff.WEBP), ("GIF", sniff.GIF)):
+        buf = io.BytesIO()
+        Image.new("RGB", (20, 10), "white").save(buf, fmt)
+        assert sniff.sniff(buf.getvalue(), "x.jpg") == media
     (tmp_path / "a.zip").write_bytes(ofd_bytes())
     assert sniff.sniff_file(tmp_path / "a.zip") == sniff.OFD
 
