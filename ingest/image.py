@@ -27,8 +27,11 @@ def _check_size(img: Image.Image, name: str, max_pixels: int) -> None:
 
 
 def to_bgr(img: Image.Image) -> np.ndarray:
-    if img.mode not in ("RGB", "L"):
-        img = img.convert("RGBA").convert("RGB") if "A" in img.mode or img.mode == "P" else img.convert("RGB")
+    """BGR array; transparent areas become white paper, not the black they often hide."""
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(paper, rgba)
     arr = np.asarray(img.convert("RGB"))
     return np.ascontiguousarray(arr[:, :, ::-1])
 

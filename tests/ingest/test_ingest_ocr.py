@@ -120,6 +120,10 @@ def test_exif_orientation_and_multipage_tiff(page):
     loaded = load_images(buf.getvalue(), "scan.tiff")
     assert [f.shape for f in loaded] == [page.shape, (200, page.shape[1], 3)]
 
+    buf = io.BytesIO()
+    Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(buf, "PNG")  # a transparent screenshot
+    assert load_images(buf.getvalue(), "clear.png")[0][0, 0].tolist() == [255, 255, 255]
+
     with pytest.raises(ImageError, match="damaged or truncated|not a readable"):
         load_images(png_bytes(page)[:500], "cut.png")
 
