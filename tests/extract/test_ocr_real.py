@@ -62,4 +62,6 @@ def test_receipt_photo_is_not_an_invoice():
     items = [("货物运输电子货票收款凭证", 200, 20), ("托运人名称", 60, 60), ("托运人纳税人识别号", 330, 60),
              ("北京华亿创新信息技术有限公司", 60, 85), ("91110108749364121L", 330, 85), ("费用合计：CNY661.00", 330, 120)]
     dc = extract_document(document(ocr_page(render(items, size=(600, 160))), name="receipt.jpg"))
-    assert dc.doc_type == DocType.receipt and not dc.claims
+    assert dc.doc_type == DocType.receipt and dc.clauses == []
+    assert dc.value("amount") == Decimal("661.00") and dc.value("payer_name") == "北京华亿创新信息技术有限公司"
+    assert dc.get("invoice_number") is None and dc.get("total_amount") is None
