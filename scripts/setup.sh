@@ -9,6 +9,8 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk" || need_apt+=(fonts-wqy-microhei fonts-wqy-zenhei)
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
+# Tesseract is an optional OCR engine; the tests run it for real next to the default.
+[ -f /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] || need_apt+=(tesseract-ocr tesseract-ocr-chi-sim)
 # A real PostgreSQL server for the store's tests (tests/core starts a throwaway one).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
