@@ -359,7 +359,10 @@ def evaluate(
     """Per-field precision and recall of extraction against ground truth."""
     from flows.evaluate import main as run
 
-    run([str(p) for p in (paths or [])], as_json)
+    if not paths:
+        err.print("give documents or folders with ground truth beside them (see `make eval`)")
+        raise typer.Exit(2)
+    raise typer.Exit(run([str(p) for p in paths], as_json))
 
 
 @fixtures_app.command("generate")
