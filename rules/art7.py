@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from core.standards import level_of_code as code_level
 from core.models import ClaimSet, ClauseResult, DocType, DocumentClaims, Ledger, Status, ValueType
 
 from rules.draft import Draft, en, zh
@@ -27,31 +28,10 @@ def assessment_services(claims: ClaimSet, ledger: Ledger, params: Parameters, *,
 LEVEL_ZH = {"international": "国际标准", "national": "国家标准", "industry": "行业标准", "local": "地方标准",
             "group": "团体标准", "enterprise": "企业标准"}
 _LEVEL_WORDS = {"国际": "international", "国家": "national", "行业": "industry", "地方": "local", "团体": "group", "企业": "enterprise"}
-# 行业标准代号 (industry standard prefixes) most met in industrial-internet work.
-_INDUSTRY = {"YD", "SJ", "JB", "HG", "QC", "GA", "JT", "DL", "SH", "SY", "NY", "HB", "JR", "JG", "CJ", "WS", "YY",
-             "MH", "TB", "FZ", "QB", "LY", "HJ", "GY", "SN", "YB", "YS", "AQ", "CY", "DA", "GM", "JC", "JY", "MT",
-             "QJ", "SL", "WB", "WJ", "XB", "YC", "YZ", "RB", "CB", "BB", "DZ", "EJ", "HY", "LD", "LS", "MZ", "NB", "QX"}
-
-
 def level_of_code(code: str | None) -> str | None:
     """The level a standard's code implies, or None when it is outside the known families."""
-    c = re.sub(r"\s+", "", (code or "")).upper().replace("／", "/")
-    if not c:
-        return None
-    if re.match(r"^(ISO|IEC|ITU)", c):
-        return "international"
-    if re.match(r"^GB(/[TZ])?\d", c) or re.match(r"^GB(/[TZ])?$", c.split("-")[0]):
-        return "national"
-    if re.match(r"^DB\d{2,6}", c):
-        return "local"
-    if c.startswith("T/"):
-        return "group"
-    if c.startswith("Q/"):
-        return "enterprise"
-    m = re.match(r"^([A-Z]{2})(/[TZ])?\d", c)
-    if m and m.group(1) in _INDUSTRY:
-        return "industry"
-    return None
+    level = code_level(code)
+    return None if level == "unknown" else level
 
 
 def level_of_claim(value: str | None) -> str | None:

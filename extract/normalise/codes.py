@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from core.standards import INDUSTRY_PREFIXES, INTERNATIONAL_PREFIXES, NATIONAL_PREFIXES, StandardLevel, level_of_prefix  # noqa: F401
 from extract.normalise.text import fix_ocr_digits, normalise_chars, to_halfwidth
 
 # ---------------------------------------------------------------- 统一社会信用代码 (GB 32100-2015)
@@ -222,18 +223,8 @@ def invoice_generation(code: str | None, number: str | None) -> Literal["数电�
 
 # ---------------------------------------------------------------- standard codes
 
-StandardLevel = Literal["international", "national", "industry", "local", "group", "enterprise", "unknown"]
 
 # 行业标准代号 (industry standard prefixes as registered with SAC).
-INDUSTRY_PREFIXES = frozenset(
-    "AQ BB CB CH CJ CY DA DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY "
-    "MH MT MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SY TB TD TY WB WH WJ WM WS WW XB XF YB "
-    "YC YD YS YY YZ ZY".split()
-)
-INTERNATIONAL_PREFIXES = frozenset({"ISO", "IEC", "ISO/IEC", "ITU", "ITU-T", "ITU-R"})
-NATIONAL_PREFIXES = frozenset({"GB", "GB/T", "GB/Z"})
-
-
 class StandardCode(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -246,21 +237,7 @@ class StandardCode(BaseModel):
 
 def standard_level(prefix: str) -> StandardLevel:
     """The art7.2 level a code prefix stands for (see shared/policy/clauses.md)."""
-    p = prefix.upper().replace(" ", "")
-    if p in INTERNATIONAL_PREFIXES:
-        return "international"
-    if p in NATIONAL_PREFIXES:
-        return "national"
-    if re.fullmatch(r"DB\d{2,6}(?:/[TZ])?", p):
-        return "local"
-    if p.startswith("T/"):
-        return "group"
-    if p.startswith("Q/"):
-        return "enterprise"
-    m = re.fullmatch(r"([A-Z]{2})(?:/[TZ])?", p)
-    if m and m.group(1) in INDUSTRY_PREFIXES:
-        return "industry"
-    return "unknown"
+    return level_of_prefix(prefix)
 
 
 _S = r"[ \t]?"

@@ -1,0 +1,45 @@
+"""Standard levels by code prefix (shared/policy/clauses.md, art7.2): the one table both
+extraction (labelling a code it reads) and the rules (paying a standard) go by."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+StandardLevel = Literal["international", "national", "industry", "local", "group", "enterprise", "unknown"]
+
+# 行业标准代号: the industry-standard prefixes issued by the State Council's departments.
+INDUSTRY_PREFIXES = frozenset(
+    "AQ BB CB CH CJ CY DA DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY "
+    "MH MT MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SY TB TD TY WB WH WJ WM WS WW XB XF YB "
+    "YC YD YS YY YZ ZY".split()
+)
+INTERNATIONAL_PREFIXES = frozenset({"ISO", "IEC", "ISO/IEC", "ITU", "ITU-T", "ITU-R"})
+NATIONAL_PREFIXES = frozenset({"GB", "GB/T", "GB/Z"})
+
+
+def level_of_prefix(prefix: str) -> StandardLevel:
+    """The level a code prefix ("GB/T", "YD/T", "DB44/T", "T/CAICT", …) stands for."""
+    p = prefix.upper().replace(" ", "").replace("／", "/")
+    if p in INTERNATIONAL_PREFIXES:
+        return "international"
+    if p in NATIONAL_PREFIXES:
+        return "national"
+    if re.fullmatch(r"DB\d{2,6}(?:/[TZ])?", p):
+        return "local"
+    if p.startswith("T/"):
+        return "group"
+    if p.startswith("Q/"):
+        return "enterprise"
+    m = re.fullmatch(r"([A-Z]{2})(?:/[TZ])?", p)
+    if m and m.group(1) in INDUSTRY_PREFIXES:
+        return "industry"
+    return "unknown"
+
+
+def level_of_code(code: str | None) -> StandardLevel:
+    """The level a whole code ("YD/T 3812-2020", "ISO/IEC 27001:2013") implies."""
+    c = re.sub(r"\s+", "", code or "").upper().replace("／", "/")
+    if re.match(r"^(ISO|IEC|ITU)", c):
+        return "international"
+    m = re.match(r"^(GB(?:/[TZ])?|DB\d{2,6}(?:/[TZ])?|[TQ]/|[A-Z]{2}(?:/[TZ])?)(?=\d|$|[A-Z])", c)
+    return level_of_prefix(m.group(1)) if m else "unknown"
