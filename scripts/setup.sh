@@ -7,7 +7,8 @@ PY=${PYTHON:-python3}
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
-fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk" || need_apt+=(fonts-wqy-microhei fonts-wqy-zenhei)
+# (no grep -q: under pipefail its early exit makes fc-list fail, and the fonts look missing)
+fc-list 2>/dev/null | grep -i "wqy\|noto sans cjk" >/dev/null || need_apt+=(fonts-wqy-microhei fonts-wqy-zenhei)
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 # Tesseract is an optional OCR engine; the tests run it for real next to the default.
 [ -f /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] || need_apt+=(tesseract-ocr tesseract-ocr-chi-sim)
