@@ -130,6 +130,9 @@ def demo(
     err.print(f"DOSSIER_HOME={home.home()}")
     reports = _run_intake([str(DEMO_DOSSIER)], engine, as_json)
     for report in reports:
+        if report.error:
+            err.print(f"[red]demo dossier not processed: {report.error}[/red]")
+            raise typer.Exit(1)
         assessment = Assessment.model_validate_json(Path(report.assessment_path).read_text(encoding="utf-8"))
         if as_json:
             _print_json(assessment.model_dump(mode="json"))
@@ -168,6 +171,9 @@ def intake(
         _print_json([r.model_dump(mode="json") for r in reports])
         return
     for report in reports:
+        if report.error:
+            err.print(f"[red]{report.name}: not processed: {report.error}[/red]")
+            continue
         _show_files(report)
         console.print(f"total proposed {_yuan(report.total)} 元 · {report.assessment_path}")
 

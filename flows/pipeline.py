@@ -57,8 +57,9 @@ class FileReport(BaseModel):
 
 
 class DossierReport(BaseModel):
-    dossier_id: str
+    dossier_id: str | None
     name: str
+    error: str | None = None  # the dossier as a whole could not be processed; its files stay archived
     files: list[FileReport] = Field(default_factory=list)
     total: Decimal = Decimal("0")
     rule_set_version: str | None = None
@@ -218,8 +219,21 @@ def bulk_intake(
     per_dossier = intake_dossier.with_options(task_runner=task_runner(workers))
     for incoming in collect([Path(p) for p in paths]):
         _progress("dossier", incoming.name)
-        reports.append(per_dossier(incoming, engine=engine, today=today, database_url=database_url))
+        # One dossier failing as a whole (a bug, a full disk) is reported; the batch goes on.
+        state = per_dossier(incoming, engine=engine, today=today, database_url=database_url, return_state=True)
+        if state.is_completed():
+            reports.append(state.result())
+        else:
+            reports.append(DossierReport(dossier_id=None, name=incoming.name, error=_state_error(state)))
     return reports
+
+
+def _state_error(state) -> str:
+    try:
+        state.result()
+    except Exception as exc:  # the flow's own exception, re-raised by Prefect
+        return f"{type(exc).__name__}: {exc}"
+    return state.message or state.name
 
 
 # --------------------------------------------------------------------------- audit re-runs
