@@ -112,3 +112,24 @@ def test_audit_with_a_pinned_parameter_file(home, tmp_path, prefect_api):
     [diff] = pipeline.audit_rerun([report.dossier_id], rules=str(pinned))
     assert diff.new_rule_set.startswith("hp-ii-2019-9/")
     assert diff.baseline_total == diff.new_total
+
+
+@pytest.mark.slow
+def test_two_worker_processes_read_a_dossier(home, tmp_path, prefect_api):
+    """--workers 2: reading runs in Prefect's process pool, results identical to one worker."""
+    from flows import pipeline
+
+    d = tmp_path / "E"
+    d.mkdir()
+    for name in ("invoice_pupiao_1_scan.jpg", "invoice_shudian_1_scan.jpg"):
+        shutil.copy(SAMPLES / name, d / name)
+    [report] = pipeline.bulk_intake([str(d)], workers=2)
+    assert report.error is None
+    for f in report.files:
+        assert f.status == "ok" and f.doc_type == "invoice" and f.pages[0].startswith("ocr:")
+    store = Store()
+    _, claims = store.latest_claimset(report.dossier_id)
+    numbers = {doc.value("invoice_number") for doc in claims.documents}
+    expected = {json.loads((SAMPLES / n).with_suffix(".json").read_text(encoding="utf-8"))["fields"]["invoice_number"]
+                for n in ("invoice_pupiao_1_scan.jpg", "invoice_shudian_1_scan.jpg")}
+    assert numbers == expected
