@@ -356,10 +356,17 @@ class Store:
             s.flush()
             return row.id
 
-    def latest_claimset(self, dossier_id: str) -> tuple[int, ClaimSet] | None:
+    def latest_claimset(
+        self, dossier_id: str, origins: tuple[str, ...] = ("extract", "correction")
+    ) -> tuple[int, ClaimSet] | None:
+        """The working claim set a reviewer sees. Audit re-runs keep theirs beside it
+        (origin "audit") without disturbing the review."""
         with self.session() as s:
             row = s.scalar(
-                select(ClaimSetRow).where(ClaimSetRow.dossier_id == dossier_id).order_by(ClaimSetRow.id.desc()).limit(1)
+                select(ClaimSetRow)
+                .where(ClaimSetRow.dossier_id == dossier_id, ClaimSetRow.origin.in_(origins))
+                .order_by(ClaimSetRow.id.desc())
+                .limit(1)
             )
             return (row.id, ClaimSet.model_validate_json(row.claimset_json)) if row else None
 

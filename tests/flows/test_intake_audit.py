@@ -133,3 +133,16 @@ def test_two_worker_processes_read_a_dossier(home, tmp_path, prefect_api):
     expected = {json.loads((SAMPLES / n).with_suffix(".json").read_text(encoding="utf-8"))["fields"]["invoice_number"]
                 for n in ("invoice_pupiao_1_scan.jpg", "invoice_shudian_1_scan.jpg")}
     assert numbers == expected
+
+
+def test_an_audit_leaves_the_review_as_it_was(home, tmp_path, prefect_api):
+    from flows import pipeline
+
+    d = make_dossier(tmp_path / "F")
+    [report] = pipeline.bulk_intake([str(d)])
+    store = Store()
+    before = store.latest_claimset(report.dossier_id)
+    pipeline.audit_rerun([report.dossier_id])
+    assert store.latest_claimset(report.dossier_id)[0] == before[0]
+    assert store.latest_assessment(report.dossier_id)[1].total == report.total
+    assert any(kind == "audit" for _, kind, _ in store.assessments(report.dossier_id))
