@@ -25,7 +25,7 @@ console = Console()
 err = Console(stderr=True)
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO_DOSSIER = REPO / "fixtures" / "demo" / "dossier"
+DEMO_DOSSIER = REPO / "fixtures" / "demo" / "yuezhi-2021"
 
 
 def _yuan(d: Decimal | None) -> str:
