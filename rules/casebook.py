@@ -13,6 +13,7 @@ Compact form of one case:
     documents:
       - {type: invoice, clauses: [art4.2], invoice_code: "0440", invoice_number: "1",
          issue_date: 2021-03-01, total_amount: 400000, project: P1}
+      - {type: standard_notice, level: {value: international, by: reviewer}}   # a reviewer's correction
     ledger:
       - {clause: art4.2, year: 2021, amount: 150000, project: P1, policy: ..., invoices: ["0440:1"]}
     expect:
@@ -67,15 +68,24 @@ class Case(BaseModel):
     flags: list[str] = Field(default_factory=list)
 
 
+def _document_claim(file_name: str, field: str, v: Any) -> Claim:
+    """`field: value` as read off the page, or `field: {value: …, by: reviewer}` as corrected."""
+    vt = _TYPES.get(field, ValueType.text)
+    if isinstance(v, dict) and "value" in v:
+        by = v.get("by", "reviewer")
+        return Claim(field=field, value_type=vt, value=v["value"], corrected=by == "reviewer",
+                     evidence=[Evidence(kind=_KIND[by], text=f"{field}: {v['value']}", source=by)])
+    return Claim(field=field, value_type=vt, value=v,
+                 evidence=[Evidence(kind=EvidenceKind.document, file_name=file_name, page=1, text=f"{field}: {v}")])
+
+
 def _document(i: int, spec: dict[str, Any]) -> DocumentClaims:
     spec = dict(spec)
     doc_type = DocType(spec.pop("type"))
     name = spec.pop("file", f"{doc_type.value}-{i}.pdf")
     clauses = spec.pop("clauses", [])
     error = spec.pop("error", None)
-    claims = [Claim(field=k, value_type=_TYPES.get(k, ValueType.text), value=v,
-                    evidence=[Evidence(kind=EvidenceKind.document, file_name=name, page=1, text=f"{k}: {v}")])
-              for k, v in spec.items()]
+    claims = [_document_claim(name, k, v) for k, v in spec.items()]
     return DocumentClaims(document=f"{i:064x}", file_name=name, doc_type=doc_type, doc_type_confidence=1.0,
                           clauses=clauses, claims=claims, error=error)
 
