@@ -105,8 +105,12 @@ def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt
         task = progress.add_task("intake", total=None)
 
         def hook(event: str, detail: str) -> None:
+            # Reads may run in worker processes (no hook there); every file is extracted here.
+            if event == "total":
+                progress.update(task, total=int(detail))
+                return
             progress.update(task, description=f"{event}: {detail}")
-            if event in {"read", "extract"}:
+            if event == "extract":
                 progress.advance(task)
 
         pipeline.progress_hook = hook
@@ -176,6 +180,13 @@ def intake(
             continue
         _show_files(report)
         console.print(f"total proposed {_yuan(report.total)} 元 · {report.assessment_path}")
+    files = [f for r in reports for f in r.files]
+    bad = [f for f in files if f.status != "ok"]
+    console.print(
+        f"[bold]{len(reports)} dossier(s), {len(files)} file(s): {len(files) - len(bad)} read, "
+        f"{len(bad)} with errors recorded on their dossier[/bold]"
+        + (f"; [red]{sum(1 for r in reports if r.error)} dossier(s) not processed[/red]" if any(r.error for r in reports) else "")
+    )
 
 
 @app.command()

@@ -217,7 +217,9 @@ def bulk_intake(
     """Many dossiers at once: each folder or zip is one dossier; a folder of them is many."""
     reports = []
     per_dossier = intake_dossier.with_options(task_runner=task_runner(workers))
-    for incoming in collect([Path(p) for p in paths]):
+    dossiers = collect([Path(p) for p in paths])
+    _progress("total", str(sum(len(d.files) for d in dossiers)))
+    for incoming in dossiers:
         _progress("dossier", incoming.name)
         # One dossier failing as a whole (a bug, a full disk) is reported; the batch goes on.
         state = per_dossier(incoming, engine=engine, today=today, database_url=database_url, return_state=True)
