@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.facts import FACTS
 from core.models import Claim, ClaimSet, DocType, Evidence, EvidenceKind, ValueType
 
 # Value types of fields a reviewer may add that extraction did not find.
@@ -86,7 +87,10 @@ def apply_correction(
         target[target.index(existing)] = corrected
         return new, old
 
-    vt = value_type or FIELD_TYPES.get(field, ValueType.text)
+    # A new fact takes its type from the facts vocabulary, so replaying the change log (which
+    # keeps values, not types) in an audit types it exactly as the reviewer's screen did.
+    spec = FACTS.get(field) if document is None else None
+    vt = value_type or (spec.value_type if spec else FIELD_TYPES.get(field, ValueType.text))
     try:
         target.append(Claim(field=field, value_type=vt, value=value, evidence=[evidence], corrected=True))
     except (ValueError, ArithmeticError) as exc:

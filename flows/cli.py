@@ -331,8 +331,11 @@ def audit(
     diffs = pipeline.audit_rerun(dossier_ids or None, rules=rules, fresh_ocr=fresh_ocr)
     if as_json:
         _print_json([d.model_dump(mode="json") for d in diffs])
-        return
+        raise typer.Exit(1 if any(d.error for d in diffs) else 0)
     for d in diffs:
+        if d.error:
+            console.print(f"{d.dossier_id}: [red]not re-run: {d.error}[/red]")
+            continue
         state = "[green]unchanged[/green]" if d.unchanged else "[yellow]changed[/yellow]"
         console.print(
             f"{d.dossier_id}: {state} · {d.baseline_rule_set} → {d.new_rule_set} · "
@@ -344,6 +347,8 @@ def audit(
             )
         for line in d.extraction_changes:
             console.print(f"  extraction: {line}")
+    if any(d.error for d in diffs):
+        raise typer.Exit(1)
 
 
 @app.command("list")

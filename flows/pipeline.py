@@ -259,10 +259,16 @@ class AuditDiff(BaseModel):
     new_total: Decimal
     changes: list[ClauseChange] = Field(default_factory=list)
     extraction_changes: list[str] = Field(default_factory=list)
+    error: str | None = None  # this dossier could not be re-run
 
     @property
     def unchanged(self) -> bool:
-        return not self.changes and not self.extraction_changes and self.baseline_total == self.new_total
+        return (
+            self.error is None
+            and not self.changes
+            and not self.extraction_changes
+            and self.baseline_total == self.new_total
+        )
 
 
 def diff_assessments(dossier_id: str, before: Assessment | None, after: Assessment) -> list[ClauseChange]:
@@ -310,58 +316,73 @@ def audit_rerun(
 ) -> list[AuditDiff]:
     """Re-run archived dossiers from their originals: same inputs, pinned (`rules`) or current
     rule set, reviewer corrections replayed from the change log, and a diff of what changed
-    against the latest stored assessment."""
-    from core.corrections import apply_correction
-    import json
-
+    against the latest stored assessment. A dossier that cannot be re-run (unknown id, an
+    original failing its hash check) gets its error in the diff; the others go on."""
     store = Store(database_url)
     archive = default_archive()
     params = load_parameters(rules)
-    ids = dossier_ids or [d.id for d in store.dossiers()]
     diffs = []
-    for dossier_id in ids:
-        row = store.dossier(dossier_id)
-        if row is None:
-            raise ValueError(f"no dossier {dossier_id}")
-        refs = [
-            ArchivedFile(sha256=f.sha256, original_name=f.original_name, path=archive.path(f.sha256), size=f.size)
-            for f in store.files(dossier_id)
-            if f.sha256
-        ]
-        for ref in refs:
-            if not archive.verify(ref.sha256):
-                raise RuntimeError(f"archived original {ref.sha256} of {ref.original_name} fails its hash check")
-        documents = [read_file.submit(ref, engine, not fresh_ocr).result() for ref in refs]
-        manifest = store.manifest(dossier_id)
-        doc_claims = [extract_file.submit(d, _applicant_name(manifest)).result() for d in documents]
-        claims = build_claimset(
-            dossier_id,
-            doc_claims,
-            manifest,
-            window=params.outer_window,
-            seen_invoices=store.seen_invoices(dossier_id),
-        )
-        extracted_before = store.extracted_claimset(dossier_id)
-        extraction_changes = diff_claims(extracted_before, claims)
-        for c in store.corrections(dossier_id):
-            claims, _ = apply_correction(claims, c.document, c.field, json.loads(c.new_json), c.reviewer)
-        claimset_id = store.save_claimset(claims, "audit")
-        ledger = store.ledger(claims.applicant.credit_code, exclude_dossier=dossier_id)
-        after = assess(claims, ledger, params, today=today)
-        baseline = store.latest_assessment(dossier_id)
-        new_id = store.save_assessment(after, "audit", claimset_id)
-        diff = AuditDiff(
-            dossier_id=dossier_id,
-            baseline_rule_set=baseline[1].rule_set_version if baseline else None,
-            new_rule_set=after.rule_set_version,
-            baseline_total=baseline[1].total if baseline else None,
-            new_total=after.total,
-            changes=diff_assessments(dossier_id, baseline[1] if baseline else None, after),
-            extraction_changes=extraction_changes,
-        )
-        store.save_audit_run(dossier_id, baseline[0] if baseline else None, new_id, diff.model_dump(mode="json"))
-        diffs.append(diff)
+    for dossier_id in dossier_ids or [d.id for d in store.dossiers()]:
+        try:
+            diffs.append(_audit_one(store, archive, params, dossier_id, engine, fresh_ocr, today))
+        except Exception as exc:  # reported per dossier, so one bad file never hides the rest
+            diffs.append(
+                AuditDiff(
+                    dossier_id=dossier_id,
+                    baseline_rule_set=None,
+                    new_rule_set=params.rule_set_version,
+                    baseline_total=None,
+                    new_total=Decimal("0"),
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+            )
     return diffs
+
+
+def _audit_one(store: Store, archive: Archive, params, dossier_id: str, engine: str, fresh_ocr: bool, today) -> AuditDiff:
+    import json
+
+    from core.corrections import apply_correction
+
+    if store.dossier(dossier_id) is None:
+        raise KeyError(f"no dossier {dossier_id!r} in the store")
+    refs = [
+        ArchivedFile(sha256=f.sha256, original_name=f.original_name, path=archive.path(f.sha256), size=f.size)
+        for f in store.files(dossier_id)
+        if f.sha256
+    ]
+    for ref in refs:
+        if not archive.verify(ref.sha256):
+            raise RuntimeError(f"archived original {ref.sha256} of {ref.original_name} fails its hash check")
+    documents = [read_file.submit(ref, engine, not fresh_ocr).result() for ref in refs]
+    manifest = store.manifest(dossier_id)
+    doc_claims = [extract_file.submit(d, _applicant_name(manifest)).result() for d in documents]
+    claims = build_claimset(
+        dossier_id,
+        doc_claims,
+        manifest,
+        window=params.outer_window,
+        seen_invoices=store.seen_invoices(dossier_id),
+    )
+    extraction_changes = diff_claims(store.extracted_claimset(dossier_id), claims)
+    for c in store.corrections(dossier_id):
+        claims, _ = apply_correction(claims, c.document, c.field, json.loads(c.new_json), c.reviewer)
+    claimset_id = store.save_claimset(claims, "audit")
+    ledger = store.ledger(claims.applicant.credit_code, exclude_dossier=dossier_id)
+    after = assess(claims, ledger, params, today=today)
+    baseline = store.latest_assessment(dossier_id)
+    new_id = store.save_assessment(after, "audit", claimset_id)
+    diff = AuditDiff(
+        dossier_id=dossier_id,
+        baseline_rule_set=baseline[1].rule_set_version if baseline else None,
+        new_rule_set=after.rule_set_version,
+        baseline_total=baseline[1].total if baseline else None,
+        new_total=after.total,
+        changes=diff_assessments(dossier_id, baseline[1] if baseline else None, after),
+        extraction_changes=extraction_changes,
+    )
+    store.save_audit_run(dossier_id, baseline[0] if baseline else None, new_id, diff.model_dump(mode="json"))
+    return diff
 
 
 __all__ = [

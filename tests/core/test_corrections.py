@@ -157,3 +157,14 @@ def test_a_corrected_claim_set_survives_json(claims):
     new, _ = apply_correction(claims, DOC, "issue_date", "2021-05-06", "王")
     back = ClaimSet.model_validate_json(new.model_dump_json())
     assert back == new and back.documents[0].value("issue_date") == dt.date(2021, 5, 6)
+
+
+def test_a_new_fact_is_typed_from_the_facts_vocabulary_without_being_told():
+    from core.corrections import apply_correction
+    from core.models import ClaimSet, ValueType
+
+    claims, _ = apply_correction(ClaimSet(dossier_id="D1"), None, "device_count", "40", "reviewer")
+    fact = claims.fact("device_count")
+    assert fact.value_type == ValueType.integer and fact.value == 40
+    claims, _ = apply_correction(claims, None, "project_investment", "1,000,000.50".replace(",", ""), "reviewer")
+    assert claims.fact("project_investment").value_type == ValueType.money

@@ -146,3 +146,24 @@ def test_an_audit_leaves_the_review_as_it_was(home, tmp_path, prefect_api):
     assert store.latest_claimset(report.dossier_id)[0] == before[0]
     assert store.latest_assessment(report.dossier_id)[1].total == report.total
     assert any(kind == "audit" for _, kind, _ in store.assessments(report.dossier_id))
+
+
+def test_audit_reports_a_tampered_original_and_goes_on(home, tmp_path, prefect_api):
+    import os
+    import stat
+
+    from flows import pipeline
+    from ingest.archive import LocalArchive
+
+    a = make_dossier(tmp_path / "G1")
+    b = make_dossier(tmp_path / "G2", clauses=("art2",))
+    (b / "notice.pdf").write_bytes((b / "notice.pdf").read_bytes() + b"\n% another revision\n")
+    reports = pipeline.bulk_intake([str(a), str(b)])
+    victim = next(f for f in reports[0].files if f.name == "notice.pdf")
+    blob = Path(LocalArchive(home / "archive").path(victim.sha256))
+    os.chmod(blob, stat.S_IWUSR | stat.S_IRUSR)
+    blob.write_bytes(blob.read_bytes()[:-10])  # what a failing disk or a careless hand does
+    diffs = {d.dossier_id: d for d in pipeline.audit_rerun([r.dossier_id for r in reports] + ["D-unknown"])}
+    assert "hash check" in diffs[reports[0].dossier_id].error
+    assert diffs[reports[1].dossier_id].error is None and diffs[reports[1].dossier_id].unchanged
+    assert "no dossier" in diffs["D-unknown"].error
