@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     func,
     inspect,
@@ -166,6 +167,16 @@ class AwardRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class InvoiceUseRow(Base):
+    """Which invoices each dossier's working claim set uses: the index behind the
+    "same invoice in two dossiers" check, so intake never re-reads every claim set."""
+
+    __tablename__ = "invoice_uses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80), index=True)  # "code:number" (code empty for 数电票)
+
+
 class AuditRunRow(Base):
     __tablename__ = "audit_runs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -189,6 +200,18 @@ def _engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+# Claim sets a reviewer works on; audit re-runs keep theirs beside these.
+WORKING_ORIGINS = ("extract", "correction")
+
+
+def _invoice_keys(claims: ClaimSet) -> set[str]:
+    return {
+        f"{doc.value('invoice_code') or ''}:{doc.value('invoice_number')}"
+        for doc in claims.documents
+        if doc.value("invoice_number")
+    }
 
 
 def _dumps(value: Any) -> str:
@@ -353,11 +376,14 @@ class Store:
         with self.session() as s, s.begin():
             row = ClaimSetRow(dossier_id=claims.dossier_id, origin=origin, claimset_json=claims.model_dump_json())
             s.add(row)
+            if origin in WORKING_ORIGINS:
+                s.execute(delete(InvoiceUseRow).where(InvoiceUseRow.dossier_id == claims.dossier_id))
+                s.add_all(InvoiceUseRow(dossier_id=claims.dossier_id, key=k) for k in sorted(_invoice_keys(claims)))
             s.flush()
             return row.id
 
     def latest_claimset(
-        self, dossier_id: str, origins: tuple[str, ...] = ("extract", "correction")
+        self, dossier_id: str, origins: tuple[str, ...] = WORKING_ORIGINS
     ) -> tuple[int, ClaimSet] | None:
         """The working claim set a reviewer sees. Audit re-runs keep theirs beside it
         (origin "audit") without disturbing the review."""
@@ -512,19 +538,17 @@ class Store:
             )
 
     def seen_invoices(self, exclude_dossier: str) -> dict[str, str]:
-        """'code:number' → dossier id, for every invoice in another dossier's latest claim set."""
-        seen: dict[str, str] = {}
-        for row in self.dossiers():
-            if row.id == exclude_dossier:
-                continue
-            latest = self.latest_claimset(row.id)
-            if not latest:
-                continue
-            for doc in latest[1].documents:
-                number = doc.value("invoice_number")
-                if number:
-                    seen.setdefault(f"{doc.value('invoice_code') or ''}:{number}", row.id)
-        return seen
+        """'code:number' → dossier id, for every invoice in another dossier's working claim set."""
+        with self.session() as s:
+            rows = s.execute(
+                select(InvoiceUseRow.key, InvoiceUseRow.dossier_id)
+                .where(InvoiceUseRow.dossier_id != exclude_dossier)
+                .order_by(InvoiceUseRow.id)
+            )
+            seen: dict[str, str] = {}
+            for key, dossier_id in rows:
+                seen.setdefault(key, dossier_id)
+            return seen
 
     def save_audit_run(self, dossier_id: str, baseline_id: int | None, new_id: int | None, diff: Any) -> int:
         with self.session() as s, s.begin():
