@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from core.models import Document, FileStatus, Page, ReadingSource
-from ingest import orient, sniff
+from ingest import orient, seal, sniff
 from ingest.cache import OcrCache
 from ingest.image import ImageError, load_images
 from ingest.lines import group_words
@@ -46,6 +46,17 @@ def ocr_oriented(engine: OcrEngine, image: np.ndarray) -> tuple[list, np.ndarray
         return engine.read_oriented(image)
     image, rotation, skew = orient.upright(image)
     return engine.read(image), image, rotation, skew
+
+
+def read_under_seals(engine: OcrEngine, image: np.ndarray, lines: list) -> tuple[list, dict]:
+    """A page with a red seal is read a second time with the seal's ink lifted off, and the
+    readings are merged (ingest.seal.merge_passes); a page without one costs nothing more.
+    Returns (lines, what was done, for the page's settings so an auditor sees it)."""
+    regions = seal.seal_regions(image)
+    if not regions:
+        return lines, {}
+    merged, added, replaced = seal.merge_passes(lines, engine.read(seal.suppress_red(image)), regions)
+    return merged, {"seals": len(regions), "seal_lines_added": added, "seal_lines_replaced": replaced}
 
 
 class _Reader:
@@ -97,9 +108,13 @@ class _Reader:
             return hit.model_copy(update={"image": self.relative(self.image_path(number, "png"))})
         start = time.perf_counter()
         lines, image, rotation, skew = ocr_oriented(engine, load())
+        settings = {**engine.settings, **(settings or {})}
+        if engine.settings.get("seal_pass"):
+            lines, record = read_under_seals(engine, image, lines)
+            settings.update(record)
         page = Page(
             number=number, width=image.shape[1], height=image.shape[0], unit="px",
-            source=ReadingSource(kind="ocr", engine=engine.name, version=engine.version, settings={**engine.settings, **(settings or {})}),
+            source=ReadingSource(kind="ocr", engine=engine.name, version=engine.version, settings=settings),
             lines=lines, rotation=rotation, skew=skew,
             tags=qr_tags(image) if may_hold_qr("".join(line.text for line in lines)) else {},
             image=self.save(image, number, "png"),

@@ -40,9 +40,11 @@ def _model_names() -> list[str]:
 class RapidOcrEngine:
     name = "rapidocr"
 
-    def __init__(self, text_score: float = 0.5, use_cls: bool = True):
+    def __init__(self, text_score: float = 0.5, use_cls: bool = True, seal_pass: bool = True):
         self.version = f"rapidocr-onnxruntime {_pkg_version('rapidocr-onnxruntime')} ({', '.join(_model_names())})"
-        self.settings: dict[str, Any] = {"text_score": text_score, "use_cls": use_cls}
+        # seal_pass: pages with a red seal get a second pass with the seal lifted off (see
+        # ingest.seal); a setting, so it is part of the OCR cache key.
+        self.settings: dict[str, Any] = {"text_score": text_score, "use_cls": use_cls, "seal_pass": seal_pass}
 
     @property
     def ocr(self):

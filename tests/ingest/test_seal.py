@@ -1,0 +1,142 @@
+"""Red seals over the values a reviewer needs: found, lifted off, and read through (real OCR)."""
+import random
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from core.models import Box, Line
+from fixtures.generator.fonts import pil_font
+from fixtures.generator.stamp import seal as stamp
+from ingest.archive import LocalArchive
+from ingest.cache import OcrCache
+from ingest.ocr.rapid import RapidOcrEngine
+from ingest.read import read_document
+from ingest.seal import has_seal, merge_passes, red_mask, seal_regions, suppress_red
+
+DATE = "签订日期：2021年3月15日"
+
+
+def contract_page(seal_at: int | None) -> np.ndarray:
+    """A contract's signing block; the seal, when given, is stamped with its left edge at
+    `seal_at` px, over the date's last characters as a hurried signatory does."""
+    img = Image.new("RGB", (900, 420), "white")
+    d = ImageDraw.Draw(img)
+    font = pil_font(30)
+    d.text((40, 40), "合同编号：HT-2021-0458", font=font, fill="black")
+    d.text((40, 140), "甲方（盖章）：广州示例科技有限公司", font=font, fill="black")
+    d.text((40, 240), DATE, font=font, fill="black")
+    if seal_at is not None:
+        mark = stamp("广州示例科技有限公司", random.Random(0), size=240, bottom="合同专用章")
+        img.paste(mark, (seal_at, 135), mark)
+    return cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
+
+
+class CountingEngine(RapidOcrEngine):
+    """The real engine, counting its whole-page passes (an upright page's first pass is
+    read_oriented alone; any further pass goes through read)."""
+
+    def __init__(self):
+        super().__init__()
+        self.passes = 0
+
+    def read(self, image):
+        self.passes += 1
+        return super().read(image)
+
+    def read_oriented(self, image):
+        self.passes += 1
+        return super().read_oriented(image)
+
+
+def read_jpeg(image: np.ndarray, tmp_path: Path, engine) -> "object":
+    path = tmp_path / "page.jpg"
+    cv2.imwrite(str(path), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    sha = LocalArchive(tmp_path / "archive").put(path, path.name, "d").sha256
+    return read_document(path, sha, path.name, engine=engine, cache=OcrCache(tmp_path / "cache"), render_dir=tmp_path / "pages")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return RapidOcrEngine()
+
+
+def test_red_mask_takes_seal_ink_not_black_blue_or_brown():
+    img = np.full((200, 400, 3), 255, np.uint8)
+    cv2.circle(img, (100, 100), 60, (38, 32, 214), 6)          # seal red (BGR)
+    cv2.putText(img, "AB", (220, 80), cv2.FONT_HERSHEY_SIMPLEX, 2, (0, 0, 0), 5)
+    cv2.putText(img, "CD", (220, 180), cv2.FONT_HERSHEY_SIMPLEX, 2, (115, 26, 13), 5)  # data blue
+    cv2.line(img, (0, 195), (400, 195), (31, 69, 140), 3)       # a paper invoice's brown frame
+    ok, jpeg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 70])
+    mask = red_mask(cv2.imdecode(jpeg, cv2.IMREAD_COLOR))
+    assert mask[100, 40] == 255 and mask[40, 100] == 255       # on the ring
+    assert not mask[:, 200:].any() and not mask[190:, :].any()
+    assert not mask[90:110, 90:110].any()                      # the paper inside it
+
+
+def test_has_seal_wants_a_compact_blob_of_seal_size():
+    page = np.full((1000, 800, 3), 255, np.uint8)
+    assert not has_seal(page)
+    title = page.copy()
+    cv2.rectangle(title, (100, 50), (700, 90), (38, 32, 214), -1)   # a red title bar: too flat
+    cv2.circle(title, (5, 500), 2, (38, 32, 214), -1)               # a red speck: too small
+    assert not has_seal(title)
+    sealed = page.copy()
+    cv2.circle(sealed, (400, 600), 90, (38, 32, 214), 8)
+    [(x0, y0, x1, y1)] = seal_regions(sealed)
+    assert abs(x0 - 306) < 8 and abs(y1 - 694) < 8
+    assert has_seal(contract_page(seal_at=250)) and not has_seal(contract_page(seal_at=None))
+
+
+def test_suppress_red_lifts_the_ink_and_keeps_black_beneath():
+    page = contract_page(seal_at=250)
+    out = suppress_red(page)
+    assert out.shape == page.shape
+    assert not has_seal(out)
+    red = red_mask(page) > 0
+    assert out[red].mean() > 225                          # the ink is paper now
+    black = (page.max(axis=2) < 60)
+    assert out[black].mean() < 60                         # print stays print
+
+
+def test_merge_keeps_lines_away_from_the_seal():
+    seal = [(300, 200, 500, 400)]
+    red_number = Line(text="No 01234567", box=Box(x0=600, y0=20, x1=800, y1=50), confidence=0.70)
+    cut = Line(text="日期：2021年3月", box=Box(x0=40, y0=240, x1=300, y1=270), confidence=0.99)
+    seal_text = Line(text="合同专用章", box=Box(x0=350, y0=330, x1=450, y1=350), confidence=1.0)
+    second = [
+        Line(text="No 0I234567", box=Box(x0=600, y0=20, x1=800, y1=50), confidence=0.99),  # away: ignored
+        Line(text="日期：2021年3月15日", box=Box(x0=40, y0=240, x1=380, y1=270), confidence=0.995),
+        Line(text="乙方代表：王五", box=Box(x0=320, y0=290, x1=480, y1=315), confidence=0.97),
+        Line(text="页脚", box=Box(x0=40, y0=700, x1=100, y1=720), confidence=0.99),  # away: not added
+    ]
+    merged, added, replaced = merge_passes([red_number, cut, seal_text], second, seal)
+    assert [line.text for line in merged] == ["No 01234567", "日期：2021年3月15日", "乙方代表：王五", "合同专用章"]
+    assert (added, replaced) == (1, 1)
+    unsure = [Line(text="日期：2021年3月1S日", box=second[1].box, confidence=0.6)]
+    assert merge_passes([cut], unsure, seal)[0] == [cut]
+
+
+def test_a_seal_over_the_date_is_read_through(tmp_path, engine):
+    page = contract_page(seal_at=250)
+    first, *_ = engine.read_oriented(page)
+    assert DATE not in [line.text for line in first]    # the seal cuts the date short
+    doc = read_jpeg(page, tmp_path, engine)
+    [read] = doc.pages
+    assert DATE in [line.text for line in read.lines]
+    assert "合同编号：HT-2021-0458" in [line.text for line in read.lines]
+    settings = read.source.settings
+    assert settings["seal_pass"] is True and settings["seals"] >= 1 and settings["seal_lines_replaced"] >= 1
+
+
+def test_a_page_without_red_is_read_once_and_unchanged(tmp_path):
+    counting = CountingEngine()
+    page = contract_page(seal_at=None)
+    doc = read_jpeg(page, tmp_path, counting)
+    assert counting.passes == 1
+    [read] = doc.pages
+    alone, *_ = RapidOcrEngine().read_oriented(cv2.imread(str(tmp_path / "page.jpg")))
+    assert [(line.text, line.box) for line in read.lines] == [(line.text, line.box) for line in alone]
+    assert "seals" not in read.source.settings
