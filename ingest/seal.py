@@ -12,6 +12,9 @@ import numpy as np
 
 from core.models import Box, Line
 
+# Part of the OCR cache key: bump when what the seal pass reads can change.
+VERSION = 1
+
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
 RED_HUE = 7
@@ -19,7 +22,9 @@ MIN_SATURATION = 70
 MIN_VALUE = 90
 # Seals span roughly 2-6 cm; at 150-300 dpi that is ~100-700 px. Blobs are judged on the
 # page's scale so a thumbnail and a 300 dpi scan agree.
-MIN_SEAL_FRACTION = 0.045   # of the page's shorter side
+# Real seals measure 0.1-0.3 of the shorter side; a licence's red 营业执照 glyphs (~0.045)
+# are not seals and buy no second pass.
+MIN_SEAL_FRACTION = 0.08    # of the page's shorter side
 MAX_SEAL_FRACTION = 0.5
 MIN_FILL = 0.04             # ink pixels within the blob's bounding box (a ring is sparse)
 MIN_ASPECT = 0.4

@@ -45,6 +45,10 @@ class RapidOcrEngine:
         # seal_pass: pages with a red seal get a second pass with the seal lifted off (see
         # ingest.seal); a setting, so it is part of the OCR cache key.
         self.settings: dict[str, Any] = {"text_score": text_score, "use_cls": use_cls, "seal_pass": seal_pass}
+        if seal_pass:
+            from ingest import seal
+
+            self.settings["seal_version"] = seal.VERSION
 
     @property
     def ocr(self):
