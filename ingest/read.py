@@ -55,7 +55,7 @@ def read_under_seals(engine: OcrEngine, image: np.ndarray, lines: list) -> tuple
     regions = seal.seal_regions(image)
     if not regions:
         return lines, {}
-    merged, added, replaced = seal.merge_passes(lines, engine.read(seal.suppress_red(image)), regions)
+    merged, added, replaced = seal.merge_passes(lines, engine.read(seal.suppress_red(image, regions)), regions)
     return merged, {"seals": len(regions), "seal_lines_added": added, "seal_lines_replaced": replaced}
 
 

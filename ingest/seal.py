@@ -13,7 +13,7 @@ import numpy as np
 from core.models import Box, Line
 
 # Part of the OCR cache key: bump when what the seal pass reads can change.
-VERSION = 1
+VERSION = 2
 
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
@@ -28,6 +28,7 @@ MIN_SEAL_FRACTION = 0.08    # of the page's shorter side
 MAX_SEAL_FRACTION = 0.5
 MIN_FILL = 0.04             # ink pixels within the blob's bounding box (a ring is sparse)
 MIN_ASPECT = 0.4
+FRAGMENT = 6                # characters: a piece of a line split by a seal, not a line
 
 
 def red_mask(image: np.ndarray) -> np.ndarray:
@@ -65,15 +66,21 @@ def has_seal(image: np.ndarray) -> bool:
     return bool(seal_regions(image))
 
 
-def suppress_red(image: np.ndarray) -> np.ndarray:
-    """The page seen through its red channel, stretched so seal ink reaches paper white while
-    black strokes under it stay dark. Returned as 3-channel BGR for the OCR engine."""
+def suppress_red(image: np.ndarray, regions: list[tuple[int, int, int, int]] | None = None) -> np.ndarray:
+    """Within each seal's box, the page seen through its red channel and stretched so seal ink
+    (even its faint pink edges) turns paper-white while black strokes under it stay dark.
+    Outside the seals every pixel is left as it was, so the brown labels of a paper invoice and
+    blue print read as in the first pass."""
+    regions = seal_regions(image) if regions is None else regions
     red = image[:, :, 2].astype(np.float32)
     paper = float(np.percentile(red, 90))
     # Seal ink over paper keeps ~85 % of the paper's red; black under ink keeps much less.
     white = max(paper * 0.8, 1.0)
-    out = np.clip(red * (255.0 / white), 0, 255).astype(np.uint8)
-    return cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
+    out = image.copy()
+    for x0, y0, x1, y1 in regions:
+        lifted = np.clip(red[y0:y1, x0:x1] * (255.0 / white), 0, 255).astype(np.uint8)
+        out[y0:y1, x0:x1] = lifted[:, :, None]
+    return out
 
 
 # ---------------------------------------------------------------- merging two passes
@@ -109,9 +116,10 @@ def merge_passes(first: list[Line], second: list[Line], regions: list[tuple[int,
                  margin: float = 0.05, sure: float = 0.98) -> tuple[list[Line], int, int]:
     """(lines, added, replaced). Lines away from seals are never changed, so red print elsewhere
     (an old invoice's 发票号码, a red title) keeps its first reading. Near a seal, a second-pass
-    line takes the place of the first-pass line(s) under it when it is read surely (the seal's
+    line takes the place of the first-pass line(s) under it when it is read more surely than the
+    line it mostly covers, and either surely in itself or clearly more surely (the seal's
     strokes cut first-pass lines short or mix into them at high confidence, so "clearly more
-    confident" alone would keep the truncated reading), and one where the first pass saw nothing
+    confident" alone would keep the truncated reading); one where the first pass saw nothing
     is added. Seal text itself (gone from the second pass) stays as first read."""
     merged = list(first)
     added = replaced = 0
@@ -129,9 +137,19 @@ def merge_passes(first: list[Line], second: list[Line], regions: list[tuple[int,
             continue
         if not all(_under_seal(old.box, regions, 0.1) or old.text in line.text for old in olds):
             continue
+        main = max(olds, key=lambda old: _intersection(old.box, line.box))
+        # Besides the line it mostly covers, a new reading may absorb only short pieces the seal
+        # split off it or a second detection of it, never a whole neighbouring line (甲方 and
+        # 乙方 side by side).
+        if any(old is not main and not overlaps(old.box, main.box)
+               and (len(old.text) > FRAGMENT or old.text not in line.text) for old in olds):
+            continue
         if any(old.text == line.text for old in olds):
             continue
-        if line.confidence >= min(max(old.confidence for old in olds) + margin, sure):
+        # A reading much shorter than the one it would replace has lost print, not seal ink.
+        if len(line.text) < len(main.text) - 2:
+            continue
+        if line.confidence > main.confidence and (line.confidence >= sure or line.confidence >= main.confidence + margin):
             merged[hits[0]] = line
             for i in reversed(hits[1:]):
                 del merged[i]

@@ -22,7 +22,7 @@ DATE = "签订日期：2021年3月15日"
 def contract_page(seal_at: int | None) -> np.ndarray:
     """A contract's signing block; the seal, when given, is stamped with its left edge at
     `seal_at` px, over the date's last characters as a hurried signatory does."""
-    img = Image.new("RGB", (900, 420), "white")
+    img = Image.new("RGB", (900, 600), "white")
     d = ImageDraw.Draw(img)
     font = pil_font(30)
     d.text((40, 40), "合同编号：HT-2021-0458", font=font, fill="black")
