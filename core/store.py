@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -566,7 +566,3 @@ class Store:
                 for t in (DossierRow, FileRow, DocumentRow, ClaimSetRow, CorrectionRow, AssessmentRow, AwardRow)
             }
 
-
-def iter_rows(rows: list[Any]) -> Iterator[dict[str, Any]]:
-    for r in rows:
-        yield {c.name: getattr(r, c.name) for c in r.__table__.columns}

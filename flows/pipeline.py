@@ -113,9 +113,24 @@ def extract_file(doc: Document, applicant_name: str | None = None) -> DocumentCl
     return extract_document(doc, applicant_name=applicant_name)
 
 
-def _applicant_name(manifest) -> str | None:
+def read_all(refs: list[ArchivedFile], engine: str, use_cache: bool = True) -> list[Document]:
+    futures = [read_file.submit(ref, engine, use_cache) for ref in refs]
+    return [f.result() for f in futures]
+
+
+def claims_for(store: Store, dossier_id: str, documents: list[Document], manifest, params) -> ClaimSet:
+    """Extract every document and build the dossier's claim set: the same steps for a first
+    intake and for an audit re-run, so the two can only differ by their inputs."""
     # A notice may publish several standards: the applicant's name picks theirs.
-    return manifest.applicant_name if manifest else None
+    applicant = manifest.applicant_name if manifest else None
+    futures = [extract_file.submit(doc, applicant) for doc in documents]
+    return build_claimset(
+        dossier_id,
+        [f.result() for f in futures],
+        manifest,
+        window=params.outer_window,
+        seen_invoices=store.seen_invoices(dossier_id),
+    )
 
 
 def _write_json(dossier_id: str, assessment: Assessment, claims: ClaimSet) -> Path:
@@ -160,24 +175,15 @@ def intake_dossier(
     for err in incoming.errors:
         store.link_file(dossier_id, err.name, None, status="error", error=err.reason)
 
-    futures = [read_file.submit(ref, engine) for ref in archived]
-    documents = [f.result() for f in futures]
+    documents = read_all(archived, engine)
     for doc in documents:
         store.link_file(
             dossier_id, doc.original_name, doc.sha256, doc.media_type, doc.size, doc.status.value, doc.error
         )
         store.save_document(dossier_id, doc)
 
-    applicant = _applicant_name(incoming.manifest)
-    doc_claims = [extract_file.submit(doc, applicant).result() for doc in documents]
     params = load_parameters()
-    claims = build_claimset(
-        dossier_id,
-        doc_claims,
-        incoming.manifest,
-        window=params.outer_window,
-        seen_invoices=store.seen_invoices(dossier_id),
-    )
+    claims = claims_for(store, dossier_id, documents, incoming.manifest, params)
     claimset_id = store.save_claimset(claims, "extract")
     ledger = store.ledger(claims.applicant.credit_code, exclude_dossier=dossier_id)
     assessment = assess(claims, ledger, params, today=today)
@@ -271,7 +277,7 @@ class AuditDiff(BaseModel):
         )
 
 
-def diff_assessments(dossier_id: str, before: Assessment | None, after: Assessment) -> list[ClauseChange]:
+def diff_assessments(before: Assessment | None, after: Assessment) -> list[ClauseChange]:
     old = {r.clause_id: r for r in before.results} if before else {}
     new = {r.clause_id: r for r in after.results}
     changes = []
@@ -354,16 +360,8 @@ def _audit_one(store: Store, archive: Archive, params, dossier_id: str, engine: 
     for ref in refs:
         if not archive.verify(ref.sha256):
             raise RuntimeError(f"archived original {ref.sha256} of {ref.original_name} fails its hash check")
-    documents = [read_file.submit(ref, engine, not fresh_ocr).result() for ref in refs]
-    manifest = store.manifest(dossier_id)
-    doc_claims = [extract_file.submit(d, _applicant_name(manifest)).result() for d in documents]
-    claims = build_claimset(
-        dossier_id,
-        doc_claims,
-        manifest,
-        window=params.outer_window,
-        seen_invoices=store.seen_invoices(dossier_id),
-    )
+    documents = read_all(refs, engine, use_cache=not fresh_ocr)
+    claims = claims_for(store, dossier_id, documents, store.manifest(dossier_id), params)
     extraction_changes = diff_claims(store.extracted_claimset(dossier_id), claims)
     for c in store.corrections(dossier_id):
         claims, _ = apply_correction(claims, c.document, c.field, json.loads(c.new_json), c.reviewer)
@@ -378,7 +376,7 @@ def _audit_one(store: Store, archive: Archive, params, dossier_id: str, engine: 
         new_rule_set=after.rule_set_version,
         baseline_total=baseline[1].total if baseline else None,
         new_total=after.total,
-        changes=diff_assessments(dossier_id, baseline[1] if baseline else None, after),
+        changes=diff_assessments(baseline[1] if baseline else None, after),
         extraction_changes=extraction_changes,
     )
     store.save_audit_run(dossier_id, baseline[0] if baseline else None, new_id, diff.model_dump(mode="json"))
