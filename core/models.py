@@ -320,26 +320,51 @@ class ClaimSet(Model):
 
 
 class Award(Model):
-    """An earlier award to the same applicant, from the store; caps across dossiers read these."""
+    """An earlier award to the same applicant, from the store; caps across dossiers read these.
+
+    The ledger is append-only: a send-back, re-confirmation or re-intake never deletes an award,
+    it appends a `reversal` entry naming the award it cancels (`reverses`), with a positive
+    amount. What was granted is the awards that no reversal names (`Ledger.granted`)."""
 
     credit_code: str
     clause_id: str
     year: int
     amount: Decimal
     dossier_id: str | None = None
+    # Project identity (第十条 groups by it): its name and the evidence it rests on (invoice ids,
+    # document sha256s, a declared investment), so the same project is recognised across
+    # clauses, dossiers and years.
     project: str | None = None
+    project_evidence: list[str] = Field(default_factory=list)
+    # The standard code (art7.2) or node/platform identity (art5.2, 6.x) for once-only awards.
+    standard_code: str | None = None
+    once_key: str | None = None
     policy: str = "穗埔府规〔2019〕9号"  # other district policies count for art10 too
     # Invoices (code:number, or the 20-digit 数电票 number alone) this award counted, so a later
     # dossier cannot count them again.
     invoices: list[str] = Field(default_factory=list)
+    # Provenance: the entry's own id, what it is, and the confirmation it came from.
+    entry_id: str | None = None
+    kind: Literal["award", "reversal"] = "award"
+    reverses: str | None = None  # entry_id of the award a reversal cancels
+    assessment_id: str | None = None
+    rule_set_version: str | None = None
+    confirmed_by: str | None = None
+    confirmed_at: dt.datetime | None = None
+    reason: str | None = None  # why a reversal was made (send-back, re-intake, re-confirmation)
 
 
 class Ledger(Model):
     awards: list[Award] = Field(default_factory=list)
 
+    def granted(self) -> list[Award]:
+        """Awards in force: every `award` entry that no `reversal` entry names."""
+        reversed_ids = {a.reverses for a in self.awards if a.kind == "reversal" and a.reverses}
+        return [a for a in self.awards if a.kind == "award" and (a.entry_id is None or a.entry_id not in reversed_ids)]
+
     def paid(self, credit_code: str | None, clause_ids: set[str], year: int | None = None) -> Decimal:
         total = Decimal("0")
-        for a in self.awards:
+        for a in self.granted():
             if a.credit_code == credit_code and a.clause_id in clause_ids and (year is None or a.year == year):
                 total += a.amount
         return total

@@ -32,7 +32,7 @@ class Earlier:
 def earlier_awards(claims: ClaimSet, ledger: Ledger) -> tuple[dict[str, list[Earlier]], list[Flag]]:
     out: dict[str, list[Earlier]] = {}
     flags: list[Flag] = []
-    for a in ledger.awards:
+    for a in ledger.granted():
         if a.credit_code == claims.applicant.credit_code and a.project and a.dossier_id != claims.dossier_id:
             out.setdefault(a.project.strip(), []).append(Earlier(a.policy, a.clause_id, a.amount, f"{a.year} 年台账"))
     fact = read_fact(claims, "other_awards")

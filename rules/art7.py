@@ -117,7 +117,7 @@ def standards(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt
     if not notices:
         d.fail(Status.needs_evidence, "缺少标准发布公告 / missing: standard publication notice", missing="standard_notice")
         return d.result()
-    rewarded = {a.project for a in ledger.awards if a.clause_id == "art7.2" and a.credit_code == claims.applicant.credit_code
+    rewarded = {a.project for a in ledger.granted() if a.clause_id == "art7.2" and a.credit_code == claims.applicant.credit_code
                 and a.dossier_id != claims.dossier_id and a.project}
     seen: set[str] = set()
     total = ZERO

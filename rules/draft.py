@@ -197,7 +197,7 @@ def ledger_used(ledger: Ledger, credit_code: str | None, clause_ids: set[str], d
     """Earlier awards against a cap; awards recorded for this same dossier are a previous run
     of this assessment and do not count against it."""
     total = Decimal("0")
-    for a in ledger.awards:
+    for a in ledger.granted():
         if a.credit_code == credit_code and a.clause_id in clause_ids and a.dossier_id != dossier_id and (year is None or a.year == year):
             total += a.amount
     return total

@@ -149,7 +149,7 @@ def _label(doc: DocumentClaims) -> str:
 def ledger_invoices(claims: ClaimSet, ledger: Ledger) -> dict[str, str]:
     """Invoice keys already counted by earlier awards of this applicant → which award."""
     out: dict[str, str] = {}
-    for a in ledger.awards:
+    for a in ledger.granted():
         if a.credit_code == claims.applicant.credit_code and a.dossier_id != claims.dossier_id:
             for k in a.invoices:
                 out.setdefault(k, f"{a.year} 年 {a.clause_id}（{a.dossier_id or '—'}）")
