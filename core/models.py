@@ -395,6 +395,20 @@ class CapApplied(Model):
     source: str  # clause id the cap comes from
 
 
+class Reading(Model):
+    """A choice the policy's text leaves open, as the rules took it: what was asked, the
+    reading taken, the other reading and what the clause would give under it, and who
+    decides (`rule`: the parameters or the code chose; `reviewer`: a reviewer must, or did).
+    A reviewer switches a reading with the `readings_decided` fact ("id=alternative")."""
+
+    id: str  # e.g. "art10.ledger_mode", "window.before", "art3.settlement_date"
+    question: str
+    taken: str
+    alternative: str
+    amount_under_alternative: Decimal | None = None
+    decided_by: Literal["rule", "reviewer"] = "rule"
+
+
 class ClauseResult(Model):
     clause_id: str
     title: str
@@ -407,10 +421,23 @@ class ClauseResult(Model):
     reasons: list[str] = Field(default_factory=list)
     citation: str = ""  # the clause's Chinese text
     explanation: str = ""  # the result read aloud
+    readings: list[Reading] = Field(default_factory=list)
+    # What the ledger records with an award of this result (第十条 and once-only checks read
+    # them back): the project's name and the evidence it rests on (invoice keys, document
+    # sha256s, "declared:<fact>@<dossier>"), invoices counted, standards paid, and the
+    # once-only identity (art3 settlement, art5.1, a node or platform). Several standards in
+    # one result go to Award.standard_code joined by "; " (the rules split it back).
+    project: str | None = None
+    project_evidence: list[str] = Field(default_factory=list)
+    invoices: list[str] = Field(default_factory=list)
+    standard_codes: list[str] = Field(default_factory=list)
+    once_key: str | None = None
 
 
 class Assessment(Model):
     dossier_id: str
+    # "<params name>/<version>+<params hash> code <package version>+<hash of rules/*.py and the
+    # parameters>": both what was decided and the code that decided it.
     rule_set_version: str
     parameters_source: str = ""
     created_at: dt.datetime

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from core.models import CapApplied, ClauseResult, Evidence, FormulaInput, Ledger, Status
+from core.models import CapApplied, ClauseResult, Evidence, FormulaInput, Ledger, Reading, Status
 
 from rules.inputs import Fact, Spending
 from rules.money import ZERO, q, yuan
@@ -51,6 +51,11 @@ class Draft:
         self.done = ("条件满足（本条不涉及金额）", "conditions met (this article awards no money itself)")
         self.source_zh = ""  # where the money base came from, said once beside it
         self.source_en = ""
+        self.readings: list[Reading] = []
+        self.project_evidence: list[str] = []  # what the money rests on (第十条 groups by it)
+        self.invoices: list[str] = []
+        self.standard_codes: list[str] = []
+        self.once_key: str | None = None
 
     # --- status ------------------------------------------------------------------
 
@@ -92,6 +97,22 @@ class Draft:
             return False
         return True
 
+    def reading(self, id: str, question: str, taken: str, alternative: str, *, by: str = "rule",
+                amount: Decimal | None = None) -> None:
+        """A choice the text leaves open, said with the other choice (the engine works out the
+        amount under it when not given). `by="reviewer"` leaves the clause to a reviewer."""
+        if any(r.id == id for r in self.readings):
+            return
+        self.readings.append(Reading(id=id, question=question, taken=taken, alternative=alternative,
+                                     amount_under_alternative=amount, decided_by=by))
+        if by == "reviewer" and not question.startswith("（已定）"):
+            self.judge(question)
+
+    def rests_on(self, *keys: str) -> None:
+        for k in keys:
+            if k and k not in self.project_evidence:
+                self.project_evidence.append(k)
+
     # --- money -------------------------------------------------------------------
 
     def money_input(self, name: str, value: Decimal, evidence: list[Evidence]) -> None:
@@ -104,6 +125,9 @@ class Draft:
         """Puts the counted invoices in the inputs and says which were left out and why."""
         for a in s.counted:
             self.money_input(a.label, a.value, a.evidence)
+            self.rests_on(a.key)
+            if a.key.startswith("invoice:"):
+                self.invoices.append(a.key.removeprefix("invoice:"))
         for _, why in s.excluded:
             self.leave_out(why)
         for m in s.missing:
@@ -189,7 +213,9 @@ class Draft:
         return ClauseResult(
             clause_id=self.clause_id, title=cp.title, status=self.status, amount=amount, formula=formula,
             inputs=self.inputs, caps=self.caps, missing=self.missing, reasons=self.reasons,
-            citation=cp.citation, explanation=f"{said_zh} / {said_en}",
+            citation=cp.citation, explanation=f"{said_zh} / {said_en}", readings=self.readings,
+            project_evidence=self.project_evidence, invoices=self.invoices, standard_codes=self.standard_codes,
+            once_key=self.once_key,
         )
 
 

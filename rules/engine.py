@@ -13,13 +13,14 @@ from core.models import Assessment, ClaimSet, ClauseResult, Flag, Ledger, Status
 from rules import art10
 from rules.clauses import REGISTRY
 from rules.draft import en, restate, worse, zh
-from rules.inputs import CLAUSES, invoice_uses, routed_clauses
+from rules.inputs import CLAUSES, invoice_uses, project_of, routed_clauses, with_choice
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters, load_parameters
 from rules.patterns import as_of_date
 
 # Facts too general to mean the applicant applied for a clause on their own.
-_GENERAL_FACTS = {"in_district", "independent_legal_person", "sme", "industrial_enterprise", "project", "other_awards"}
+_GENERAL_FACTS = {"in_district", "independent_legal_person", "tax_in_district", "statistics_in_district", "sme",
+                  "industrial_enterprise", "project", "other_awards", "readings_decided"}
 
 
 def _evidence_for(claims: ClaimSet, clause_id: str, params: Parameters) -> bool:
@@ -59,6 +60,9 @@ def _notes(claims: ClaimSet, params: Parameters, results: list[ClauseResult]) ->
     flags: list[Flag] = []
     if params.assumption_note:
         notes.append(params.assumption_note)
+    if params.code_note:
+        notes.append(params.code_note)
+        flags.append(Flag(code="rule_code_changed", severity="warning", message=params.code_note))
     pending = sum((r.amount for r in results if r.status == Status.needs_judgement), ZERO)
     if pending:
         notes.append(f"待评审条款的上限合计 {yuan(pending)} 元，未计入总额 / ceilings awaiting a reviewer, {yuan(pending)}, are not in the total")
@@ -86,10 +90,18 @@ def _duplicate_flags(claims: ClaimSet, ledger: Ledger, params: Parameters) -> li
 
 
 def _run(cid: str, claims: ClaimSet, ledger: Ledger, params: Parameters, as_of: dt.date) -> ClauseResult:
-    """One clause; a clause that breaks on odd input becomes a reviewer's question with the
-    error named, and the other clauses still run."""
+    """One clause, with the amount under each reading it did not take and the project it is
+    for; a clause that breaks on odd input becomes a reviewer's question with the error
+    named, and the other clauses still run."""
     try:
-        return REGISTRY[cid](claims, ledger, params, as_of=as_of)
+        r = REGISTRY[cid](claims, ledger, params, as_of=as_of)
+        readings = []
+        for reading in r.readings:
+            if reading.amount_under_alternative is None:
+                alt = REGISTRY[cid](with_choice(claims, reading.id, reading.alternative), ledger, params, as_of=as_of)
+                reading = reading.model_copy(update={"amount_under_alternative": alt.amount})
+            readings.append(reading)
+        return r.model_copy(update={"readings": readings, "project": project_of(claims, cid, params)})
     except Exception as exc:  # noqa: BLE001 — one bad clause must not sink the assessment
         cp = params.clause(cid)
         why = f"规则无法处理这些材料（{type(exc).__name__}: {exc}）/ the rule could not process this input"

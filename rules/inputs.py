@@ -81,6 +81,30 @@ def read_fact(claims: ClaimSet, name: str) -> Fact:
     return Fact(name, typed.value, claim)
 
 
+def reviewer_choice(claims: ClaimSet, reading_id: str) -> str | None:
+    """The reading a reviewer chose for `reading_id` ("id=choice" in the `readings_decided`
+    fact, entered by a reviewer), or None. An applicant's own choice does not count."""
+    fact = read_fact(claims, "readings_decided")
+    if not fact.known or not fact.decided:
+        return None
+    for item in fact.value:
+        key, _, choice = str(item).partition("=")
+        if key.strip() == reading_id and choice.strip():
+            return choice.strip()
+    return None
+
+
+def with_choice(claims: ClaimSet, reading_id: str, choice: str) -> ClaimSet:
+    """The same claim set with a reviewer having chosen `choice` for `reading_id` (what the
+    engine runs to say the amount under the other reading)."""
+    fact = claims.fact("readings_decided")
+    kept = [str(v) for v in (fact.value or [])] if fact else []
+    kept = [v for v in kept if v.partition("=")[0].strip() != reading_id] + [f"{reading_id}={choice}"]
+    decided = Claim(field="readings_decided", value_type=ValueType.list, value=kept,
+                    evidence=[Evidence(kind=EvidenceKind.reviewer, text=f"{reading_id}={choice}", source="alternative")])
+    return claims.model_copy(update={"facts": [f for f in claims.facts if f.field != "readings_decided"] + [decided]})
+
+
 def typed(doc: DocumentClaims, field: str, value_type: ValueType) -> Any:
     """A document's value as the rules need it, whatever type extract (or a hand-written
     claim set) gave it; None when absent or unreadable, so a bad value means missing
@@ -115,6 +139,12 @@ class Amount:
     value: Decimal
     evidence: list[Evidence]
     label: str  # e.g. "发票 044001900111:12345678"
+
+    @property
+    def key(self) -> str:
+        """What identifies the money across dossiers: the invoice, else the document."""
+        k = invoice_key(self.doc) if self.doc.doc_type == DocType.invoice else None
+        return f"invoice:{k}" if k else f"doc:{self.doc.document}"
 
 
 @dataclass

@@ -1,14 +1,17 @@
 """Parameters of the policy, loaded from a versioned YAML file (rules/parameters/*.yaml).
 
 Auditors re-run an assessment years later with the rule set it was made with: every
-Assessment carries `rule_set_version` ("<name>/<version>+<hash>") and `parameters_source`,
-and `load_parameters` takes that version (or a path) back.
+Assessment carries `rule_set_version` ("<name>/<version>+<hash> code <package>+<hash>": the
+parameters and the rule code that read them) and `parameters_source`, and `load_parameters`
+takes that stamp (or an older parameters-only one, or a path) back. When the stamp's code
+hash is not the running code's, the parameters remember it and the assessment says so.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+from importlib import metadata
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -17,8 +20,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PARAMETERS_DIR = Path(__file__).parent / "parameters"
+RULES_DIR = Path(__file__).parent
+PARAMETERS_DIR = RULES_DIR / "parameters"
 DEFAULT_FILE = PARAMETERS_DIR / "hp-ii-2019-9.yaml"
+_CODE_MARK = " code "
+# Settings added after 1.0.0: absent (None) in an older file, and then left out of its
+# content hash, so an older file keeps the hash its stamps were made with.
+_LATER = {"district_city", "other_districts", "commitment_promises", "industrial_internet_keywords",
+          "item_keywords", "seller_keywords"}
 
 
 class _M(BaseModel):
@@ -73,6 +82,8 @@ class ClauseParams(_M):
     levels: dict[str, Value] = Field(default_factory=dict)
     one_time: bool = False
     platform_kind: str | None = None
+    item_keywords: Setting | None = None  # what the clause pays for, read in invoice item names
+    seller_keywords: Setting | None = None  # who may sell it, read in the seller's name
 
     @property
     def title(self) -> str:
@@ -92,7 +103,12 @@ class Parameters(_M):
     art10_ledger_mode: Setting
     valid: Validity
     clauses: dict[str, ClauseParams]
+    district_city: Setting | None = None  # the city every district address must name
+    other_districts: Setting | None = None  # the city's other districts: an address there is outside
+    commitment_promises: Setting | None = None  # the letter's promises: id → phrases that make one
+    industrial_internet_keywords: Setting | None = None  # art7.2: the standard's subject, by its title
     source: str = ""  # where these were loaded from (not part of the content hash)
+    stamped_code: str | None = None  # the code version of the stamp these were loaded by, when not the running code
 
     @field_validator("invoice_amount_basis")
     @classmethod
@@ -106,12 +122,33 @@ class Parameters(_M):
 
     @property
     def content_hash(self) -> str:
-        payload = self.model_dump(mode="json", by_alias=True, exclude={"source"})
+        payload = self.model_dump(mode="json", by_alias=True, exclude={"source", "stamped_code"})
+        for node in [payload, *payload["clauses"].values()]:
+            for key in _LATER & {k for k, v in node.items() if v is None}:
+                del node[key]
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
 
     @property
-    def rule_set_version(self) -> str:
+    def parameters_version(self) -> str:
         return f"{self.name}/{self.version}+{self.content_hash}"
+
+    @property
+    def code_version(self) -> str:
+        """The package's version and a hash of the rule code (rules/*.py) with these parameters."""
+        return f"{_package_version()}+{_code_hash(self.content_hash)}"
+
+    @property
+    def rule_set_version(self) -> str:
+        return f"{self.parameters_version}{_CODE_MARK}{self.code_version}"
+
+    @property
+    def code_note(self) -> str | None:
+        """Said on an assessment re-run from a stamp whose rule code is not the running code."""
+        if not self.stamped_code or self.stamped_code == self.code_version:
+            return None
+        return (f"规则代码与原盖章不同：原 {self.stamped_code}，现 {self.code_version}；结果可能因代码变化而不同 / "
+                f"the rule code differs from the stamp's: stamped {self.stamped_code}, running {self.code_version}; "
+                f"results may differ because the code changed")
 
     # --- the validity window -------------------------------------------------------
 
@@ -167,6 +204,21 @@ def _read(path: Path) -> Parameters:
         raise ParametersError(f"cannot load parameters {path}: {exc}") from exc
 
 
+def _package_version() -> str:
+    try:
+        return metadata.version("dossier")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+@lru_cache(maxsize=8)
+def _code_hash(params_hash: str) -> str:
+    h = hashlib.sha256(params_hash.encode())
+    for path in sorted(RULES_DIR.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:8]
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path(__file__).resolve().parent.parent))
@@ -181,14 +233,17 @@ def _cached(path: str, mtime: float) -> Parameters:
 
 def load_parameters(version_or_path: str | Path | None = None) -> Parameters:
     """The current parameters (None), a file (path), or the shipped file whose version is
-    `version_or_path`: "1.0.0", "hp-ii-2019-9/1.0.0" or a full rule-set version with hash,
-    which must then match the content exactly."""
+    `version_or_path`: "1.0.0", "hp-ii-2019-9/1.0.0", a parameters version with hash (which
+    must then match the content exactly), or a whole stamp "… code <package>+<hash>", whose
+    code part is remembered when it is not the running code's (`Parameters.code_note`)."""
     if version_or_path is None:
         path = DEFAULT_FILE
     else:
-        path = Path(version_or_path)
+        wanted, _, code = str(version_or_path).partition(_CODE_MARK)
+        path = Path(wanted)
         if not path.is_file():
-            return _by_version(str(version_or_path))
+            p = _by_version(wanted.strip())
+            return p if not code or code.strip() == p.code_version else p.model_copy(update={"stamped_code": code.strip()})
     return _cached(str(path.resolve()), path.stat().st_mtime)
 
 
@@ -198,7 +253,7 @@ def _by_version(wanted: str) -> Parameters:
     seen = []
     for path in sorted(PARAMETERS_DIR.glob("*.y*ml")):
         p = _cached(str(path.resolve()), path.stat().st_mtime)
-        seen.append(p.rule_set_version)
+        seen.append(p.parameters_version)
         if p.version == version and (not name or p.name == name) and (not digest or p.content_hash == digest):
             return p
     raise ParametersError(f"no parameters file or version {wanted!r}; shipped: {', '.join(seen) or 'none'}")

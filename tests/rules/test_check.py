@@ -25,7 +25,7 @@ def test_example_claimset_assesses_art42_and_art72():
     assert (r72.status, r72.amount) == (Status.eligible, Decimal("300000.00"))
     assert a.total == Decimal("360000.00")
     assert a.result("art4.1").status == Status.not_applied
-    assert a.rule_set_version.startswith("hp-ii-2019-9/1.0.0+")
+    assert a.rule_set_version.startswith("hp-ii-2019-9/1.1.0+") and " code 0.1.0+" in a.rule_set_version
     assert a.parameters_source.endswith("hp-ii-2019-9.yaml")
     assert a.created_at == NOW
     # the invoice's own evidence travels into the formula

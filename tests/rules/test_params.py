@@ -40,13 +40,36 @@ def test_every_value_names_its_clause_phrase_and_validity():
 
 def test_load_by_version_and_the_version_carries_a_content_hash(tmp_path):
     p = load_parameters()
-    assert load_parameters("1.0.0") == p
-    assert load_parameters("hp-ii-2019-9/1.0.0") == p
+    assert load_parameters(p.version) == p
+    assert load_parameters(f"hp-ii-2019-9/{p.version}") == p
     assert load_parameters(p.rule_set_version) == p
+    assert load_parameters(p.parameters_version) == p
     with pytest.raises(ParametersError):
-        load_parameters("hp-ii-2019-9/1.0.0+deadbeef")
+        load_parameters(f"hp-ii-2019-9/{p.version}+deadbeef")
     edited = load_parameters(_variant(tmp_path, **{"clauses/art4.2/rate/value": 0.4}))
     assert edited.version == p.version and edited.rule_set_version != p.rule_set_version
+
+
+def test_the_stamp_names_parameters_and_rule_code_and_old_stamps_still_load():
+    p = load_parameters()
+    params_part, code_part = p.rule_set_version.split(" code ")
+    assert params_part == p.parameters_version and code_part == p.code_version
+    assert code_part.startswith("0.1.0+") and len(code_part.split("+")[1]) == 8
+    # Stamps made before the code hash existed, with the 1.0.0 parameters, load unchanged.
+    old = load_parameters("hp-ii-2019-9/1.0.0+670b613a")
+    assert old.parameters_version == "hp-ii-2019-9/1.0.0+670b613a" and old.version == "1.0.0"
+    assert old.code_note is None
+    # A stamp whose code hash is not the running code's is re-run, and the assessment says so.
+    pinned = load_parameters("hp-ii-2019-9/1.0.0+670b613a code 0.1.0+00000000")
+    case = build_case({"name": "x", "clauses": ["art4.2"], "facts": {"sme": True, "industrial_enterprise": True},
+                       "documents": [{"type": "invoice", "clauses": ["art4.2"], "invoice_number": "1", "issue_date": "2021-03-01",
+                                      "total_amount": 1000}]})
+    a = assess(case.claims, None, pinned)
+    assert a.rule_set_version.startswith("hp-ii-2019-9/1.0.0+670b613a code ")
+    assert "rule_code_changed" in {f.code for f in a.flags}
+    assert any("0.1.0+00000000" in n and code_part.split("+")[0] in n for n in a.notes)
+    same = assess(case.claims, None, load_parameters(a.rule_set_version))
+    assert "rule_code_changed" not in {f.code for f in same.flags}
 
 
 def test_a_pinned_older_file_gives_the_old_answer(tmp_path):
