@@ -48,14 +48,30 @@ def ocr_oriented(engine: OcrEngine, image: np.ndarray) -> tuple[list, np.ndarray
     return engine.read(image), image, rotation, skew
 
 
+def read_crop(engine: OcrEngine, crop: np.ndarray, page_shape: tuple[int, ...]) -> list:
+    """Lines on a part of a page, in the crop's pixels. Engines that scale the page for their
+    detector (rapidocr) read the crop at the page's scale, so a small crop costs little and
+    reads as it would in the page; others read the crop as it is."""
+    if hasattr(engine, "read_crop"):
+        return engine.read_crop(crop, page_shape)
+    return engine.read(crop)
+
+
 def read_under_seals(engine: OcrEngine, image: np.ndarray, lines: list) -> tuple[list, dict]:
-    """A page with a red seal is read a second time with the seal's ink lifted off, and the
-    readings are merged (ingest.seal.merge_passes); a page without one costs nothing more.
-    Returns (lines, what was done, for the page's settings so an auditor sees it)."""
+    """A page with a red seal has the parts around its seals read a second time with the
+    seal's ink lifted off, and the readings are merged (ingest.seal.merge_passes); the cost
+    follows the seals' area, and a page without one costs nothing more. Returns (lines, what
+    was done, for the page's settings so an auditor sees it)."""
     regions = seal.seal_regions(image)
     if not regions:
         return lines, {}
-    merged, added, replaced = seal.merge_passes(lines, engine.read(seal.suppress_red(image, regions)), regions)
+    paper = seal.paper_red(image)
+    second = []
+    for crop in seal.crops(image.shape, regions, lines):
+        x0, y0, x1, y1 = crop
+        lifted = seal.suppress_red(image[y0:y1, x0:x1], seal.within(regions, crop), paper)
+        second += seal.to_page(read_crop(engine, lifted, image.shape), crop, image.shape)
+    merged, added, replaced = seal.merge_passes(lines, sorted(second, key=lambda line: line.box.cy), regions)
     return merged, {"seals": len(regions), "seal_lines_added": added, "seal_lines_replaced": replaced}
 
 

@@ -13,7 +13,8 @@ import numpy as np
 from core.models import Box, Line
 
 # Part of the OCR cache key: bump when what the seal pass reads can change.
-VERSION = 2
+# 3: the second pass reads crops around the seals, not the whole page.
+VERSION = 3
 
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
@@ -29,6 +30,11 @@ MAX_SEAL_FRACTION = 0.5
 MIN_FILL = 0.04             # ink pixels within the blob's bounding box (a ring is sparse)
 MIN_ASPECT = 0.4
 FRAGMENT = 6                # characters: a piece of a line split by a seal, not a line
+# The second pass reads a crop around each seal: the seal, this much of its size around it
+# (the detector needs some paper round a line to find it), and every first-pass line the seal
+# touches, whole, so a line the seal cut short is read to its end and not cut at the crop.
+CROP_MARGIN = 0.15          # of the seal's longer side
+LINE_PAD = 0.6              # of a line's height, beyond its ends
 
 
 def red_mask(image: np.ndarray) -> np.ndarray:
@@ -66,20 +72,96 @@ def has_seal(image: np.ndarray) -> bool:
     return bool(seal_regions(image))
 
 
-def suppress_red(image: np.ndarray, regions: list[tuple[int, int, int, int]] | None = None) -> np.ndarray:
+def paper_red(image: np.ndarray) -> float:
+    """The paper's brightness in the red channel (a sample of every 4th pixel is plenty)."""
+    return float(np.percentile(image[::4, ::4, 2], 90))
+
+
+def suppress_red(image: np.ndarray, regions: list[tuple[int, int, int, int]] | None = None,
+                 paper: float | None = None) -> np.ndarray:
     """Within each seal's box, the page seen through its red channel and stretched so seal ink
     (even its faint pink edges) turns paper-white while black strokes under it stay dark.
     Outside the seals every pixel is left as it was, so the brown labels of a paper invoice and
-    blue print read as in the first pass."""
+    blue print read as in the first pass. `paper` comes from the whole page when `image` is a
+    crop of it."""
     regions = seal_regions(image) if regions is None else regions
-    red = image[:, :, 2].astype(np.float32)
-    paper = float(np.percentile(red, 90))
+    paper = paper_red(image) if paper is None else paper
     # Seal ink over paper keeps ~85 % of the paper's red; black under ink keeps much less.
     white = max(paper * 0.8, 1.0)
     out = image.copy()
     for x0, y0, x1, y1 in regions:
-        lifted = np.clip(red[y0:y1, x0:x1] * (255.0 / white), 0, 255).astype(np.uint8)
+        red = image[y0:y1, x0:x1, 2].astype(np.float32)
+        lifted = np.clip(red * (255.0 / white), 0, 255).astype(np.uint8)
         out[y0:y1, x0:x1] = lifted[:, :, None]
+    return out
+
+
+Rect = tuple[int, int, int, int]
+
+
+def _touch(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _join(a: Rect, b: Rect) -> Rect:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def crops(shape: tuple[int, ...], regions: list[Rect], lines: list[Line]) -> list[Rect]:
+    """The parts of the page the second pass reads: each seal with a margin, widened to hold
+    whole every first-pass line the seal touches; crops that overlap become one, so no line
+    is read twice."""
+    h, w = shape[:2]
+    out: list[Rect] = []
+    for x0, y0, x1, y1 in regions:
+        m = int(CROP_MARGIN * max(x1 - x0, y1 - y0))
+        crop = (x0 - m, y0 - m, x1 + m, y1 + m)
+        for line in lines:
+            b = line.box
+            if _touch((int(b.x0), int(b.y0), int(b.x1) + 1, int(b.y1) + 1), (x0, y0, x1, y1)):
+                pad = int(LINE_PAD * b.height) + 2
+                crop = _join(crop, (int(b.x0) - pad, int(b.y0) - pad, int(b.x1) + pad, int(b.y1) + pad))
+        out.append((max(crop[0], 0), max(crop[1], 0), min(crop[2], w), min(crop[3], h)))
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                if _touch(out[i], out[j]):
+                    out[i] = _join(out[i], out.pop(j))
+                    merged = True
+                    break
+            if merged:
+                break
+    return out
+
+
+def within(regions: list[Rect], crop: Rect) -> list[Rect]:
+    """Seal boxes in a crop's own coordinates."""
+    cx, cy = crop[0], crop[1]
+    return [(max(x0 - cx, 0), max(y0 - cy, 0), min(x1, crop[2]) - cx, min(y1, crop[3]) - cy)
+            for x0, y0, x1, y1 in regions if _touch((x0, y0, x1, y1), crop)]
+
+
+def _moved(box: Box, dx: int, dy: int) -> Box:
+    return Box(x0=box.x0 + dx, y0=box.y0 + dy, x1=box.x1 + dx, y1=box.y1 + dy)
+
+
+def to_page(lines: list[Line], crop: Rect, shape: tuple[int, ...]) -> list[Line]:
+    """Lines read off a crop, moved back into the page's pixels. A line touching an edge the
+    crop shares with the rest of the page was cut there, and is dropped."""
+    x0, y0, x1, y1 = crop
+    h, w = shape[:2]
+    out = []
+    for line in lines:
+        b = line.box
+        if (x0 > 0 and b.x0 <= 1) or (y0 > 0 and b.y0 <= 1) \
+                or (x1 < w and b.x1 >= x1 - x0 - 2) or (y1 < h and b.y1 >= y1 - y0 - 2):
+            continue
+        out.append(line.model_copy(update={
+            "box": _moved(b, x0, y0),
+            "words": [word.model_copy(update={"box": _moved(word.box, x0, y0)}) for word in line.words],
+        }))
     return out
 
 

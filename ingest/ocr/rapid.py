@@ -62,6 +62,49 @@ class RapidOcrEngine:
                 lines.append(Line(text=text, box=Box.from_quad(quad), confidence=float(score)))
         return lines
 
+    def _scales(self, shape: tuple[int, ...]) -> tuple[float, float]:
+        """(shrink, detector scale) rapidocr applies to a page of this shape: pages over
+        max_side_len are shrunk first, then the detector enlarges the short side to its limit."""
+        ocr = self.ocr
+        h, w = shape[:2]
+        shrink = min(1.0, ocr.max_side_len / max(h, w))
+        h, w = h * shrink, w * shrink
+        det = ocr.text_det
+        if det.limit_type == "min":
+            return shrink, max(1.0, det.limit_side_len / min(h, w))
+        return shrink, min(1.0, det.limit_side_len / max(h, w))
+
+    def read_crop(self, crop: np.ndarray, page_shape: tuple[int, ...]) -> list[Line]:
+        """Lines on a part of a page, read at the scale the whole page is read at (the
+        detector's own rule would blow a small crop up to its 736 px short side)."""
+        import cv2
+
+        ocr = self.ocr
+        shrink, scale = self._scales(page_shape)
+        img = crop if shrink == 1.0 else cv2.resize(crop, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+        h, w = img.shape[:2]
+        size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
+        pre = ocr.text_det.get_preprocess(max(h, w))
+        x = pre.permute(pre.normalize(cv2.resize(img, size)))[None].astype(np.float32)
+        preds = ocr.text_det.infer(x)[0]
+        boxes, _ = ocr.text_det.postprocess_op(preds, (h, w))
+        boxes = ocr.text_det.filter_tag_det_res(boxes, (h, w))
+        if len(boxes) == 0:
+            return []
+        boxes = ocr.sorted_boxes(boxes)
+        crops = ocr.get_crop_img_list(img, boxes)
+        if self.settings["use_cls"]:
+            crops, _, _ = ocr.text_cls(crops)
+        rec_res, _ = ocr.text_rec(crops, False)
+        return self._lines([np.asarray(b) / shrink for b in boxes], rec_res)
+
+    def _lines(self, quads, rec_res) -> list[Line]:
+        lines = []
+        for quad, (text, score, *_rest) in zip(quads, rec_res):
+            if float(score) >= self.settings["text_score"] and text.strip():
+                lines.append(Line(text=text, box=Box.from_quad(quad.tolist()), confidence=float(score)))
+        return lines
+
     def read_oriented(self, image: np.ndarray) -> tuple[list[Line], np.ndarray, int, float]:
         """Read a page and turn it upright on the way, reusing this pass's own detection and
         angle classification: an upright page costs exactly one OCR pass; a turned or skewed
@@ -83,9 +126,4 @@ class RapidOcrEngine:
             corrected = orient.deskew(orient.rotate(image, rotation), skew)
             return self.read(corrected), corrected, rotation, skew
         rec_res, _ = ocr.text_rec(crops, False)
-        quads = ocr._get_origin_points(boxes, record, h, w)
-        lines = []
-        for quad, (text, score, *_rest) in zip(quads, rec_res):
-            if float(score) >= self.settings["text_score"] and text.strip():
-                lines.append(Line(text=text, box=Box.from_quad(quad.tolist()), confidence=float(score)))
-        return lines, image, 0, 0.0
+        return self._lines(ocr._get_origin_points(boxes, record, h, w), rec_res), image, 0, 0.0

@@ -14,7 +14,7 @@ from ingest.archive import LocalArchive
 from ingest.cache import OcrCache
 from ingest.ocr.rapid import RapidOcrEngine
 from ingest.read import read_document
-from ingest.seal import has_seal, merge_passes, red_mask, seal_regions, suppress_red
+from ingest.seal import crops, has_seal, merge_passes, red_mask, seal_regions, suppress_red, to_page
 
 DATE = "签订日期：2021年3月15日"
 
@@ -140,3 +140,62 @@ def test_a_page_without_red_is_read_once_and_unchanged(tmp_path):
     alone, *_ = RapidOcrEngine().read_oriented(cv2.imread(str(tmp_path / "page.jpg")))
     assert [(line.text, line.box) for line in read.lines] == [(line.text, line.box) for line in alone]
     assert "seals" not in read.source.settings
+
+
+class CropCountingEngine(RapidOcrEngine):
+    """The real engine, noting the size of every image it is handed."""
+
+    def __init__(self):
+        super().__init__()
+        self.pages: list[tuple[int, int]] = []
+        self.crops: list[tuple[int, int]] = []
+
+    def read(self, image):
+        self.pages.append(image.shape[:2])
+        return super().read(image)
+
+    def read_oriented(self, image):
+        self.pages.append(image.shape[:2])
+        return super().read_oriented(image)
+
+    def read_crop(self, crop, page_shape):
+        self.crops.append(crop.shape[:2])
+        return super().read_crop(crop, page_shape)
+
+
+def test_the_seal_pass_reads_crops_around_the_seals_of_a_real_invoice(tmp_path, shared):
+    """A real screenshot of an invoice with two seals: the page is read once whole, then only
+    the parts round its seals; what a crop reads lands where the whole-page pass saw it."""
+    path = shared / "realdocs" / "imethanlee_OCR__深圳增值税电子普通发票_截图_2020-07-06.png"
+    counting = CropCountingEngine()
+    doc = read_document(path, "5" * 64, path.name, engine=counting, cache=OcrCache(tmp_path / "cache"), render_dir=tmp_path / "p")
+    [page] = doc.pages
+    assert page.source.settings["seals"] == 2
+    assert counting.pages == [(833, 1311)]                    # one whole-page pass
+    assert len(counting.crops) == 2
+    assert sum(h * w for h, w in counting.crops) < 0.3 * 833 * 1311
+
+    image = cv2.imread(str(path))
+    first, *_ = counting.read_oriented(image)
+    regions = seal_regions(image)
+    same = 0
+    for crop in crops(image.shape, regions, first):
+        x0, y0, x1, y1 = crop
+        for line in to_page(counting.read_crop(image[y0:y1, x0:x1], image.shape), crop, image.shape):
+            twin = [old for old in first if old.text == line.text]
+            if twin:
+                same += 1
+                b, t = line.box, twin[0].box
+                assert max(abs(b.x0 - t.x0), abs(b.y0 - t.y0), abs(b.x1 - t.x1), abs(b.y1 - t.y1)) <= 4, (line.text, b, t)
+            assert x0 <= line.box.x0 and line.box.x1 <= x1 and y0 <= line.box.y0 and line.box.y1 <= y1
+    assert same >= 3
+
+
+def test_to_page_moves_boxes_and_drops_lines_cut_by_the_crop():
+    crop = (100, 50, 300, 150)
+    inside = Line(text="日期", box=Box(x0=10, y0=20, x1=60, y1=40))
+    cut = Line(text="截断", box=Box(x0=150, y0=20, x1=199, y1=40))   # runs into the right edge
+    [moved] = to_page([inside, cut], crop, (1000, 800))
+    assert moved.box == Box(x0=110, y0=70, x1=160, y1=90)
+    # A crop's edge that is the page's own edge cuts nothing.
+    assert len(to_page([cut], (600, 50, 800, 150), (1000, 800))) == 1
