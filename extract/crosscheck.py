@@ -66,6 +66,7 @@ _QR = {
     "invoice_number": ("qr.invoice_number", normalise_invoice_number),
     "invoice_code": ("qr.invoice_code", normalise_invoice_code),
     "amount_excl_tax": ("qr.amount_excl_tax", parse_money),
+    "total_amount": ("qr.total_amount", parse_money),  # a 数电票's QR states 价税合计 (ingest.qr)
     "issue_date": ("qr.issue_date", parse_date),
 }
 
@@ -84,7 +85,17 @@ def check_qr(dc: DocumentClaims, doc: Document) -> None:
                     _flag(dc, [c], "qr_mismatch", f"{field}: page reads {c.value}, QR code says {qr_value}")
 
 
+def check_parts(dc: DocumentClaims, doc: Document) -> None:
+    """Optional parts of the file (an OFD's tags, templates, attachments, signatures) that
+    were broken or missing: the pages were read, but the reviewer should know what was not."""
+    for page in doc.pages:
+        for problem in page.tags.get("ofd.problem", []):  # ingest.ofd.PROBLEM_TAG
+            _flag(dc, [], "part_unreadable", f"OFD part skipped or repaired: {problem}")
+
+
 def document_checks(dc: DocumentClaims, doc: Document | None = None) -> DocumentClaims:
+    if doc is not None:
+        check_parts(dc, doc)
     if dc.doc_type == DocType.invoice:
         check_sum(dc)
         check_words(dc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -144,6 +145,69 @@ def _tag_values(root: ET.Element, texts: dict[tuple[str, str], str], page_of: di
     return out
 
 
+PROBLEM_TAG = "ofd.problem"  # page 1 tag: the optional parts that were broken or missing
+_PREFIX = re.compile(r"(</?)[A-Za-z_][\w.-]*:|(</?):")
+_XMLNS = re.compile(r"\s+xmlns(?::[\w.-]*)?\s*=\s*(\"[^\"]*\"|'[^']*')")
+
+
+def _lenient(reader: "_Reader", path: str) -> ET.Element:
+    """A part some issuers write with an empty or undeclared namespace prefix
+    (`<:eInvoice xmlns:="">` around `ofd:ObjectRef`, as Suwell's 2020-22 invoices do): read
+    again with the prefixes dropped, and say it was repaired."""
+    part = reader.part
+    try:
+        return part.xml(path)
+    except OfdError as exc:
+        if "not valid XML" not in str(exc):
+            raise
+        raw = part.zf.read(part.names[posixpath.normpath(path.lstrip("/")).lower()]).decode("utf-8", "replace")
+        repaired = _XMLNS.sub("", _PREFIX.sub(lambda m: m.group(1) or m.group(2), raw))
+        try:
+            root = ET.fromstring(repaired.encode("utf-8"))
+        except ET.ParseError:
+            raise exc from None
+        reader.problems.append(f"{path}: not well-formed XML, read with its namespace prefixes dropped")
+        return root
+
+
+@dataclass
+class _Reader:
+    """One OFD being read. The pages are the document; tags, templates, attachments and
+    signatures are optional parts whose damage is recorded in `problems`, never fatal."""
+
+    part: _Part
+    name: str
+    problems: list[str]
+
+    def optional(self, what: str, read, *args):
+        try:
+            return read(*args)
+        except (OfdError, ET.ParseError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+            self.problems.append(f"{what}: {exc}")
+            return None
+
+
+def _page_locs(document: ET.Element, part: _Part, doc_dir: str) -> list[tuple[str, str]]:
+    """(page id, Content.xml path) in order. Pages may sit in nested containers, and a
+    BaseLoc may name the page's folder instead of its Content.xml; with no Pages element at
+    all, the Pages/*/Content.xml members in the zip are taken in page order."""
+    pages_el = _find(document, "Pages")
+    refs = list(_iter(pages_el, "Page")) if pages_el is not None else []
+    out = []
+    for number, ref in enumerate(refs, start=1):
+        loc = _resolve(doc_dir, ref.get("BaseLoc", ""))
+        if posixpath.normpath(loc).lower() not in part.names:
+            inside = posixpath.join(loc, "Content.xml")
+            loc = inside if posixpath.normpath(inside).lower() in part.names else loc
+        out.append((ref.get("ID", str(number)), loc))
+    if not out:
+        prefix = (doc_dir + "/pages/").lower().lstrip("/") if doc_dir else "pages/"
+        found = sorted((k for k in part.names if k.startswith(prefix) and k.endswith("/content.xml")),
+                       key=lambda k: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", k)])
+        out = [(str(i), part.names[k]) for i, k in enumerate(found, start=1)]
+    return out
+
+
 def read_ofd(data: bytes, name: str = "document.ofd") -> list[Page]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -151,6 +215,7 @@ def read_ofd(data: bytes, name: str = "document.ofd") -> list[Page]:
         raise OfdError(f"{name}: damaged OFD (not a readable zip)") from exc
     with zf:
         part = _Part(zf, {posixpath.normpath(n.lstrip("/")).lower(): n for n in zf.namelist()})
+        reader = _Reader(part, name, [])
         ofd = part.xml("OFD.xml")
         body = _find(ofd, "DocBody")
         root_loc = _find(body, "DocRoot") if body is not None else None
@@ -167,43 +232,87 @@ def read_ofd(data: bytes, name: str = "document.ofd") -> list[Page]:
         default_box = _floats(_text_at(document, "CommonData", "PageArea", "PhysicalBox"))
         templates = {t.get("ID"): _resolve(doc_dir, t.get("BaseLoc", "")) for t in _iter(document, "TemplatePage")}
 
-        pages_el = _find(document, "Pages")
-        page_refs = _children(pages_el, "Page") if pages_el is not None else []
-        if not page_refs:
+        locs = _page_locs(document, part, doc_dir)
+        if not locs:
             raise OfdError(f"{name}: OFD document has no pages")
         pages: list[Page] = []
         texts: dict[tuple[str, str], str] = {}
         page_of: dict[str, int] = {}
-        for number, ref in enumerate(page_refs, start=1):
-            content = part.xml(_resolve(doc_dir, ref.get("BaseLoc", "")))
-            words, by_id = _text_words(content)
-            for tpl in _iter(content, "Template"):
-                if tpl.get("TemplateID") in templates:
-                    tpl_words, _ = _text_words(part.xml(templates[tpl.get("TemplateID")]))
-                    words += tpl_words
-            page_id = ref.get("ID", str(number))
+        for number, (page_id, loc) in enumerate(locs, start=1):
+            content = reader.optional(f"page {number} ({loc})", part.xml, loc)
+            words, by_id = _text_words(content) if content is not None else ([], {})
+            for tpl in _iter(content, "Template") if content is not None else ():
+                tpl_id = tpl.get("TemplateID")
+                tpl_root = reader.optional(f"template page {tpl_id}", part.xml, templates.get(tpl_id) or f"(template {tpl_id} not declared)")
+                if tpl_root is not None:
+                    words += _text_words(tpl_root)[0]
             page_of[page_id] = number
             texts.update({(page_id, k): v for k, v in by_id.items()})
-            box = _floats(_text_at(content, "Area", "PhysicalBox")) or default_box
+            box = (_floats(_text_at(content, "Area", "PhysicalBox")) if content is not None else []) or default_box
             w_mm, h_mm = (box[2], box[3]) if len(box) == 4 else A4_MM
             pages.append(Page(
                 number=number, width=w_mm * MM_TO_PT, height=h_mm * MM_TO_PT, unit="pt",
-                source=ReadingSource(kind="ofd", engine="ingest.ofd", version="1"),
+                source=ReadingSource(kind="ofd", engine="ingest.ofd", version="2"),
                 lines=group_words([_scaled(w) for w in words]),
             ))
+        if not any(p.lines for p in pages) and len(reader.problems) == len(pages):
+            raise OfdError(f"{name}: no page of the OFD could be read ({reader.problems[0]})")
 
-        tags_loc = _find(document, "CustomTags")
-        if tags_loc is not None and (tags_loc.text or "").strip():
-            index_path = _resolve(doc_dir, tags_loc.text)
-            index = part.xml(index_path)
-            for tag in _iter(index, "CustomTag"):
-                file_loc = _find(tag, "FileLoc")
-                if file_loc is None or not (file_loc.text or "").strip():
-                    continue
-                tag_root = part.xml(_resolve(posixpath.dirname(index_path), file_loc.text))
-                for number, values in _tag_values(tag_root, texts, page_of).items():
-                    for key, vals in values.items():
-                        pages[number - 1].tags.setdefault(key, []).extend(vals)
+        reader.optional("custom tags", _read_tags, reader, document, doc_dir, pages, texts, page_of)
+        reader.optional("attachments", _read_attachments, reader, document, doc_dir, pages)
+        _check_signatures(reader, body)
         for key, vals in custom_data.items():
             pages[0].tags.setdefault(key, []).extend(vals)
+        if reader.problems:
+            pages[0].tags[PROBLEM_TAG] = reader.problems
         return pages
+
+
+def _index(reader: _Reader, document: ET.Element, doc_dir: str, index_name: str, entry_name: str) -> list[tuple[ET.Element, str]]:
+    """The entries of an index part Document.xml names (CustomTags, Attachments), each
+    with the path of the file it points at."""
+    loc = _find(document, index_name)
+    if loc is None or not (loc.text or "").strip():
+        return []
+    index_path = _resolve(doc_dir, loc.text)
+    out = []
+    for entry in _iter(reader.part.xml(index_path), entry_name):
+        file_loc = _find(entry, "FileLoc")
+        if file_loc is not None and (file_loc.text or "").strip():
+            out.append((entry, _resolve(posixpath.dirname(index_path), file_loc.text)))
+    return out
+
+
+def _read_tags(reader: _Reader, document: ET.Element, doc_dir: str, pages: list[Page], texts, page_of) -> None:
+    for _, loc in _index(reader, document, doc_dir, "CustomTags", "CustomTag"):
+        tag_root = reader.optional(f"custom tag file {loc}", _lenient, reader, loc)
+        if tag_root is None:
+            continue
+        for number, values in _tag_values(tag_root, texts, page_of).items():
+            for key, vals in values.items():
+                pages[min(number, len(pages)) - 1].tags.setdefault(key, []).extend(vals)
+
+
+def _read_attachments(reader: _Reader, document: ET.Element, doc_dir: str, pages: list[Page]) -> None:
+    """The issuer's own invoice data attached to the file (original_invoice.xml of the
+    older e-invoices, a 数电票 XML, the XBRL of a bank 回单): its fields go on page 1 as
+    tags, under keys the printed page's tags have not already filled."""
+    from ingest.xml_invoice import attachment_tags
+
+    for att, path in _index(reader, document, doc_dir, "Attachments", "Attachment"):
+        if not path.lower().endswith((".xml", ".xbrl")) and (att.get("Format") or "").lower() not in ("xml", "xbrl"):
+            continue
+        root = reader.optional(f"attachment {path}", reader.part.xml, path)
+        if root is None:
+            continue
+        for key, vals in attachment_tags(root).items():
+            if key not in pages[0].tags:
+                pages[0].tags[key] = vals
+
+
+def _check_signatures(reader: _Reader, body: ET.Element) -> None:
+    """Signatures are not verified here; a signature list that OFD.xml names but that is
+    missing or unreadable is still worth telling the reviewer."""
+    loc = _text_at(body, "Signatures")
+    if loc and loc.strip():
+        reader.optional("signatures", reader.part.xml, _resolve("", loc))

@@ -1,10 +1,14 @@
 """Printed invoice QR codes → tags.
 
 The payload of a Chinese VAT invoice QR code is comma-separated:
-  01,<kind 01/04/10/32/...>,<invoice code>,<invoice number>,<amount excl. tax>,<YYYYMMDD>,<check code>,<crc>
-A 数电票 leaves the code empty and has a 20-digit number. Tags (ingest.tags vocabulary, "qr." keys):
-qr.invoice_kind, qr.invoice_code, qr.invoice_number, qr.amount_excl_tax, qr.issue_date (YYYY-MM-DD),
-qr.check_code, qr.raw (every payload found, invoice or not).
+  01,<kind>,<invoice code>,<invoice number>,<amount>,<YYYYMMDD>,<check code>,<crc>
+Which amount it carries depends on the kind. The older invoices (01 专票, 04 普票, 08 电子专票,
+10 电子普通发票, 11 卷票, 14 通行费) carry 合计金额, the amount before tax; the 数电票 (31 电子发票
+（增值税专用发票）, 32 电子发票（普通发票）: no code, a 20-digit number) carries 价税合计, the
+total with tax: "01,31,,25317000002228021821,35559.69,…" on the real 数电专票 in
+shared/realdocs, whose 金额合计 is 31468.75. Tags (ingest.tags vocabulary, "qr." keys):
+qr.invoice_kind, qr.invoice_code, qr.invoice_number, qr.amount_excl_tax or qr.total_amount,
+qr.issue_date (YYYY-MM-DD), qr.check_code, qr.raw (every payload found, invoice or not).
 """
 from __future__ import annotations
 
@@ -61,6 +65,18 @@ def decode(image: np.ndarray) -> list[str]:
     return [retry] if retry else []
 
 
+# kinds whose QR amount is 价税合计 (the 数电票); every other kind states 合计金额
+TOTAL_KINDS = frozenset({"31", "32"})
+
+
+def amount_key(kind: str, code: str, number: str) -> str:
+    """The tag the QR's amount belongs under: a 数电票 (its kind, or no code and a 20-digit
+    number when the kind is one this table does not know) states the total with tax."""
+    if kind in TOTAL_KINDS or (not code and len(number) == 20):
+        return "qr.total_amount"
+    return "qr.amount_excl_tax"
+
+
 def parse_invoice(payload: str) -> dict[str, str] | None:
     parts = [p.strip() for p in payload.strip().split(",")]
     if len(parts) < 7 or parts[0] != "01":
@@ -72,7 +88,7 @@ def parse_invoice(payload: str) -> dict[str, str] | None:
         "qr.invoice_kind": kind,
         "qr.invoice_code": code,
         "qr.invoice_number": number,
-        "qr.amount_excl_tax": amount,
+        amount_key(kind, code, number): amount,
         "qr.issue_date": f"{date[:4]}-{date[4:6]}-{date[6:]}",
         "qr.check_code": check,
     }

@@ -39,6 +39,10 @@ HEADER_FIELDS: dict[str, tuple[str, str]] = {
     "totaltaxamount": (T.TAX_AMOUNT, "合计税额"),
     "totaltax-includedamount": (T.TOTAL_AMOUNT, "价税合计"),
     "totaltaxincludedamount": (T.TOTAL_AMOUNT, "价税合计"),
+    # the older e-invoices' original_invoice.xml (attached to their OFD) names the totals so
+    "taxexclusivetotalamount": (T.AMOUNT_EXCL_TAX, "合计金额"),
+    "taxtotalamount": (T.TAX_AMOUNT, "合计税额"),
+    "taxinclusivetotalamount": (T.TOTAL_AMOUNT, "价税合计"),
     "totaltax-includedamountinchinese": (T.TOTAL_AMOUNT_WORDS, "价税合计（大写）"),
     "totaltaxincludedamountinchinese": (T.TOTAL_AMOUNT_WORDS, "价税合计（大写）"),
     "drawer": (T.CLERK, "开票人"),
@@ -48,9 +52,11 @@ HEADER_FIELDS: dict[str, tuple[str, str]] = {
 }
 ITEM_FIELDS: dict[str, tuple[str, str]] = {
     "itemname": (T.ITEM, "项目名称"),
+    "item": (T.ITEM, "项目名称"),
     "specmod": (T.SPEC, "规格型号"),
     "specification": (T.SPEC, "规格型号"),
     "meaunits": (T.UNIT, "单位"),
+    "measurementdimension": (T.UNIT, "单位"),
     "unit": (T.UNIT, "单位"),
     "quantity": (T.QUANTITY, "数量"),
     "unprice": (T.PRICE, "单价"),
@@ -58,10 +64,11 @@ ITEM_FIELDS: dict[str, tuple[str, str]] = {
     "price": (T.PRICE, "单价"),
     "amount": (T.AMOUNT, "金额"),
     "taxrate": (T.TAX_RATE, "税率"),
+    "taxscheme": (T.TAX_RATE, "税率"),
     "comtaxam": (T.ITEM_TAX, "税额"),
     "taxamount": (T.ITEM_TAX, "税额"),
 }
-ITEM_CONTAINERS = {"issuiteminformation", "itemlist", "item", "invoiceitem"}
+ITEM_CONTAINERS = {"issuiteminformation", "itemlist", "item", "invoiceitem", "goodsinfo"}
 
 
 class XmlInvoiceError(ValueError):
@@ -87,9 +94,9 @@ def parse(data: bytes, name: str = "invoice.xml") -> ET.Element:
         raise XmlInvoiceError(f"{name}: not well-formed XML ({exc})") from exc
 
 
-def read_xml(data: bytes, name: str = "invoice.xml") -> Page:
-    root = parse(data, name)
-    fields: list[tuple[str, str, str]] = []  # (key, label, value) in document order
+def _fields(root: ET.Element) -> list[tuple[str, str, str]]:
+    """(tag key, label, value) in document order: the header fields, then the items."""
+    fields: list[tuple[str, str, str]] = []
     seen_header: set[str] = set()
     item_parents = [el for el in root.iter() if _local(el.tag) in ITEM_CONTAINERS and len(el)]
     in_items = {id(child) for parent in item_parents for child in parent.iter()}
@@ -113,7 +120,24 @@ def read_xml(data: bytes, name: str = "invoice.xml") -> Page:
             # a summary must not shadow the real total.
             seen_header.add(spec[0])
             header.append((spec[0], spec[1], value))
-    fields = header + fields
+    return header + fields
+
+
+def attachment_tags(root: ET.Element) -> dict[str, list[str]]:
+    """The invoice fields of an XML attached to an OFD (original_invoice.xml, a 数电票
+    XML), as tags; {} when it names no invoice number (an XBRL 回单, a stray file)."""
+    fields = _fields(root)
+    if not any(key == T.INVOICE_NO for key, _, _ in fields):
+        return {}
+    tags: dict[str, list[str]] = {}
+    for key, _, value in fields:
+        T.add(tags, key, value)
+    return tags
+
+
+def read_xml(data: bytes, name: str = "invoice.xml") -> Page:
+    root = parse(data, name)
+    fields = _fields(root)
     if not any(key == T.INVOICE_NO for key, _, _ in fields):
         raise XmlInvoiceError(f"{name}: XML holds no invoice number; not a 数电票 XML this reader knows")
 

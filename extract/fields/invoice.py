@@ -62,6 +62,7 @@ QR_FIELDS = {
     "invoice_number": "qr.invoice_number",
     "issue_date": "qr.issue_date",
     "amount_excl_tax": "qr.amount_excl_tax",
+    "total_amount": "qr.total_amount",
 }
 TAG_CONFIDENCE = 0.99
 _RATE = re.compile(r"^(?:\d{1,2}(?:\.\d+)?%|免税|不征税|零税率|出口退税)$")
@@ -528,7 +529,7 @@ def _qr_claims(doc: Document) -> dict[str, Claim]:
         if not got:
             continue
         page, _, raw = got
-        value_type = ValueType.money if field == "amount_excl_tax" else ValueType.date if field == "issue_date" else ValueType.text
+        value_type = ValueType.money if field in ("amount_excl_tax", "total_amount") else ValueType.date if field == "issue_date" else ValueType.text
         value = _parse(value_type, raw)
         if value:
             out[field] = claim(field, value_type, value, 0.95, [tag_evidence(doc, page, key, raw)])

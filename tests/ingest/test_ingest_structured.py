@@ -81,7 +81,8 @@ def test_qr_decoded_from_an_image_with_text():
     tags = qr_tags(page)
     assert tags["qr.raw"] == [payload]
     assert tags["qr.invoice_number"] == ["24442000000987654321"]
-    assert tags["qr.amount_excl_tax"] == ["100000.00"] and tags["qr.issue_date"] == ["2024-03-15"]
+    assert tags["qr.total_amount"] == ["100000.00"] and tags["qr.issue_date"] == ["2024-03-15"]  # 数电票: 价税合计
+    assert "qr.amount_excl_tax" not in tags
     assert "qr.invoice_code" not in tags  # 数电票: empty code
 
 

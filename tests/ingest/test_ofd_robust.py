@@ -1,0 +1,130 @@
+"""Real OFD invoices with one optional part damaged: the document is never lost, the pages
+are read, and the broken part is flagged. Variants are built from shared/realdocs by
+unzipping, damaging one member and zipping again."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core.models import FileStatus
+from extract import extract_document
+from ingest.cache import NoCache
+from ingest.ofd import OfdError, read_ofd
+from ingest.read import read_document
+
+REALDOCS = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs"
+JIANGSU = REALDOCS / "swpudp_OfdSharp__江苏增值税电子普通发票_零税率_2020-11-12.ofd"
+SICHUAN = REALDOCS / "swpudp_OfdSharp__四川增值税电子专用发票_多行_2022-01-24.ofd"
+
+pytestmark = pytest.mark.skipif(not JIANGSU.is_file(), reason=f"shared/realdocs not found ({REALDOCS})")
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def rezip(parts: dict[str, bytes | None], tmp: Path, name: str = "variant.ofd") -> Path:
+    out = tmp / name
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            if data is not None:
+                zf.writestr(n, data)
+    out.write_bytes(buf.getvalue())
+    return out
+
+
+def variant(src: Path, tmp: Path, edits: dict[str, bytes | None]) -> Path:
+    """`edits`: member path → new bytes, or None to delete it."""
+    return rezip({**members(src), **edits}, tmp)
+
+
+def extracted(path: Path):
+    doc = read_document(path, hashlib.sha256(path.read_bytes()).hexdigest(), path.name, cache=NoCache())
+    assert doc.status == FileStatus.ok, doc.error
+    return doc, extract_document(doc)
+
+
+def expected(src: Path) -> dict:
+    gt = json.loads((REALDOCS / "gt" / f"{src.name}.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in gt["expected"].items() if k not in gt.get("uncertain_not_scored", []) and k not in ("doc_type", "subtype")}
+
+
+def assert_fields(dc, src: Path) -> None:
+    assert dc.doc_type.value == "invoice"
+    for field, want in expected(src).items():
+        got = dc.value(field)
+        got = f"{got:.2f}" if isinstance(got, Decimal) else got.isoformat() if hasattr(got, "isoformat") else got
+        assert got == want, (field, got, want)
+
+
+def part_flags(dc) -> list[str]:
+    return [f.message for f in dc.flags if f.code == "part_unreadable"]
+
+
+@pytest.mark.parametrize("src", [JIANGSU, SICHUAN], ids=["jiangsu", "sichuan"])
+def test_real_suwell_ofd_with_a_malformed_tag_file_is_read_and_flagged(src):
+    """Both real files write their CustomTag.xml as `<:eInvoice xmlns:="">`: not XML. The old
+    reader lost the whole invoice over it."""
+    doc, dc = extracted(src)
+    assert_fields(dc, src)
+    assert any("CustomTag.xml" in m for m in part_flags(dc))
+
+
+@pytest.mark.parametrize("edits, named", [
+    ({"Doc_0/Tags/CustomTag.xml": b"<<< not xml at all"}, ["CustomTag.xml"]),
+    ({"Doc_0/Attachs/original_invoice.xml": b"<eInvoice><broken"}, ["original_invoice.xml"]),
+    ({"Doc_0/Tags/CustomTags.xml": None, "Doc_0/Signs/Signatures.xml": None, "Doc_0/Tpls/Tpl_0/Content.xml": None},
+     ["CustomTags.xml", "Signatures.xml", "template"]),
+], ids=["tag-file-beyond-repair", "broken-attachment", "tags-signatures-template-missing"])
+def test_a_damaged_optional_part_never_loses_the_document(tmp_path, edits, named):
+    doc, dc = extracted(variant(JIANGSU, tmp_path, edits))
+    assert_fields(dc, JIANGSU)
+    flagged = " ".join(part_flags(dc))
+    assert all(n in flagged for n in named), flagged
+
+
+def test_invoice_data_comes_from_the_attached_original_invoice_xml(tmp_path):
+    """No tags and no DocInfo fields: the issuer's attached original_invoice.xml still names
+    the invoice, and its values come back as tags."""
+    parts = members(JIANGSU)
+    parts["Doc_0/Tags/CustomTags.xml"] = None
+    parts["OFD.xml"] = re.sub(rb"<ofd:CustomDatas>.*</ofd:CustomDatas>", b"", parts["OFD.xml"])
+    pages = read_ofd(rezip(parts, tmp_path).read_bytes())
+    tags = pages[0].tags
+    assert tags["InvoiceNo"] == ["25577301"] and tags["InvoiceCode"] == ["032001900311"]
+    assert tags["SellerTaxID"] == ["91320111339366503A"] and tags["TaxInclusiveTotalAmount"] == ["181.14"]
+    # the printed tags win over the attachment where both are there
+    both = read_ofd(JIANGSU.read_bytes())[0].tags
+    assert both["TaxInclusiveTotalAmount"] == ["¥181.14"]
+
+
+def test_page_named_by_its_folder_and_pages_in_a_nested_container(tmp_path):
+    parts = members(SICHUAN)
+    parts["Doc_0/Document.xml"] = parts["Doc_0/Document.xml"].replace(
+        b'<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages>',
+        b'<ofd:Pages><ofd:PageGroup><ofd:Page ID="1" BaseLoc="Pages/Page_0"/></ofd:PageGroup></ofd:Pages>')
+    assert b"PageGroup" in parts["Doc_0/Document.xml"]
+    doc, dc = extracted(rezip(parts, tmp_path))
+    assert_fields(dc, SICHUAN)
+
+
+def test_no_pages_element_falls_back_to_the_page_folders(tmp_path):
+    parts = members(SICHUAN)
+    parts["Doc_0/Document.xml"] = re.sub(rb"<ofd:Pages>.*?</ofd:Pages>", b"", parts["Doc_0/Document.xml"])
+    doc, dc = extracted(rezip(parts, tmp_path))
+    assert_fields(dc, SICHUAN)
+
+
+def test_a_document_with_no_readable_page_is_still_an_error(tmp_path):
+    path = variant(JIANGSU, tmp_path, {"Doc_0/Pages/Page_0/Content.xml": b"<<<"})
+    with pytest.raises(OfdError, match="no page"):
+        read_ofd(path.read_bytes())
