@@ -15,9 +15,11 @@ Compact form of one case:
          issue_date: 2021-03-01, total_amount: 400000, project: P1}
       - {type: standard_notice, level: {value: international, by: reviewer}}   # a reviewer's correction
     ledger:
-      - {clause: art4.2, year: 2021, amount: 150000, project: P1, policy: ..., invoices: ["0440:1"]}
+      - {clause: art4.2, year: 2021, amount: 150000, project: P1, policy: ..., invoices: ["0440:1"],
+         project_evidence: ["invoice:0440:1"], standard_code: ..., once_key: ...}
     expect:
       art4.2: {status: eligible, amount: 200000}
+      art10: {status: eligible, readings: {art10.ledger_mode: {taken: top_up, amount_under_alternative: 300000}}}
     total: 200000                   # optional
     flags: [duplicate_invoice]      # optional: flag codes that must be raised
 """
@@ -44,16 +46,27 @@ _TYPES = {
     **dict.fromkeys(["issue_date", "publish_date", "implement_date", "signing_date", "established_date",
                      "verification_date", "term_start", "term_end"], ValueType.date),
     "drafting_units": ValueType.list,
+    "commitments": ValueType.list,
+    "items": ValueType.items,
+    "industrial_internet": ValueType.boolean,
     "applicant_is_lead": ValueType.boolean,
     "commitment_years": ValueType.integer,
 }
 _KIND = {"reviewer": EvidenceKind.reviewer, "manifest": EvidenceKind.manifest, "document": EvidenceKind.document}
 
 
+class ExpectReading(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    taken: str | None = None
+    decided_by: str | None = None
+    amount_under_alternative: Decimal | None = None
+
+
 class Expect(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Status
     amount: Decimal | None = None
+    readings: dict[str, ExpectReading] = Field(default_factory=dict)  # reading id → what must hold of it
 
 
 class Case(BaseModel):
@@ -111,8 +124,10 @@ def _gate_documents(raw: dict[str, Any], applicant: dict[str, Any]) -> list[dict
                      "credit_code": gate.get("licence_credit_code", applicant["credit_code"]),
                      "address": gate.get("address", ADDRESS)})
     if gate.get("commitment", True):
-        docs.append({"type": "commitment_letter", "file": "承诺书.pdf", "company_name": applicant["name"],
-                     "commitment_years": gate.get("commitment_years", 10)})
+        letter = {"type": "commitment_letter", "file": "承诺书.pdf", "company_name": applicant["name"],
+                  "commitment_years": gate.get("commitment_years", 10),
+                  "commitments": gate.get("commitments", ["no_move", "tax", "statistics", "capital"])}
+        docs.append({k: v for k, v in letter.items() if v is not None})  # commitments: null → not read
     return docs
 
 
@@ -130,7 +145,8 @@ def build_case(raw: dict[str, Any], source: str = "") -> Case:
     ledger = Ledger(awards=[Award(credit_code=a.get("credit_code", applicant["credit_code"]), clause_id=a["clause"], year=a["year"],
                                   amount=Decimal(str(a["amount"])), dossier_id=a.get("dossier_id", "earlier"),
                                   project=a.get("project"), policy=a.get("policy", "穗埔府规〔2019〕9号"),
-                                  invoices=a.get("invoices", []))
+                                  invoices=a.get("invoices", []), project_evidence=a.get("project_evidence", []),
+                                  standard_code=a.get("standard_code"), once_key=a.get("once_key"))
                             for a in raw.get("ledger", [])])
     return Case(name=raw["name"], source=source, claims=claims, ledger=ledger, today=raw.get("today"),
                 expect={k: Expect(**v) for k, v in (raw.get("expect") or {}).items()},

@@ -16,6 +16,28 @@ _BODY_NAME = re.compile(r"(?:本单位|本公司|我单位|我公司|本企业)[
 _DATE = re.compile(DATE_TEXT.pattern + "|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
 
 
+# The four promises 第二条 asks for, each by the words that make it (rules/ checks the list).
+# A letter that names the tax or statistics relation at all names it to promise it unchanged.
+PROMISES = {
+    "no_move": re.compile(r"不\s*(?:迁\s*离|迁\s*出|搬\s*离)"),
+    "tax": re.compile(r"纳\s*税\s*(?:义\s*务|关\s*系)|税\s*务\s*征\s*管"),
+    "statistics": re.compile(r"统\s*计\s*关\s*系"),
+    "capital": re.compile(r"不\s*减\s*少\s*注\s*册\s*资\s*本|注\s*册\s*资\s*本\s*不\s*(?:减\s*少|降\s*低)"),
+}
+
+
+def promises(pages: list[PageView]) -> Claim | None:
+    """`commitments`: which of the four promises the letter makes, with where each is said;
+    none found means the text was not read well enough to say, so no claim."""
+    found = {k: first_match(pages, "commitments", pattern, lambda t: t, ValueType.text) for k, pattern in PROMISES.items()}
+    found = {k: c for k, c in found.items() if c is not None}
+    if not found:
+        return None
+    evidence = [e for c in found.values() for e in c.evidence]
+    return Claim(field="commitments", value_type=ValueType.list, value=list(found),
+                 confidence=min(c.confidence for c in found.values()), evidence=evidence)
+
+
 def years(text: str) -> int | None:
     if text.isdigit():
         n = int(text)
@@ -47,6 +69,7 @@ def extract_commitment(doc: Document) -> list[Claim]:
         _company(pages),
         credit_code(pages),
         first_match(pages, "commitment_years", _YEARS, years, ValueType.integer, group=1),
+        promises(pages),
         labelled(pages, "signing_date", ["签署日期", "承诺日期", "日期"], parse_date, ValueType.date, LABELS)
         or first_match(pages, "signing_date", _DATE, parse_date, ValueType.date, quality=0.8, last=True),
     ]

@@ -99,6 +99,8 @@ def test_commitment_letter_fields():
     got = _values(extract_document(document(pg)))
     assert got["company_name"] == "广州云栖工业科技有限公司" and got["credit_code"] == "91440101MA5CXXQ213"
     assert got["commitment_years"] == 10 and got["signing_date"] == date(2025, 5, 6)
+    # 第二条's four promises: this letter leaves out the statistics relation, and the rules see that.
+    assert got["commitments"] == ["no_move", "tax", "capital"]
 
 
 def test_capital_verification_fields():

@@ -23,6 +23,11 @@ def test_case(case):
             assert got.amount == Decimal(want.amount).quantize(Decimal("0.01")), f"{clause_id}: {got.amount}\n{got.explanation}"
         if got.status != Status.not_applied:
             assert got.explanation and got.citation
+        readings = {r.id: r for r in got.readings}
+        for rid, want_r in want.readings.items():
+            assert rid in readings, f"{clause_id}: reading {rid} not stated: {sorted(readings)}"
+            for key, value in want_r.model_dump(exclude_none=True).items():
+                assert getattr(readings[rid], key) == value, f"{clause_id} {rid}.{key}: {getattr(readings[rid], key)} ≠ {value}"
     if case.total is not None:
         assert a.total == Decimal(case.total).quantize(Decimal("0.01"))
     codes = {f.code for f in a.flags}
