@@ -98,14 +98,15 @@ class Draft:
         return True
 
     def reading(self, id: str, question: str, taken: str, alternative: str, *, by: str = "rule",
-                amount: Decimal | None = None) -> None:
+                pending: bool = False, amount: Decimal | None = None) -> None:
         """A choice the text leaves open, said with the other choice (the engine works out the
-        amount under it when not given). `by="reviewer"` leaves the clause to a reviewer."""
+        amount under it when not given). `by`: who took it (the rule, or a reviewer's recorded
+        choice); `pending`: a reviewer must take it, so the clause waits for one."""
         if any(r.id == id for r in self.readings):
             return
         self.readings.append(Reading(id=id, question=question, taken=taken, alternative=alternative,
-                                     amount_under_alternative=amount, decided_by=by))
-        if by == "reviewer" and not question.startswith("（已定）"):
+                                     amount_under_alternative=amount, decided_by="reviewer" if pending else by))
+        if pending:
             self.judge(question)
 
     def rests_on(self, *keys: str) -> None:

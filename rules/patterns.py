@@ -3,12 +3,13 @@ investment (invoices, else a declared total, else contract sums for a reviewer).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from core.models import ClaimSet, Ledger, Status, ValueType
 
 from rules.draft import Draft, ledger_used
-from rules.inputs import contracts, read_fact, spending, typed
+from rules.inputs import Amount, contracts, read_fact, reviewer_choice, spending, typed
 from rules.money import q, pct, yuan
 from rules.params import Parameters
 
@@ -70,6 +71,47 @@ def apply_rate(d: Draft, base: Decimal | None, what_zh: str, what_en: str) -> No
            f"{yuan(base)} × {pct(rate)} = {yuan(d.amount)}")
 
 
+def _norm_name(name: str | None) -> str:
+    return re.sub(r"\s+", "", name or "").replace("（", "(").replace("）", ")")
+
+
+def what_was_bought(d: Draft, a: Amount, claims: ClaimSet) -> bool:
+    """An invoice's clause tag is not trusted blindly: its item names must name what the
+    clause pays for, and its seller must be one who sells it (not the applicant itself; for
+    art7.1 the recognised provider when one is named). A mismatch goes to a reviewer; an
+    invoice whose items or seller were not read is said as a reading (counted by its tag, or
+    left out when a reviewer so chooses). Returns whether the invoice counts."""
+    items = [i.name for i in (typed(a.doc, "items", ValueType.items) or []) if i.name]
+    seller = a.doc.value("seller_name")
+    seller_id = a.doc.value("seller_tax_id")
+    what = d.cp.item_keywords.value if d.cp.item_keywords else []
+    who = d.cp.seller_keywords.value if d.cp.seller_keywords else []
+    if what and items:
+        d.note_input(f"{a.label}: items", "；".join(items), list(a.doc.get("items").evidence))
+        off = [n for n in items if not any(k.lower() in n.lower() for k in what)]
+        if off:
+            d.judge(f"{a.label} 的货物或服务“{'、'.join(off)}”不像本条支持的内容（{d.cp.item_keywords.phrase}）/ "
+                    f"what was bought ({', '.join(off)}) does not look like what this clause pays for")
+    if seller:
+        d.note_input(f"{a.label}: seller", str(seller), list(a.doc.get("seller_name").evidence))
+        if _norm_name(seller) == _norm_name(claims.applicant.name) or (seller_id and seller_id == claims.applicant.credit_code):
+            d.judge(f"{a.label} 的销售方是申请人自己 / the seller is the applicant itself")
+        elif who and not any(k in str(seller) for k in who):
+            d.judge(f"{a.label} 的销售方“{seller}”不像提供本条所支持服务的单位 / the seller does not look like a provider of what this clause pays for")
+        provider = read_fact(claims, "recognised_provider")
+        if d.clause_id == "art7.1" and provider.known and _norm_name(seller) != _norm_name(str(provider.value)):
+            d.judge(f"{a.label} 的销售方“{seller}”不是经认定的服务商“{provider.value}” / the seller is not the recognised provider")
+    if (what and not items) or not seller:
+        unread = "、".join(x for x, miss in (("货物或服务名称", what and not items), ("销售方", not seller)) if miss)
+        rid = f"{d.clause_id}.unread_purchase"
+        choice = reviewer_choice(claims, rid)
+        d.reading(rid, f"发票未读出{unread}：是否仍按其条款标注计入？tag = 按标注计入；exclude = 补录前不计入 / "
+                       f"the invoice's items or seller were not read: count it by its clause tag (tag) or leave it out (exclude)?",
+                  taken=choice or "tag", alternative="tag" if choice == "exclude" else "exclude", by="reviewer" if choice else "rule")
+        return choice != "exclude"
+    return True
+
+
 def annual_cap(d: Draft, claims: ClaimSet, ledger: Ledger, as_of: dt.date | None) -> None:
     year = award_year(claims, as_of)
     d.cap("annual_cap", ledger_used(ledger, claims.applicant.credit_code, {d.clause_id}, claims.dossier_id, year))
@@ -86,7 +128,14 @@ def spending_rate(d: Draft, claims: ClaimSet, ledger: Ledger, params: Parameters
     if not (s.counted or s.excluded or s.missing):
         d.fail(Status.needs_evidence, f"缺少{what_zh}发票 / missing: invoices for {what_en}", missing="invoice")
         return
+    mark = len(d.inputs)
+    for a in list(s.counted):
+        if not what_was_bought(d, a, claims):
+            s.counted.remove(a)
+            s.excluded.append((a.doc, f"{a.label} 的货物或销售方未读出，按评审选择不计入 / items or seller not read: left out, as a reviewer chose"))
+    checked, d.inputs[mark:] = d.inputs[mark:], []  # said after the amounts they qualify
     base = d.take_spending(s, what_zh, what_en)
+    d.inputs.extend(checked)
     if not s.counted:
         d.fail(Status.needs_evidence, f"没有可计入的{what_zh}发票 / no countable invoice for {what_en}", missing="invoice")
     apply_rate(d, base, what_zh, what_en)
