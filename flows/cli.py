@@ -170,7 +170,10 @@ def intake(
     if missing:
         err.print(f"[red]not found: {', '.join(missing)}[/red]")
         raise typer.Exit(2)
-    reports = _run_intake([str(p) for p in paths], engine, as_json, workers=workers)
+    from ingest.intake import printable
+
+    # Names that are no UTF-8 travel as their escapes: Prefect's API holds only text.
+    reports = _run_intake([printable(str(p)) for p in paths], engine, as_json, workers=workers)
     if as_json:
         _print_json([r.model_dump(mode="json") for r in reports])
         return

@@ -30,7 +30,7 @@ from extract import extract_document  # noqa: E402
 from extract.claimset import build_claimset  # noqa: E402
 from ingest.archive import Archive, default_archive, sha256_of  # noqa: E402
 from ingest.cache import NoCache, OcrCache  # noqa: E402
-from ingest.intake import IncomingDossier, collect  # noqa: E402
+from ingest.intake import FileError, IncomingDossier, MemberError, collect, from_printable  # noqa: E402
 from ingest.ocr import get_engine  # noqa: E402
 from ingest.read import read_document  # noqa: E402
 from rules.engine import assess  # noqa: E402
@@ -82,17 +82,27 @@ def dossier_id_for(name: str, shas: list[str]) -> str:
 
 
 @task(cache_policy=NO_CACHE, retries=0)
-def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> tuple[str, list[ArchivedFile]]:
+def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> tuple[str, list[ArchivedFile], list[FileError]]:
+    """Two passes, one file in memory at a time (zip members are read when needed): hash
+    all for the dossier's id, then store each. A member that turns out damaged or larger
+    than declared becomes an error row on the dossier instead of a file."""
     archive = archive or default_archive()
-    # Files on disk stream into the hash and the archive; only zip members sit in memory.
-    sources = [f.archive_source() for f in incoming.files]
-    shas = [sha256_of(src)[0] for src in sources]
-    dossier_id = dossier_id_for(incoming.name, shas)
+    shas: list[str | None] = []
+    errors: list[FileError] = []
+    for f in incoming.files:
+        try:
+            shas.append(sha256_of(f.archive_source())[0])
+        except (MemberError, OSError) as exc:
+            shas.append(None)
+            errors.append(FileError(name=f.name, reason=str(exc) if isinstance(exc, MemberError) else f"cannot be read: {exc}"))
+    dossier_id = dossier_id_for(incoming.name, [s for s in shas if s])
     archived = []
-    for f, src, sha in zip(incoming.files, sources, shas):
-        receipt = archive.put(src, f.name, dossier_id)
-        archived.append(ArchivedFile(sha256=sha, original_name=f.name, path=archive.path(sha), size=receipt.size))
-    return dossier_id, archived
+    for f, sha in zip(incoming.files, shas):
+        if sha is None:
+            continue
+        receipt = archive.put(f.archive_source(), f.name, dossier_id)
+        archived.append(ArchivedFile(sha256=receipt.sha256, original_name=f.name, path=archive.path(receipt.sha256), size=receipt.size))
+    return dossier_id, archived, errors
 
 
 @task(cache_policy=NO_CACHE)
@@ -170,9 +180,10 @@ def intake_dossier(
 ) -> DossierReport:
     """One dossier: archive → read (text layer or OCR) → classify/extract → rules → draft."""
     store = Store(database_url)
-    dossier_id, archived = archive_files(incoming)
+    dossier_id, archived, unreadable = archive_files(incoming)
+    errors = incoming.errors + unreadable
     store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)
-    for err in incoming.errors:
+    for err in errors:
         store.link_file(dossier_id, err.name, None, status="error", error=err.reason)
 
     documents = read_all(archived, engine)
@@ -195,7 +206,7 @@ def intake_dossier(
         applicant_name=claims.applicant.name,
         year=claims.year,
     )
-    report = _report(dossier_id, incoming.name, documents, claims, incoming.errors)
+    report = _report(dossier_id, incoming.name, documents, claims, errors)
     report.total = assessment.total
     report.rule_set_version = assessment.rule_set_version
     report.assessment_path = str(_write_json(dossier_id, assessment, claims))
@@ -223,7 +234,7 @@ def bulk_intake(
     """Many dossiers at once: each folder or zip is one dossier; a folder of them is many."""
     reports = []
     per_dossier = intake_dossier.with_options(task_runner=task_runner(workers))
-    dossiers = collect([Path(p) for p in paths])
+    dossiers = collect([from_printable(p) for p in paths])
     _progress("total", str(sum(len(d.files) for d in dossiers)))
     for incoming in dossiers:
         _progress("dossier", incoming.name)

@@ -6,20 +6,23 @@ A path may be
   * a folder of dossiers: a folder whose entries (besides a manifest and hidden files) are
     all folders or zips; each of those is one dossier,
   * a single other file: a dossier of that one file.
-Zips are never extracted to disk: members are read into memory with caps. Rejected (each
-recorded as a FileError on that file, the rest of the dossier goes on): absolute or `../`
-member paths, symlinks, password-protected members, members whose declared size or
-compression ratio looks like a zip bomb, a dossier over the total size cap.
-A zip found inside a dossier is opened ONE level deep: its members join the dossier as
-"inner.zip/member"; a zip inside that is recorded as an error, not opened. OFD files are
-zips too, but are told apart by content (OFD.xml) and kept whole.
-Zip names without the UTF-8 flag are decoded as UTF-8 or GBK where the bytes allow.
+Zips are never extracted to disk, nor read ahead: a member's bytes are read (capped at its
+declared size) only when the archive takes it in, so a batch costs one file's bytes at a
+time. Every member of every container ends as a file or as a FileError row with its reason:
+absolute or `../` member paths, symlinks, password-protected members, sizes or compression
+ratios of a zip bomb, a dossier over its expanded-bytes budget, members past the per-zip
+cap, zips nested deeper than the depth limit ("nested too deep"). Limits: ingest.limits.
+OFD files are zips too, but are told apart by content (OFD.xml) and kept whole.
+Zip names without the UTF-8 flag are decoded as UTF-8 or GBK where the bytes allow; names
+that are no text at all (invalid UTF-8 on disk) are kept as their bytes, escaped (\\xff).
 """
 from __future__ import annotations
 
 import io
 import json
+import os
 import posixpath
+import re
 import stat
 import unicodedata
 import zipfile
@@ -31,14 +34,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from core.models import Manifest
 from ingest import sniff
+from ingest.limits import RATIO_FLOOR_DOSSIER, RATIO_FLOOR_MEMBER, limit
 
-MAX_DOSSIER_BYTES = 200 * 1024 * 1024  # total uncompressed per dossier zip
-MAX_MEMBER_BYTES = 100 * 1024 * 1024
-MAX_RATIO = 100  # uncompressed / compressed, for members over RATIO_FLOOR
-RATIO_FLOOR = 1024 * 1024
-MAX_MEMBERS = 5000
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
+MANIFEST_BYTES = 1024 * 1024
 IGNORED = {"__macosx", ".ds_store", "thumbs.db", "desktop.ini"}
+ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error, ValueError)
 
 
 class FileError(BaseModel):
@@ -47,8 +48,50 @@ class FileError(BaseModel):
     reason: str
 
 
+class MemberError(ValueError):
+    """A zip member that turned out unreadable (or larger than declared) when it was read."""
+
+
+class _Member(BaseModel):
+    """Where a zip member lives: the zip on disk, then member names down to it."""
+
+    zip_path: Path
+    chain: tuple[str, ...]
+    declared: int
+
+    def read(self) -> bytes:
+        with zipfile.ZipFile(self.zip_path) as zf:
+            for i, name in enumerate(self.chain[:-1]):
+                data = _inner_zip(self.zip_path, self.chain[: i + 1], zf, name)
+                zf = zipfile.ZipFile(io.BytesIO(data))
+            return _read_capped(zf, zf.getinfo(self.chain[-1]))
+
+
+_INNER: dict[tuple, bytes] = {}  # the last nested zip read: its members are taken in one after another
+
+
+def _inner_zip(zip_path: Path, key: tuple[str, ...], zf: zipfile.ZipFile, name: str) -> bytes:
+    cache_key = (str(zip_path), key)
+    if cache_key not in _INNER:
+        _INNER.clear()
+        _INNER[cache_key] = _read_capped(zf, zf.getinfo(name))
+    return _INNER[cache_key]
+
+
+def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        with zf.open(info) as member:
+            # Never trust the declared size: read at most one byte more than it claims.
+            data = member.read(info.file_size + 1)
+    except ZIP_ERRORS as exc:
+        raise MemberError(f"damaged zip member: {exc}") from exc
+    if len(data) > info.file_size:
+        raise MemberError("member larger than its declared size (zip bomb?), refused")
+    return data
+
+
 class IncomingFile(BaseModel):
-    """One file of a dossier; `read()` gives its bytes (from disk or from memory)."""
+    """One file of a dossier; `read()` gives its bytes (from disk, a zip, or memory)."""
 
     model_config = ConfigDict(extra="forbid")
     name: str  # as the reviewer should see it, relative to the dossier
@@ -56,10 +99,14 @@ class IncomingFile(BaseModel):
     size: int
     _path: Path | None = PrivateAttr(default=None)
     _data: bytes | None = PrivateAttr(default=None)
+    _member: _Member | None = PrivateAttr(default=None)
 
     def read(self) -> bytes:
+        """Raises MemberError (a zip member found damaged or oversized) or OSError."""
         if self._data is not None:
             return self._data
+        if self._member is not None:
+            return self._member.read()
         assert self._path is not None
         return self._path.read_bytes()
 
@@ -73,7 +120,7 @@ class IncomingFile(BaseModel):
 
     @classmethod
     def on_disk(cls, name: str, path: Path) -> "IncomingFile":
-        f = cls(name=name, source=str(path), size=path.stat().st_size)
+        f = cls(name=name, source=printable(str(path)), size=path.stat().st_size)
         f._path = path
         return f
 
@@ -81,6 +128,12 @@ class IncomingFile(BaseModel):
     def in_memory(cls, name: str, source: str, data: bytes) -> "IncomingFile":
         f = cls(name=name, source=source, size=len(data))
         f._data = data
+        return f
+
+    @classmethod
+    def in_zip(cls, name: str, source: str, member: _Member) -> "IncomingFile":
+        f = cls(name=name, source=source, size=member.declared)
+        f._member = member
         return f
 
 
@@ -115,10 +168,30 @@ def zip_member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
+def printable(text: str) -> str:
+    """`text` as UTF-8-safe text: bytes that were no UTF-8 (kept by Python as lone
+    surrogates) become their escapes, so a report, the store and Prefect's API can hold it."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def from_printable(text: str) -> Path:
+    """The path a printable() text names: a path given as its escapes (`\\xff`) is found by
+    its bytes, so a batch can be handed over to Prefect as text."""
+    path = Path(text)
+    if path.exists() or "\\x" not in text:
+        return path
+    raw = re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m[1], 16)]), text.encode("utf-8"))
+    return Path(os.fsdecode(raw))
+
+
 def clean_name(name: str) -> str:
-    """NFC, forward slashes, no control characters."""
+    """NFC, forward slashes, no control characters, undecodable bytes escaped."""
     name = unicodedata.normalize("NFC", name.replace("\\", "/"))
-    return "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\u200d").strip()
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\u200d").strip()
+    return printable(name)
 
 
 def unsafe_reason(name: str) -> str | None:
@@ -165,87 +238,120 @@ def _take_manifest(dossier: IncomingDossier, name: str, data: bytes) -> None:
 
 
 class _Budget:
-    def __init__(self, limit: int):
-        self.left = limit
+    """Bytes a dossier may expand from its zips: the absolute cap, and a ratio to the zips'
+    own size once past a floor (199 members of 1 MB from a 230 KB zip is no scan)."""
+
+    def __init__(self) -> None:
+        self.expanded = 0
+        self.compressed = 0
+
+    def refuses(self, size: int) -> str | None:
+        total = self.expanded + size
+        if total > limit("dossier_bytes"):
+            return f"dossier exceeds the {limit('dossier_bytes') // 2**20} MB total uncompressed limit (DOSSIER_MAX_DOSSIER_BYTES), file refused"
+        if total > RATIO_FLOOR_DOSSIER and total > limit("zip_ratio") * max(self.compressed, 1):
+            return (f"dossier's zips expand past {limit('zip_ratio')}× their {self.compressed / 2**10:.0f} KB "
+                    "(zip bomb?), file refused (DOSSIER_MAX_ZIP_RATIO)")
+        return None
 
 
-def _is_zip(data: bytes) -> bool:
-    return data[:4] == b"PK\x03\x04" and sniff.sniff(data) == sniff.ZIP
+def _member_reason(info: zipfile.ZipInfo, name: str, budget: _Budget) -> str | None:
+    reason = unsafe_reason(name)
+    if reason is None and stat.S_ISLNK(info.external_attr >> 16):
+        reason = "symbolic link in archive, refused"
+    if reason is None and info.flag_bits & 0x1:
+        reason = "password-protected zip member, cannot be read"
+    if reason is None and info.file_size > limit("file_bytes"):
+        reason = f"declared size {info.file_size / 2**20:.0f} MB over the {limit('file_bytes') // 2**20} MB limit per file (DOSSIER_MAX_FILE_BYTES)"
+    if reason is None and info.file_size > RATIO_FLOOR_MEMBER and info.file_size > limit("zip_ratio") * max(info.compress_size, 1):
+        reason = f"compression ratio {info.file_size // max(info.compress_size, 1)}:1 looks like a zip bomb, refused"
+    return reason or budget.refuses(info.file_size)
 
 
-def _read_zip(zf: zipfile.ZipFile, source: str, prefix: str, depth: int, dossier: IncomingDossier, budget: _Budget, top_level: bool) -> None:
-    infos = zf.infolist()
-    if len(infos) > MAX_MEMBERS:
-        dossier.errors.append(FileError(name=prefix or source, reason=f"zip holds {len(infos)} entries, more than {MAX_MEMBERS}"))
-        return
-    entries = []
-    for info in infos:
-        raw_name = zip_member_name(info)
-        name = clean_name(raw_name)
-        if info.is_dir() or not name or name.endswith("/"):
-            continue
-        parts = name.split("/")
-        if _ignored(parts):
-            continue
-        entries.append((info, name))
-    # A zip of a folder holds "dossier-a/..." for every member: drop the common top folder.
-    common = {n.split("/", 1)[0] for _, n in entries if "/" in n}
-    strip = common.pop() + "/" if top_level and len(common) == 1 and all("/" in n for _, n in entries) else ""
+def _peek_zip(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """The member's bytes when it is a zip (not an OFD) by structure, else None."""
+    with zf.open(info) as member:
+        magic = member.read(4)
+    if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
+        return None
+    data = _read_capped(zf, info)
+    return data if sniff.sniff(data) == sniff.ZIP else None
 
-    for info, name in entries:
-        shown = prefix + (name[len(strip):] if strip and name.startswith(strip) else name)
-        reason = unsafe_reason(name)
-        if reason is None and stat.S_ISLNK(info.external_attr >> 16):
-            reason = "symbolic link in archive, refused"
-        if reason is None and info.flag_bits & 0x1:
-            reason = "password-protected zip member, cannot be read"
-        if reason is None and info.file_size > MAX_MEMBER_BYTES:
-            reason = f"declared size {info.file_size / 2**20:.0f} MB over the {MAX_MEMBER_BYTES // 2**20} MB limit per file"
-        if reason is None and info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            reason = f"compression ratio {info.file_size // max(info.compress_size, 1)}:1 looks like a zip bomb, refused"
-        if reason is None and info.file_size > budget.left:
-            reason = f"dossier exceeds the {MAX_DOSSIER_BYTES // 2**20} MB total uncompressed limit (zip bomb?), file refused"
-        if reason:
-            dossier.errors.append(FileError(name=shown, reason=reason))
-            continue
-        try:
-            with zf.open(info) as member:
-                # Never trust the declared size: read at most one byte more than it claims.
-                data = member.read(info.file_size + 1)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
-            dossier.errors.append(FileError(name=shown, reason=f"damaged zip member: {exc}"))
-            continue
-        if len(data) > info.file_size:
-            dossier.errors.append(FileError(name=shown, reason="member larger than its declared size (zip bomb?), refused"))
-            continue
-        budget.left -= len(data)
-        if top_level and shown.lower() in MANIFEST_NAMES:
-            _take_manifest(dossier, shown, data)
-            continue
-        if _is_zip(data):
-            if depth >= 1:
-                dossier.errors.append(FileError(name=shown, reason="zip nested more than one level deep, not opened"))
+
+class _ZipWalk:
+    """Every member of a dossier's zips, nested ones included, as a file or a row."""
+
+    def __init__(self, dossier: IncomingDossier, zip_path: Path, budget: _Budget):
+        self.dossier = dossier
+        self.zip_path = zip_path
+        self.budget = budget
+
+    def refuse(self, name: str, reason: str) -> None:
+        self.dossier.errors.append(FileError(name=name, reason=reason))
+
+    def walk(self, zf: zipfile.ZipFile, prefix: str, chain: tuple[str, ...], depth: int, top_level: bool) -> None:
+        source = printable(str(self.zip_path)) + "".join(f"!{printable(c)}" for c in chain)
+        entries = []
+        for info in zf.infolist():
+            name = clean_name(zip_member_name(info))
+            if info.is_dir() or not name or name.endswith("/") or _ignored(name.split("/")):
                 continue
-            _read_nested(data, f"{source}!{name}", shown + "/", depth + 1, dossier, budget)
-            continue
-        dossier.files.append(IncomingFile.in_memory(shown, f"{source}!{name}", data))
+            entries.append((info, name))
+        # A zip of a folder holds "dossier-a/..." for every member: drop the common top folder.
+        common = {n.split("/", 1)[0] for _, n in entries if "/" in n}
+        strip = common.pop() + "/" if top_level and len(common) == 1 and all("/" in n for _, n in entries) else ""
+        cap = limit("zip_members")
+        for i, (info, name) in enumerate(entries):
+            shown = prefix + (name[len(strip):] if strip and name.startswith(strip) else name)
+            if i >= cap:
+                self.refuse(shown, f"not read: the zip holds {len(entries)} files, more than the limit of {cap} (DOSSIER_MAX_ZIP_MEMBERS)")
+                continue
+            reason = _member_reason(info, name, self.budget)
+            if reason:
+                self.refuse(shown, reason)
+                continue
+            self.budget.expanded += info.file_size
+            try:
+                if top_level and shown.lower() in MANIFEST_NAMES:
+                    if info.file_size > MANIFEST_BYTES:
+                        raise MemberError("manifest larger than 1 MB, refused")
+                    _take_manifest(self.dossier, shown, _read_capped(zf, info))
+                    continue
+                nested = _peek_zip(zf, info)
+            except MemberError as exc:
+                self.refuse(shown, str(exc))
+                continue
+            except ZIP_ERRORS as exc:
+                self.refuse(shown, f"damaged zip member: {exc}")
+                continue
+            if nested is None:
+                member = _Member(zip_path=self.zip_path, chain=chain + (info.filename,), declared=info.file_size)
+                self.dossier.files.append(IncomingFile.in_zip(shown, f"{source}!{name}", member))
+            elif depth >= limit("zip_depth"):
+                self.refuse(shown, f"zip nested too deep (more than {limit('zip_depth')} levels of zips inside zips, DOSSIER_MAX_ZIP_DEPTH), not opened")
+            else:
+                self.nested(nested, shown, chain + (info.filename,), depth + 1)
+
+    def nested(self, data: bytes, shown: str, chain: tuple[str, ...], depth: int) -> None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                self.walk(zf, shown + "/", chain, depth, top_level=False)
+        except ZIP_ERRORS as exc:
+            self.refuse(shown, f"damaged zip: {exc}")
 
 
-def _read_nested(data: bytes, source: str, prefix: str, depth: int, dossier: IncomingDossier, budget: _Budget) -> None:
+def _walk_zip_file(dossier: IncomingDossier, path: Path, shown: str, prefix: str, depth: int, budget: _Budget, top_level: bool) -> None:
+    budget.compressed += path.stat().st_size
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            _read_zip(zf, source, prefix, depth, dossier, budget, top_level=False)
-    except zipfile.BadZipFile as exc:
-        dossier.errors.append(FileError(name=prefix.rstrip("/"), reason=f"damaged zip: {exc}"))
+        with zipfile.ZipFile(path) as zf:
+            _ZipWalk(dossier, path, budget).walk(zf, prefix, (), depth, top_level)
+    except ZIP_ERRORS as exc:
+        dossier.errors.append(FileError(name=shown, reason=f"damaged zip, cannot be opened: {exc}"))
 
 
 def dossier_from_zip(path: Path) -> IncomingDossier:
-    dossier = IncomingDossier(name=clean_name(path.stem), source=str(path))
-    try:
-        with zipfile.ZipFile(path) as zf:
-            _read_zip(zf, str(path), "", 0, dossier, _Budget(MAX_DOSSIER_BYTES), top_level=True)
-    except (zipfile.BadZipFile, OSError) as exc:
-        dossier.errors.append(FileError(name=path.name, reason=f"damaged zip, cannot be opened: {exc}"))
+    dossier = IncomingDossier(name=clean_name(path.stem), source=printable(str(path)))
+    _walk_zip_file(dossier, path, clean_name(path.name), "", 0, _Budget(), top_level=True)
     return dossier
 
 
@@ -253,38 +359,44 @@ def dossier_from_zip(path: Path) -> IncomingDossier:
 
 
 def dossier_from_folder(folder: Path) -> IncomingDossier:
-    dossier = IncomingDossier(name=clean_name(folder.name), source=str(folder))
-    budget = _Budget(MAX_DOSSIER_BYTES)
+    dossier = IncomingDossier(name=clean_name(folder.name), source=printable(str(folder)))
+    budget = _Budget()
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if _ignored(rel.split("/")):
             continue
-        if path.is_symlink():
-            dossier.errors.append(FileError(name=rel, reason="symbolic link, not followed"))
-            continue
-        if not path.is_file():
-            continue
-        if rel.lower() in MANIFEST_NAMES:
-            _take_manifest(dossier, rel, path.read_bytes())
-            continue
-        if path.stat().st_size > MAX_MEMBER_BYTES:
-            dossier.errors.append(FileError(name=rel, reason=f"{path.stat().st_size / 2**20:.0f} MB over the {MAX_MEMBER_BYTES // 2**20} MB limit per file"))
-            continue
+        shown = clean_name(rel)
         try:
-            kind = sniff.sniff_file(path, rel)
-        except sniff.EmptyFile:
-            kind = sniff.UNKNOWN  # kept: read_document records the clear error on it
-        if kind == sniff.ZIP:
-            _read_nested(path.read_bytes(), str(path), clean_name(rel) + "/", 1, dossier, budget)
+            if path.is_symlink():
+                dossier.errors.append(FileError(name=shown, reason="symbolic link, not followed"))
+                continue
+            if not path.is_file():
+                continue
+            if rel.lower() in MANIFEST_NAMES:
+                _take_manifest(dossier, shown, path.read_bytes()[:MANIFEST_BYTES])
+                continue
+            size = path.stat().st_size
+            if size > limit("file_bytes"):
+                dossier.errors.append(FileError(name=shown, reason=f"{size / 2**20:.0f} MB over the {limit('file_bytes') // 2**20} MB limit per file (DOSSIER_MAX_FILE_BYTES)"))
+                continue
+            try:
+                kind = sniff.sniff_file(path, rel)
+            except sniff.EmptyFile:
+                kind = sniff.UNKNOWN  # kept: read_document records the clear error on it
+        except OSError as exc:
+            dossier.errors.append(FileError(name=shown, reason=f"cannot be opened: {exc.strerror or exc}"))
             continue
-        dossier.files.append(IncomingFile.on_disk(clean_name(rel), path))
+        if kind == sniff.ZIP:
+            _walk_zip_file(dossier, path, shown, shown + "/", 1, budget, top_level=False)
+            continue
+        dossier.files.append(IncomingFile.on_disk(shown, path))
     return dossier
 
 
 def _is_zip_file(path: Path) -> bool:
     try:
         return path.is_file() and sniff.sniff_file(path) == sniff.ZIP
-    except sniff.EmptyFile:
+    except (sniff.EmptyFile, OSError):
         return False
 
 
@@ -293,23 +405,27 @@ def is_folder_of_dossiers(folder: Path) -> bool:
     return bool(entries) and all((p.is_dir() and not p.is_symlink()) or _is_zip_file(p) for p in entries)
 
 
-def collect(paths: list[Path]) -> list[IncomingDossier]:
-    dossiers: list[IncomingDossier] = []
+def iter_dossiers(paths: list[Path]):
+    """Dossiers one at a time, as the paths give them: nothing of one is read before the
+    previous one is done with (members are read when archived)."""
     for path in map(Path, paths):
         if not path.exists():
-            dossiers.append(IncomingDossier(name=path.name, source=str(path), errors=[FileError(name=path.name, reason="no such file or folder")]))
+            yield IncomingDossier(name=clean_name(path.name), source=printable(str(path)), errors=[FileError(name=clean_name(path.name), reason="no such file or folder")])
         elif path.is_dir():
             if is_folder_of_dossiers(path):
                 for entry in sorted(path.iterdir()):
                     if _ignored([entry.name]) or entry.name.lower() in MANIFEST_NAMES:
                         continue
-                    dossiers.append(dossier_from_folder(entry) if entry.is_dir() else dossier_from_zip(entry))
+                    yield dossier_from_folder(entry) if entry.is_dir() else dossier_from_zip(entry)
             else:
-                dossiers.append(dossier_from_folder(path))
+                yield dossier_from_folder(path)
         elif _is_zip_file(path):
-            dossiers.append(dossier_from_zip(path))
+            yield dossier_from_zip(path)
         else:
-            single = IncomingDossier(name=clean_name(path.stem), source=str(path))
+            single = IncomingDossier(name=clean_name(path.stem), source=printable(str(path)))
             single.files.append(IncomingFile.on_disk(clean_name(path.name), path))
-            dossiers.append(single)
-    return dossiers
+            yield single
+
+
+def collect(paths: list[Path]) -> list[IncomingDossier]:
+    return list(iter_dossiers(paths))

@@ -17,6 +17,7 @@ from core.models import Document, FileStatus, Page, ReadingSource
 from ingest import orient, seal, sniff
 from ingest.cache import OcrCache
 from ingest.image import ImageError, load_images
+from ingest.limits import limit
 from ingest.lines import group_words
 from ingest.ocr.base import EngineUnavailable, OcrEngine
 from ingest.ofd import OfdError, read_ofd
@@ -25,7 +26,6 @@ from ingest.qr import qr_tags
 from ingest.render import draw_page
 from ingest.xml_invoice import XmlInvoiceError, read_xml
 
-MAX_FILE_BYTES = 500 * 1024 * 1024
 TEXT_LAYER_SCALE = 2.0  # text-layer pages are rendered at 144 dpi; boxes stay in points
 # A text layer already holds an invoice's fields; its QR code is a cross-check, so only the
 # first invoice-like pages of a PDF are scanned for one (~50 ms a page).
@@ -215,8 +215,8 @@ def read_document(
     doc = Document(sha256=sha256, original_name=original_name, media_type=sniff.UNKNOWN, size=0)
     try:
         doc.size = path.stat().st_size
-        if doc.size > MAX_FILE_BYTES:
-            return _failed(doc, FileStatus.error, f"{original_name}: {doc.size / 2**20:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MB limit per file")
+        if doc.size > limit("file_bytes"):
+            return _failed(doc, FileStatus.error, f"{original_name}: {doc.size / 2**20:.0f} MB is over the {limit('file_bytes') // 2**20} MB limit per file (DOSSIER_MAX_FILE_BYTES)")
         data = path.read_bytes()
         doc.media_type = sniff.sniff(data, original_name)
     except sniff.EmptyFile as exc:

@@ -97,13 +97,14 @@ def test_traversal_absolute_and_links_are_refused_and_nothing_is_written(tmp_pat
     assert sorted(p for p in tmp_path.parent.rglob("*")) == before  # nothing extracted anywhere
 
 
-def test_nested_zip_opened_one_level_only(tmp_path):
+def test_nested_zips_opened_down_to_the_depth_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOSSIER_MAX_ZIP_DEPTH", "1")
     deeper = zip_bytes({"deep.pdf": PDF})
     inner = zip_bytes({"inner.pdf": PDF, "deeper.zip": deeper})
     z = make_zip(tmp_path / "outer.zip", {"top.pdf": PDF, "inner.zip": inner})
     [dossier] = collect([z])
     assert sorted(f.name for f in dossier.files) == ["inner.zip/inner.pdf", "top.pdf"]
-    assert "nested more than one level" in errors(dossier)["inner.zip/deeper.zip"]
+    assert "nested too deep" in errors(dossier)["inner.zip/deeper.zip"]
 
 
 def test_zip_bomb_by_ratio_and_by_total(tmp_path, monkeypatch):
@@ -112,7 +113,7 @@ def test_zip_bomb_by_ratio_and_by_total(tmp_path, monkeypatch):
     assert "zip bomb" in errors(dossier)["zeros.pdf"]
     assert [f.name for f in dossier.files] == ["fine.pdf"]
 
-    monkeypatch.setattr(intake, "MAX_DOSSIER_BYTES", 1000)
+    monkeypatch.setenv("DOSSIER_MAX_DOSSIER_BYTES", "1000")
     z = make_zip(tmp_path / "big.zip", {"a.pdf": b"%PDF" + bytes(range(256)) * 3, "b.pdf": b"%PDF" + bytes(range(256)) * 3})
     [dossier] = collect([z])
     assert [f.name for f in dossier.files] == ["a.pdf"]

@@ -1,0 +1,74 @@
+"""A memory watchdog for hostile inputs: run a command in a child process group, poll the
+RSS of the whole tree, kill it past the budget; report the peak (polled, and the kernel's
+ru_maxrss of the child)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Watched:
+    returncode: int
+    peak_mb: float
+    killed_over_budget: bool
+    stdout: str
+    stderr: str
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                pass
+    return out
+
+
+def _rss_mb(pids: list[int]) -> float:
+    total = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def run_watched(argv: list[str], budget_mb: float, env: dict | None = None, timeout: float = 300, cwd: str | None = None) -> Watched:
+    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"watchdog-{os.getpid()}-{time.monotonic_ns()}"
+    with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
+        peak, killed, start = 0.0, False, time.monotonic()
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            peak = max(peak, _rss_mb(_tree(proc.pid)))
+            if peak > budget_mb or time.monotonic() - start > timeout:
+                killed = peak > budget_mb
+                os.killpg(proc.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # nothing of it may outlive the run
+        except ProcessLookupError:
+            pass
+        out.seek(0)
+        err.seek(0)
+        result = Watched(proc.returncode, max(peak, usage.ru_maxrss / 1024), killed, out.read(), err.read())
+    Path(f"{out_path}.out").unlink()
+    Path(f"{out_path}.err").unlink()
+    return result
