@@ -14,12 +14,14 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from core import home
+from flows.users_cli import users_app
 
 app = typer.Typer(help="Dossier: subsidy dossiers (穗埔府规〔2019〕9号) to draft assessments.", no_args_is_help=True)
 rules_app = typer.Typer(help="Run the policy's rules on a claim set.", no_args_is_help=True)
 fixtures_app = typer.Typer(help="Generate sample documents with ground truth.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 app.add_typer(fixtures_app, name="fixtures")
+app.add_typer(users_app, name="users")
 
 console = Console()
 err = Console(stderr=True)
@@ -369,11 +371,19 @@ def list_dossiers():
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000):
-    """Start the reviewers' web app."""
-    from review_ui.serve import serve as run
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    allowed_host: list[str] = typer.Option([], "--allowed-host", help="a Host name the app answers (repeat; also DOSSIER_ALLOWED_HOSTS)"),
+):
+    """Start the reviewers' web app (beyond loopback only once an admin account exists)."""
+    from review_ui.serve import ServeRefused, serve as run
 
-    run(host=host, port=port)
+    try:
+        run(host=host, port=port, allowed_hosts=allowed_host)
+    except ServeRefused as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
 
 
 @app.command("eval")

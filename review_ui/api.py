@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from core.accounts import Role
 from core.models import ValueType
 from core.store import Store
+from review_ui.auth import Refused, account_of, may_confirm, require
 from review_ui.review import ReviewError, correct, decide
 from review_ui.views import dossier_list
 
@@ -16,7 +18,6 @@ from review_ui.views import dossier_list
 class CorrectionRequest(BaseModel):
     field: str
     value: Any = None
-    reviewer: str
     reason: str = ""
     document: str | None = None  # None corrects a dossier fact
     value_type: ValueType | None = None  # only for a field the claim set does not have yet
@@ -24,7 +25,6 @@ class CorrectionRequest(BaseModel):
 
 class DecisionRequest(BaseModel):
     action: str  # confirm | send_back
-    reviewer: str
     comment: str = ""
 
 
@@ -32,7 +32,7 @@ def _refused(exc: ReviewError) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=422)
 
 
-def api_router(store: Store) -> APIRouter:
+def api_router(store: Store, two_person: bool = True) -> APIRouter:
     api = APIRouter(prefix="/api")
 
     def row_or_404(dossier_id: str):
@@ -82,10 +82,10 @@ def api_router(store: Store) -> APIRouter:
         return {"assessment_id": latest[0], **latest[1].model_dump(mode="json")}
 
     @api.post("/dossiers/{dossier_id}/corrections")
-    def post_correction(dossier_id: str, body: CorrectionRequest):
+    def post_correction(request: Request, dossier_id: str, body: CorrectionRequest):
         row_or_404(dossier_id)
         try:
-            outcome = correct(store, dossier_id, body.document, body.field, body.value, body.reviewer, body.reason,
+            outcome = correct(store, dossier_id, body.document, body.field, body.value, account_of(request).name, body.reason,
                               body.value_type, from_form=False)
         except ReviewError as exc:
             return _refused(exc)
@@ -102,10 +102,14 @@ def api_router(store: Store) -> APIRouter:
         }
 
     @api.post("/dossiers/{dossier_id}/decisions")
-    def post_decision(dossier_id: str, body: DecisionRequest):
+    def post_decision(request: Request, dossier_id: str, body: DecisionRequest):
         row_or_404(dossier_id)
         try:
-            decision_id = decide(store, dossier_id, body.action, body.reviewer, body.comment)
+            if body.action == "confirm":
+                may_confirm(store, dossier_id, require(request, Role.approver), two_person)
+            decision_id = decide(store, dossier_id, body.action, account_of(request).name, body.comment)
+        except Refused as exc:
+            return JSONResponse({"detail": str(exc)}, status_code=403)
         except ReviewError as exc:
             return _refused(exc)
         return {"decision_id": decision_id, "status": store.dossier(dossier_id).status}

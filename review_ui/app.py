@@ -7,39 +7,33 @@ the figures on screen are always those the store now holds.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
-from fastapi import FastAPI, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from core.accounts import Accounts, Role
 from core.facts import FACTS
 from core.models import DocType, ValueType
 from core.store import Store
 from rules.explain import render_text
 from review_ui import labels, values
 from review_ui.api import api_router
+from review_ui.auth import Guard, NotLoggedIn, Refused, Signer, account_of, may_confirm, require, secret_key
+from review_ui.security import add_security, login_routes
 from review_ui.history import change_log
 from review_ui.pages import IMAGE_TYPES, page_image_file
 from review_ui.review import ReviewError, correct, decide, recompute
 from review_ui.views import STATUSES, claim_row_id, dossier_list, dossier_view, evidence_target, field_colour
 
 HERE = Path(__file__).parent
-REVIEWER_COOKIE = "dossier_reviewer"
 DISPLAY_TZ = dt.timezone(dt.timedelta(hours=8))  # the office works in Beijing time
-
-
-def reviewer_of(request: Request) -> str:
-    return unquote(request.cookies.get(REVIEWER_COOKIE, ""))
-
-
-def remember_reviewer(response: Response, name: str) -> None:
-    if name.strip():
-        response.set_cookie(REVIEWER_COOKIE, quote(name.strip()), max_age=365 * 24 * 3600, samesite="lax")
 
 
 def local_time(t: dt.datetime | None) -> str:
@@ -61,6 +55,7 @@ def _templates() -> Jinja2Templates:
         row_id=claim_row_id,
         evidence_target=evidence_target,
         statuses=STATUSES,
+        roles=labels.ROLES,
         doc_types=labels.DOC_TYPES,
         badges=labels.STATUS_BADGES,
         local_time=local_time,
@@ -72,17 +67,45 @@ def _templates() -> Jinja2Templates:
     return t
 
 
-def create_app(store: Store | None = None) -> FastAPI:
+def create_app(
+    store: Store | None = None,
+    *,
+    allowed_hosts: list[str] | None = None,
+    two_person: bool | None = None,
+    accounts: Accounts | None = None,
+    key: bytes | None = None,
+) -> FastAPI:
+    """allowed_hosts: Host names answered (default: this machine's loopback names and
+    DOSSIER_ALLOWED_HOSTS). two_person: confirming needs someone other than the last
+    corrector (default on; DOSSIER_TWO_PERSON=0 turns it off)."""
     store = store or Store()
+    accounts = accounts or Accounts(store)
+    if two_person is None:
+        two_person = os.environ.get("DOSSIER_TWO_PERSON", "1") not in ("0", "false", "no")
+    guard = Guard(accounts, Signer(key or secret_key()))
     templates = _templates()
-    app = FastAPI(title="Dossier review 案卷审核")
-    app.state.store = store
+    # No /docs or /openapi.json: they would sit outside the guard, which only covers API routes.
+    app = FastAPI(title="Dossier review 案卷审核", dependencies=[Depends(guard)], docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.store, app.state.accounts, app.state.guard = store, accounts, guard
+    add_security(app, allowed_hosts)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.include_router(api_router(store))
 
     def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        context.setdefault("reviewer", reviewer_of(request))
+        session = getattr(request.state, "session", None)
+        context.setdefault("account", getattr(request.state, "account", None))
+        context.setdefault("csrf", guard.csrf_token(session) if session else "")
         return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    app.include_router(api_router(store, two_person))
+    app.include_router(login_routes(guard, render))
+
+    @app.exception_handler(NotLoggedIn)
+    def not_logged_in(request: Request, _exc: NotLoggedIn):
+        if request.method == "GET" and not request.url.path.startswith("/api/") and "hx-request" not in request.headers:
+            return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
+        return JSONResponse({"detail": "请先登录 — log in first"}, status_code=401,
+                            headers={"WWW-Authenticate": 'Bearer realm="dossier"'})
 
     def view_or_404(dossier_id: str):
         view = dossier_view(store, dossier_id)
@@ -115,7 +138,6 @@ def create_app(store: Store | None = None) -> FastAPI:
         dossier_id: str,
         field: str = Form(""),
         value: str = Form(""),
-        reviewer: str = Form(""),
         reason: str = Form(""),
         document: str = Form(""),
         value_type: str = Form(""),
@@ -125,7 +147,7 @@ def create_app(store: Store | None = None) -> FastAPI:
         doc_setting = bool(document) and field in ("doc_type", "clauses")
         try:
             vt = ValueType(value_type) if value_type else None
-            outcome = correct(store, dossier_id, document or None, field, value, reviewer, reason, vt)
+            outcome = correct(store, dossier_id, document or None, field, value, account_of(request).name, reason, vt)
             error = None
         except (ReviewError, ValueError) as exc:
             outcome, error = None, str(exc)
@@ -146,8 +168,6 @@ def create_app(store: Store | None = None) -> FastAPI:
             response = render(request, "_claim_row.html", status, v=v, claim=claim, doc=doc, index=index,
                               editing=bool(error), typed=value if error else None, error=error, with_oob=not error,
                               assess_error=outcome.assessment_error if outcome else None)
-        if not error:
-            remember_reviewer(response, reviewer)
         return response
 
     @app.post("/dossiers/{dossier_id}/recompute", response_class=HTMLResponse)
@@ -162,19 +182,21 @@ def create_app(store: Store | None = None) -> FastAPI:
 
     @app.post("/dossiers/{dossier_id}/decision", response_class=HTMLResponse)
     def post_decision(
-        request: Request, dossier_id: str, action: str = Form(""), reviewer: str = Form(""), comment: str = Form("")
+        request: Request, dossier_id: str, action: str = Form(""), comment: str = Form("")
     ):
+        code = 200
         try:
-            decide(store, dossier_id, action, reviewer, comment)
+            if action == "confirm":
+                may_confirm(store, dossier_id, require(request, Role.approver), two_person)
+            decide(store, dossier_id, action, account_of(request).name, comment)
             error = None
+        except Refused as exc:
+            error, code = str(exc), 403
         except ReviewError as exc:
-            error = str(exc)
+            error, code = str(exc), 422
         v = view_or_404(dossier_id)
-        response = render(request, "_status.html", 422 if error else 200, v=v, decision_error=error,
-                          comment=comment if error else "")
-        if not error:
-            remember_reviewer(response, reviewer)
-        return response
+        return render(request, "_status.html", code, v=v, decision_error=error,
+                      comment=comment if error else "")
 
     @app.get("/dossiers/{dossier_id}/log", response_class=HTMLResponse)
     def log_page(request: Request, dossier_id: str):
@@ -187,12 +209,6 @@ def create_app(store: Store | None = None) -> FastAPI:
         if path is None:
             raise HTTPException(404, "no such page image")
         return FileResponse(path, media_type=IMAGE_TYPES[path.suffix.lower()])
-
-    @app.post("/reviewer")
-    def set_reviewer(reviewer: str = Form("")):
-        response = Response(status_code=204)
-        remember_reviewer(response, reviewer)
-        return response
 
     return app
 

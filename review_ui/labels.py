@@ -74,3 +74,5 @@ def field_label(field: str) -> str:
         return FIELDS[field]
     spec = FACTS.get(field)
     return spec.description_zh if spec else ""
+
+ROLES = {"reviewer": "审核员", "approver": "审批人", "admin": "管理员"}

@@ -80,10 +80,21 @@
     t.hidden = false;
   });
 
-  // Escape leaves an inline edit without saving.
+  // Enter saves an inline edit, Escape leaves it without saving. (Here, not in hx-trigger
+  // filters: those need eval, which the Content-Security-Policy forbids.)
   document.addEventListener("keyup", function (e) {
-    if (e.key !== "Escape") return;
-    var cancel = e.target.closest && e.target.closest("tr.editing") && e.target.closest("tr.editing").querySelector("button.cancel");
-    if (cancel) cancel.click();
+    var row = e.target.closest && e.target.closest("tr.editing");
+    if (!row || e.target.tagName !== "INPUT") return;
+    var button = e.key === "Escape" ? "button.cancel" : e.key === "Enter" ? "button.save" : null;
+    if (button) row.querySelector(button).click();
+  });
+
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("select.autosubmit")) e.target.form.submit();
+  });
+
+  // A session that ended (idle, logged out elsewhere) sends the reviewer to the login page.
+  document.addEventListener("htmx:responseError", function (e) {
+    if (e.detail.xhr.status === 401) window.location = "/login?next=" + encodeURIComponent(location.pathname);
   });
 })();

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -165,8 +166,53 @@ def sample(tmp_path, monkeypatch) -> Sample:
     return build_sample(home)
 
 
+# Accounts every review test can log in as: two reviewers, an approver, an admin.
+PASSWORD = "correct horse battery staple"
+USERS = {"张三": "reviewer", "王五": "reviewer", "李四": "approver", "admin": "admin"}
+ORIGIN = "http://testserver"
+
+
+def add_users(store: Store) -> None:
+    from core.accounts import Accounts
+
+    accounts = Accounts(store)
+    for name, role in USERS.items():
+        accounts.add(name, role, PASSWORD)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient:
+    """Log in through the login form, then send the session's CSRF token and this origin
+    with every request, as the app's own pages do."""
+    form = client.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', form.text)[1]
+    r = client.post("/login", data={"name": name, "password": password, "login_token": token, "next": "/"},
+                    headers={"Origin": ORIGIN}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    csrf = re.search(r'"X-CSRF-Token": "([^"]+)"', client.get("/").text)[1]
+    client.headers.update({"X-CSRF-Token": csrf, "Origin": ORIGIN})
+    return client
+
+
 @pytest.fixture
-def client(sample) -> TestClient:
+def app(sample):
     from review_ui.app import create_app
 
-    return TestClient(create_app(sample.store))
+    add_users(sample.store)
+    return create_app(sample.store, allowed_hosts=["testserver"], key=b"test-key")
+
+
+@pytest.fixture
+def anon(app) -> TestClient:
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(app) -> TestClient:
+    """Logged in as 张三, a reviewer."""
+    return login(TestClient(app), "张三")
+
+
+@pytest.fixture
+def approver(app) -> TestClient:
+    """Logged in as 李四, an approver."""
+    return login(TestClient(app), "李四")

@@ -21,11 +21,11 @@ def invoice_total_index(sample) -> int:
     return [c.field for c in doc.claims].index("total_amount")
 
 
-def correct_total(client, sample, value: str, reviewer: str = "张三", reason: str = ""):
+def correct_total(client, sample, value: str, reason: str = ""):
     return client.post(
         f"/dossiers/{sample.dossier_id}/corrections",
         data={"document": sample.invoice, "field": "total_amount", "value": value, "reason": reason,
-              "index": str(invoice_total_index(sample)), "reviewer": reviewer},
+              "index": str(invoice_total_index(sample))},
     )
 
 
@@ -71,8 +71,6 @@ def test_correction_changes_claim_and_recomputed_assessment(client, sample):
     assert "120,000.00" in r.text and "已改" in r.text
     assert 'id="assessment" class="assessment" hx-swap-oob="true"' in r.text
     assert "¥60,000.00" in r.text and 'id="status" class="status-bar" hx-swap-oob="true"' in r.text
-    assert "dossier_reviewer" in r.headers.get("set-cookie", "")
-    assert 'id="reviewer" name="reviewer" value="张三"' in client.get(f"/dossiers/{sample.dossier_id}").text
 
     assert art42(sample) == Decimal("60000.00")
     after = counts(sample)
@@ -96,10 +94,8 @@ def test_invalid_value_is_refused_and_nothing_is_logged(client, sample):
     assert r.status_code == 422
     assert "not a number" in r.text and 'class="claim editing"' in r.text and 'value="abc"' in r.text
     assert "hx-swap-oob" not in r.text
-    r = correct_total(client, sample, "120000", reviewer="  ")
-    assert r.status_code == 422 and "reviewer name is required" in r.text
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"field": "made_up_fact", "value": "1", "add": "1", "reviewer": "张三"})
+                    data={"field": "made_up_fact", "value": "1", "add": "1"})
     assert r.status_code == 422 and "not a known fact" in r.text
     assert counts(sample) == before
     assert art42(sample) == Decimal("50000.00")
@@ -119,36 +115,37 @@ def test_facts_are_editable_and_addable(client, sample):
     claims = sample.store.latest_claimset(sample.dossier_id)[1]
     sme = [f.field for f in claims.facts].index("sme")
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"field": "sme", "value": "否", "index": str(sme), "reviewer": "李四", "reason": "非中小企业"})
+                    data={"field": "sme", "value": "否", "index": str(sme), "reason": "非中小企业"})
     assert r.status_code == 200 and "否 no" in r.text
     assessment = sample.store.latest_assessment(sample.dossier_id)[1]
     assert assessment.result("art4.2").status.value == "not_eligible" and assessment.total == 0
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"field": "device_count", "value": "40", "add": "1", "reviewer": "李四"})
+                    data={"field": "device_count", "value": "40", "add": "1"})
     assert r.status_code == 200 and 'id="facts"' in r.text and "device_count" in r.text
     assert sample.store.latest_claimset(sample.dossier_id)[1].fact("device_count").value == 40
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"field": "sme", "value": "maybe", "index": str(sme), "reviewer": "李四"})
+                    data={"field": "sme", "value": "maybe", "index": str(sme)})
     assert r.status_code == 422 and "yes/no" in r.text
 
 
 def test_document_type_change_is_logged_and_reassessed(client, sample):
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"document": sample.invoice, "field": "doc_type", "value": "receipt", "reviewer": "王五"})
+                    data={"document": sample.invoice, "field": "doc_type", "value": "receipt"})
     assert r.status_code == 200 and 'id="dochead-' in r.text and "hx-swap-oob" in r.text
     assert art42(sample) == 0
     (c,) = sample.store.corrections(sample.dossier_id)
     assert (c.field, c.old_json, c.new_json) == ("doc_type", '"invoice"', '"receipt"')
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"document": sample.invoice, "field": "doc_type", "value": "banana", "reviewer": "王五"})
+                    data={"document": sample.invoice, "field": "doc_type", "value": "banana"})
     assert r.status_code == 422 and len(sample.store.corrections(sample.dossier_id)) == 1
 
 
-def test_confirm_writes_decision_and_ledger_then_correction_needs_reconfirmation(client, sample):
+def test_confirm_writes_decision_and_ledger_then_correction_needs_reconfirmation(client, approver, sample):
     url = f"/dossiers/{sample.dossier_id}/decision"
-    assert client.post(url, data={"action": "confirm", "reviewer": ""}).status_code == 422
-    r = client.post(url, data={"action": "confirm", "reviewer": "张三", "comment": "材料齐全"})
-    assert r.status_code == 200 and "已确认" in r.text and "banner confirmed" in r.text
+    r = client.post(url, data={"action": "confirm"})  # 张三 is a reviewer: confirming money needs an approver
+    assert r.status_code == 403 and "approver" in r.text and sample.store.decisions(sample.dossier_id) == []
+    r = approver.post(url, data={"action": "confirm", "comment": "材料齐全"})
+    assert r.status_code == 200 and "已确认" in r.text and "banner confirmed" in r.text and "李四" in r.text
     assert sample.store.dossier(sample.dossier_id).status == "confirmed"
     ledger = sample.store.ledger(CREDIT_CODE)
     assert [(a.clause_id, a.amount, a.year) for a in ledger.awards] == [("art4.2", Decimal("50000.00"), 2021)]
@@ -158,38 +155,39 @@ def test_confirm_writes_decision_and_ledger_then_correction_needs_reconfirmation
     assert sample.store.dossier(sample.dossier_id).status == "in_review"
     page = client.get(f"/dossiers/{sample.dossier_id}").text
     assert "banner reconfirm" in page and "banner confirmed" not in page
-    assert client.post(url, data={"action": "confirm", "reviewer": "张三"}).status_code == 200
+    assert approver.post(url, data={"action": "confirm"}).status_code == 200
     # a re-confirmation replaces the dossier's ledger lines
     assert [a.amount for a in sample.store.ledger(CREDIT_CODE).awards] == [Decimal("60000.00")]
     assert [d.action for d in sample.store.decisions(sample.dossier_id)] == ["confirm", "confirm"]
 
 
-def test_confirm_refuses_a_stale_assessment(client, sample):
+def test_confirm_refuses_a_stale_assessment(approver, sample):
+    client = approver
     from core.corrections import apply_correction
 
     claims = sample.store.latest_claimset(sample.dossier_id)[1]
     changed, _ = apply_correction(claims, sample.invoice, "total_amount", "90000", "script")
     sample.store.save_claimset(changed, origin="correction")
-    r = client.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm", "reviewer": "张三"})
+    r = client.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm"})
     assert r.status_code == 422 and "recompute" in r.text
     r = client.post(f"/dossiers/{sample.dossier_id}/recompute")
     assert r.status_code == 200 and "¥45,000.00" in r.text
-    assert client.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm", "reviewer": "张三"}).status_code == 200
+    assert client.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm"}).status_code == 200
 
 
 def test_send_back_needs_a_comment(client, sample):
     url = f"/dossiers/{sample.dossier_id}/decision"
-    r = client.post(url, data={"action": "send_back", "reviewer": "张三"})
+    r = client.post(url, data={"action": "send_back"})
     assert r.status_code == 422 and "needs a comment" in r.text
-    r = client.post(url, data={"action": "send_back", "reviewer": "张三", "comment": "缺少合同"})
+    r = client.post(url, data={"action": "send_back", "comment": "缺少合同"})
     assert r.status_code == 200 and "banner sent-back" in r.text and "缺少合同" in r.text
     assert sample.store.dossier(sample.dossier_id).status == "sent_back"
     assert sample.store.ledger(CREDIT_CODE).awards == []
 
 
-def test_change_log_lists_every_correction_assessment_and_decision(client, sample):
+def test_change_log_lists_every_correction_assessment_and_decision(client, approver, sample):
     correct_total(client, sample, "120000", reason="识别错误")
-    client.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm", "reviewer": "李四", "comment": "同意"})
+    approver.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm", "comment": "同意"})
     log = client.get(f"/dossiers/{sample.dossier_id}/log")
     assert log.status_code == 200
     rows = re.findall(r'<tr class="log-(\w+)">', log.text)
@@ -215,7 +213,11 @@ def test_page_image_route_serves_pngs_and_refuses_traversal(client, sample):
     assert client.get(f"/pages/{sample.letter}/1").status_code == 404
 
 
-def test_json_api(client, sample):
+def test_json_api(client, anon, sample):
+    from core.accounts import Accounts
+
+    token = Accounts(sample.store).issue_token("李四", "批量脚本")
+    script = {"Authorization": f"Bearer {token}"}
     listed = client.get("/api/dossiers").json()
     assert [(d["id"], d["total"]) for d in listed] == [(sample.dossier_id, "50000.00")]
     one = client.get(f"/api/dossiers/{sample.dossier_id}").json()
@@ -225,20 +227,23 @@ def test_json_api(client, sample):
     assert a["total"] == "50000.00" and a["rule_set_version"]
 
     url = f"/api/dossiers/{sample.dossier_id}/corrections"
-    bad = client.post(url, json={"document": sample.invoice, "field": "total_amount", "value": "abc", "reviewer": "脚本"})
+    bad = anon.post(url, json={"document": sample.invoice, "field": "total_amount", "value": "abc"}, headers=script)
     assert bad.status_code == 422 and "not a number" in bad.json()["detail"]
     assert sample.store.corrections(sample.dossier_id) == []
-    r = client.post(url, json={"document": sample.invoice, "field": "total_amount", "value": 120000,
-                               "reviewer": "脚本", "reason": "批量校正"})
+    r = anon.post(url, json={"document": sample.invoice, "field": "total_amount", "value": 120000,
+                             "reason": "批量校正"}, headers=script)
     assert r.status_code == 200
     body = r.json()
     assert body["old"] == "100000.00" and body["new"] == "120000.00"
     assert next(x for x in body["assessment"]["results"] if x["clause_id"] == "art4.2")["amount"] == "60000.00"
-    d = client.post(f"/api/dossiers/{sample.dossier_id}/decisions", json={"action": "confirm", "reviewer": "脚本"})
-    assert d.status_code == 200 and d.json()["status"] == "confirmed"
+    assert sample.store.corrections(sample.dossier_id)[-1].reviewer == "李四"
+    # two people: 李四 corrected last, so 李四 may not confirm; 张三 is no approver
+    d = anon.post(f"/api/dossiers/{sample.dossier_id}/decisions", json={"action": "confirm"}, headers=script)
+    assert d.status_code == 403 and "two-person" in d.json()["detail"]
+    assert sample.store.dossier(sample.dossier_id).status == "in_review"
 
 
-def test_a_dossier_not_yet_extracted_still_opens(client, sample):
+def test_a_dossier_not_yet_extracted_still_opens(client, approver, sample):
     store = sample.store
     store.upsert_dossier("d-new", "刚接收的案卷")
     xml_page = Page(number=1, width=595, height=842, unit="pt", source=ReadingSource(kind="xml"),
@@ -250,9 +255,8 @@ def test_a_dossier_not_yet_extracted_still_opens(client, sample):
     assert "尚未提取" in page.text and 'class="line"' in page.text and "价税合计 1000.00" in page.text
     assert "/pages/" + "ab" * 32 not in page.text  # no image to show, so none is linked
     assert client.post("/dossiers/d-new/recompute").status_code == 422
-    assert client.post("/dossiers/d-new/decision", data={"action": "confirm", "reviewer": "张三"}).status_code == 422
-    assert client.post("/dossiers/d-new/corrections", data={"field": "sme", "value": "是", "add": "1",
-                                                           "reviewer": "张三"}).status_code == 422
+    assert approver.post("/dossiers/d-new/decision", data={"action": "confirm"}).status_code == 422
+    assert client.post("/dossiers/d-new/corrections", data={"field": "sme", "value": "是", "add": "1"}).status_code == 422
     assert store.decisions("d-new") == [] and store.corrections("d-new") == []
     assert client.get("/dossiers/nope").status_code == 404
 
@@ -276,11 +280,10 @@ def test_simultaneous_corrections_all_reach_the_claims(sample):
 def test_a_reviewer_adds_a_field_the_extraction_missed(client, sample):
     url = f"/dossiers/{sample.dossier_id}/corrections"
     r = client.post(url, data={"document": sample.invoice, "field": "tax_amount", "value": "5,660.38", "add": "1",
-                               "value_type": "money", "reviewer": "张三", "reason": "票面有税额"})
+                               "value_type": "money", "reason": "票面有税额"})
     assert r.status_code == 200 and f'id="claims-{sample.invoice[:12]}"' in r.text and "5,660.38" in r.text
     doc = next(d for d in sample.store.latest_claimset(sample.dossier_id)[1].documents if d.document == sample.invoice)
     assert doc.get("tax_amount").value == Decimal("5660.38") and doc.get("tax_amount").corrected
-    r = client.post(url, data={"document": sample.invoice, "field": "Bad Name", "value": "x", "add": "1",
-                               "reviewer": "张三"})
+    r = client.post(url, data={"document": sample.invoice, "field": "Bad Name", "value": "x", "add": "1"})
     assert r.status_code == 422 and "lower_case_with_underscores" in r.text
     assert len(sample.store.corrections(sample.dossier_id)) == 1

@@ -1,0 +1,218 @@
+"""Reviewers' accounts: who may look at dossiers, who may correct them, who may confirm money.
+
+Users, browser sessions and API tokens live in the store's database, on the same metadata
+and engine as core/store.py (SQLite or PostgreSQL). Passwords are kept only as argon2 hashes
+(argon2-cffi); session ids and API tokens are long random strings kept only as SHA-256
+digests, so a copy of the database lets no one log in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from enum import Enum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, delete, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.store import Base, Store, utcnow
+
+_HASHER = PasswordHasher()
+# Verified when a name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+_NAME = re.compile(r"^[\w.\-]{1,64}$")
+MIN_PASSWORD, MAX_PASSWORD = 10, 1024
+IDLE = dt.timedelta(hours=8)
+# A session's last-seen time is written at most this often, so reading pages is not a write each.
+_TOUCH = dt.timedelta(minutes=1)
+
+
+class Role(str, Enum):
+    reviewer = "reviewer"  # reads and corrects
+    approver = "approver"  # also confirms money
+    admin = "admin"  # also manages accounts; may serve the app beyond this machine
+
+
+_RANK = {Role.reviewer: 0, Role.approver: 1, Role.admin: 2}
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SessionRow(Base):
+    __tablename__ = "user_sessions"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TokenRow(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    label: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+TABLES = [UserRow.__table__, SessionRow.__table__, TokenRow.__table__]
+
+
+class Account(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+    role: Role
+    disabled: bool = False
+
+    def can(self, role: Role) -> bool:
+        return _RANK[self.role] >= _RANK[role]
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message is shown as is."""
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _account(row: UserRow) -> Account:
+    return Account(id=row.id, name=row.name, role=Role(row.role), disabled=row.disabled)
+
+
+def check_password(password: str) -> str:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise AccountError(f"密码须 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符 — a password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    return password
+
+
+class Accounts:
+    def __init__(self, store: Store, idle: dt.timedelta = IDLE):
+        self.store, self.idle = store, idle
+        Base.metadata.create_all(store.engine, tables=TABLES)
+
+    # ------------------------------------------------------------------ users
+
+    def add(self, name: str, role: Role | str, password: str) -> Account:
+        name = name.strip()
+        if not _NAME.match(name):
+            raise AccountError(f"用户名 «{name[:70]}» 不合规 — names are 1–64 letters, digits, '.', '-' or '_'")
+        role = Role(role)
+        hashed = _HASHER.hash(check_password(password))
+        with self.store.session() as s, s.begin():
+            if s.scalar(select(UserRow).where(UserRow.name == name)) is not None:
+                raise AccountError(f"用户 {name} 已存在 — there is already an account named {name}")
+            row = UserRow(name=name, role=role.value, password_hash=hashed, disabled=False)
+            s.add(row)
+            s.flush()
+            return _account(row)
+
+    def get(self, name: str) -> Account | None:
+        with self.store.session() as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == name))
+            return _account(row) if row else None
+
+    def users(self) -> list[Account]:
+        with self.store.session() as s:
+            return [_account(r) for r in s.scalars(select(UserRow).order_by(UserRow.name))]
+
+    def _row(self, s, name: str) -> UserRow:
+        row = s.scalar(select(UserRow).where(UserRow.name == name))
+        if row is None:
+            raise AccountError(f"没有用户 {name} — no account named {name}")
+        return row
+
+    def set_password(self, name: str, password: str) -> None:
+        hashed = _HASHER.hash(check_password(password))
+        with self.store.session() as s, s.begin():
+            row = self._row(s, name)
+            row.password_hash = hashed
+            # A new password ends every open session of the old one.
+            s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+
+    def disable(self, name: str) -> None:
+        with self.store.session() as s, s.begin():
+            row = self._row(s, name)
+            row.disabled = True
+            s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+            s.execute(update(TokenRow).where(TokenRow.user_id == row.id).values(revoked=True))
+
+    def has_admin(self) -> bool:
+        with self.store.session() as s:
+            return s.scalar(
+                select(UserRow.id).where(UserRow.role == Role.admin.value, UserRow.disabled.is_(False)).limit(1)
+            ) is not None
+
+    def authenticate(self, name: str, password: str) -> Account | None:
+        with self.store.session() as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == name[:64]))
+        try:
+            _HASHER.verify(row.password_hash if row else _DUMMY_HASH, password[:MAX_PASSWORD])
+        except (VerificationError, InvalidHashError):
+            return None
+        return _account(row) if row and not row.disabled else None
+
+    # ------------------------------------------------------------------ sessions
+
+    def start_session(self, account: Account) -> str:
+        raw = secrets.token_urlsafe(32)
+        with self.store.session() as s, s.begin():
+            s.add(SessionRow(digest=_digest(raw), user_id=account.id))
+        return raw
+
+    def session_account(self, raw: str) -> Account | None:
+        """The account of a live session; a session idle longer than `idle` is ended."""
+        now = utcnow()
+        with self.store.session() as s, s.begin():
+            found = s.execute(
+                select(SessionRow, UserRow).join(UserRow, UserRow.id == SessionRow.user_id)
+                .where(SessionRow.digest == _digest(raw))
+            ).first()
+            if found is None:
+                return None
+            session, user = found
+            if user.disabled or now - session.last_seen > self.idle:
+                s.delete(session)
+                return None
+            if now - session.last_seen > _TOUCH:
+                session.last_seen = now
+            return _account(user)
+
+    def end_session(self, raw: str) -> None:
+        with self.store.session() as s, s.begin():
+            s.execute(delete(SessionRow).where(SessionRow.digest == _digest(raw)))
+
+    # ------------------------------------------------------------------ API tokens
+
+    def issue_token(self, name: str, label: str = "") -> str:
+        """A new API token for `name`; shown once, only its digest is kept."""
+        raw = "dsr_" + secrets.token_urlsafe(32)
+        with self.store.session() as s, s.begin():
+            row = self._row(s, name)
+            if row.disabled:
+                raise AccountError(f"用户 {name} 已停用 — the account {name} is disabled")
+            s.add(TokenRow(digest=_digest(raw), user_id=row.id, label=label))
+        return raw
+
+    def token_account(self, raw: str) -> Account | None:
+        with self.store.session() as s:
+            user = s.scalar(
+                select(UserRow).join(TokenRow, TokenRow.user_id == UserRow.id)
+                .where(TokenRow.digest == _digest(raw), TokenRow.revoked.is_(False))
+            )
+            return _account(user) if user and not user.disabled else None

@@ -1,0 +1,60 @@
+"""Accounts, sessions and API tokens in the store, on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, update
+
+from core.accounts import AccountError, Accounts, Role, SessionRow, TokenRow, UserRow
+from core.store import utcnow
+
+PW = "correct horse battery staple"
+
+
+def test_users_passwords_sessions_and_tokens(store):
+    accounts = Accounts(store, idle=dt.timedelta(minutes=30))
+    ann = accounts.add("ann", Role.approver, PW)
+    assert accounts.get("ann") == ann and ann.can(Role.reviewer) and ann.can(Role.approver) and not ann.can(Role.admin)
+    assert not accounts.has_admin()
+    accounts.add("张三", "admin", PW)
+    assert accounts.has_admin()
+    with pytest.raises(AccountError, match="already"):
+        accounts.add("ann", Role.reviewer, PW)
+    with pytest.raises(AccountError, match="10 to 1024"):
+        accounts.add("bob", Role.reviewer, "short")
+    with pytest.raises(AccountError, match="names are"):
+        accounts.add("a b", Role.reviewer, PW)
+
+    with store.session() as s:  # only an argon2 hash is kept
+        stored = s.scalar(select(UserRow.password_hash).where(UserRow.name == "ann"))
+    assert stored.startswith("$argon2id$") and PW not in stored
+    assert accounts.authenticate("ann", PW) == ann
+    assert accounts.authenticate("ann", PW + "x") is None and accounts.authenticate("nobody", PW) is None
+
+    raw = accounts.start_session(ann)
+    assert accounts.session_account(raw) == ann and accounts.session_account(raw + "x") is None
+    with store.session() as s:
+        assert s.scalar(select(SessionRow.digest)) != raw  # kept as a digest
+    accounts.end_session(raw)
+    assert accounts.session_account(raw) is None
+
+    idle = accounts.start_session(ann)
+    with store.session() as s, s.begin():
+        s.execute(update(SessionRow).values(last_seen=utcnow() - dt.timedelta(minutes=31)))
+    assert accounts.session_account(idle) is None
+
+    token = accounts.issue_token("ann", "script")
+    assert token.startswith("dsr_") and accounts.token_account(token) == ann
+    with store.session() as s:
+        assert s.scalar(select(TokenRow.digest)) != token
+
+    kept = accounts.start_session(ann)
+    accounts.set_password("ann", PW + "2")  # a new password ends the sessions of the old one
+    assert accounts.session_account(kept) is None and accounts.authenticate("ann", PW + "2") is not None
+    live = accounts.start_session(ann)
+    accounts.disable("ann")
+    assert accounts.session_account(live) is None and accounts.token_account(token) is None
+    assert accounts.authenticate("ann", PW + "2") is None
+    with pytest.raises(AccountError, match="disabled"):
+        accounts.issue_token("ann")
