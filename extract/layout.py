@@ -360,16 +360,29 @@ def continuation(value: Value, rows: list[Row], stop_labels: tuple[str, ...] = (
     text = value.text
     last = cells[-1].box
     h = max(last.height, 1e-6)
+    left = value_x0(value)
     for row in rows:
         for c in row.cells:
             if c.box.y0 <= last.y0 + 0.5 * h or c.box.y0 - last.y1 > 0.8 * h:
                 continue
-            if abs(c.box.x0 - value.box.x0) <= 1.0 * h and not _is_label(c.key, stop_labels):
+            # the wrapped line starts under the value's text, which may start inside a box
+            # that also holds its label ("所佛山市…" over "合祥路26号…")
+            if min(abs(c.box.x0 - value.box.x0), abs(c.box.x0 - left)) <= 1.0 * h and not _is_label(c.key, stop_labels):
                 cells.append(c)
                 text += c.key
                 last = c.box
                 break
     return Value(text, tuple(cells), value.quality)
+
+
+def value_x0(value: Value) -> float:
+    """Where the value's text starts: a value that is the tail of its box (the label in
+    front) starts that share of the box's width in, counting characters."""
+    first = value.cells[0]
+    key = first.key
+    if len(value.cells) == 1 and key.endswith(value.text) and len(key) > len(value.text):
+        return first.box.x0 + first.box.width * (len(key) - len(value.text)) / len(key)
+    return first.box.x0
 
 
 def _is_label(text: str, labels: tuple[str, ...]) -> bool:
