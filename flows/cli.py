@@ -405,7 +405,7 @@ def fixtures_generate(
     out: Path,
     n: int = typer.Option(200, "--n"),
     seed: int = typer.Option(7, "--seed"),
-    forms: str = typer.Option("text_pdf,scan", help="comma-separated: text_pdf, scan"),
+    forms: str = typer.Option("text_pdf,scan", help="comma-separated: text_pdf, scan, photo (a phone photo of the sheet)"),
 ):
     """Render sample documents with ground truth JSON beside each."""
     from fixtures.generator import generate

@@ -1,9 +1,14 @@
 """Extraction quality against ground truth: `dossier eval PATH...`.
 
 Each document's truth sits beside it as `<file>.json`, `<stem>.json` or `truth/<file>.json` (in its folder or the one above)
-({"doc_type", "subtype", "fields"}, as fixtures.generator writes it),
-or, for the real samples in shared/realdocs, as `gt/<file>.json` in their own (Chinese-keyed)
-format, which `realdocs_truth` maps onto our field names.
+({"doc_type", "subtype", "family", "fields"}, as fixtures.generator writes it),
+or, for real documents (shared/realdocs, the held-out fixtures/realeval), as a hand-written
+`gt/<file>.json`: its `expected` block is in our field names (`expected_truth`); an older GT
+without one is mapped from its Chinese keys (`realdocs_truth`).
+
+Besides per-field precision and recall, the report splits the key-field figure by document kind
+and by family (an invoice subtype, a standard's level, a generated layout family), so one weak
+family cannot hide behind a strong average.
 """
 from __future__ import annotations
 
@@ -17,11 +22,13 @@ from pydantic import BaseModel, Field
 from core.models import Document, DocumentClaims
 from extract.scoring import FieldResult, FieldScore, compare, overall, precision_recall
 
-SKIP_SUFFIXES = {".json", ".md", ".txt", ".yaml", ".yml"}
+SKIP_SUFFIXES = {".json", ".md", ".txt", ".yaml", ".yml", ".py"}
 
 
 class DocumentOutcome(BaseModel):
     file: str
+    kind: str = ""  # the truth's document kind (what the document is, whatever was extracted)
+    family: str = ""  # the truth's family within the kind
     doc_type: str
     subtype: str | None = None
     error: str | None = None
@@ -29,21 +36,38 @@ class DocumentOutcome(BaseModel):
     results: list[FieldResult] = Field(default_factory=list)
 
 
+class GroupScore(BaseModel):
+    """Key-field figures of the documents of one kind, or of one family of a kind."""
+
+    group: str
+    documents: int
+    key: FieldScore
+
+
 class EvalReport(BaseModel):
     documents: list[DocumentOutcome] = Field(default_factory=list)
     scores: list[FieldScore] = Field(default_factory=list)
     key: FieldScore | None = None
     all: FieldScore | None = None
+    kinds: list[GroupScore] = Field(default_factory=list)
+    families: list[GroupScore] = Field(default_factory=list)
     missing_truth: list[str] = Field(default_factory=list)
 
     def figures(self) -> dict[str, Any]:
         return {
+            "documents": len(self.documents),
             "key_exact": self.key.exact if self.key else None,
             "key_precision": self.key.precision if self.key else None,
             "key_recall": self.key.recall if self.key else None,
-            "fields": {s.field: {"precision": s.precision, "recall": s.recall, "exact": s.exact, "tp": s.tp, "fp": s.fp, "fn": s.fn, "total": s.total} for s in self.scores},
+            "fields": {s.field: _score_figures(s) for s in self.scores},
+            "kinds": {g.group: {"documents": g.documents, **_score_figures(g.key)} for g in self.kinds},
+            "families": {g.group: {"documents": g.documents, **_score_figures(g.key)} for g in self.families},
             "wrong": [r.model_dump(mode="json") for d in self.documents for r in d.results if r.outcome in ("wrong", "fn", "fp")],
         }
+
+
+def _score_figures(s: FieldScore) -> dict[str, Any]:
+    return {"precision": s.precision, "recall": s.recall, "exact": s.exact, "tp": s.tp, "fp": s.fp, "fn": s.fn, "total": s.total}
 
 
 # --------------------------------------------------------------------------- reading (the one I/O step)
@@ -68,8 +92,31 @@ def truth_for(path: Path) -> dict[str, Any] | None:
             return json.loads(beside.read_text(encoding="utf-8"))
     gt = path.parent / "gt" / (path.name + ".json")
     if gt.is_file():
-        return realdocs_truth(json.loads(gt.read_text(encoding="utf-8")))
+        data = json.loads(gt.read_text(encoding="utf-8"))
+        return expected_truth(data) if "expected" in data else realdocs_truth(data)
     return None
+
+
+def expected_truth(gt: dict[str, Any]) -> dict[str, Any]:
+    """A hand-written GT's `expected` block → {"doc_type", "subtype", "family", "fields"}.
+
+    A field named in `uncertain_not_scored` is left out (the document does not settle it); the
+    document's kind is always scored. A receipt is a negative sample: anything but an invoice is
+    right, and its own fields (payer, purpose, ...) are not ours to score."""
+    expected = dict(gt["expected"])
+    doc_type = expected.pop("doc_type")
+    if doc_type == "receipt":
+        return {"doc_type": "!invoice", "family": "receipt", "fields": {}}
+    unsure = set(gt.get("uncertain_not_scored") or {})
+    truth: dict[str, Any] = {"doc_type": doc_type}
+    if "subtype" in expected:
+        subtype = expected.pop("subtype")
+        if "subtype" not in unsure:
+            truth["subtype"] = subtype
+        truth["family"] = subtype
+    truth["family"] = gt.get("family") or truth.get("family") or expected.get("level") or doc_type
+    truth["fields"] = {k: v for k, v in expected.items() if k not in unsure}
+    return truth
 
 
 REALDOCS_KEYS = {
@@ -147,7 +194,8 @@ def realdocs_truth(gt: dict[str, Any]) -> dict[str, Any]:
         items.append({f: _value(f, gt[k]) for k, f in ITEM_KEYS.items() if k in gt})
     if items:
         fields["items"] = items
-    return {"doc_type": "invoice", "subtype": _subtype(description), "fields": fields}
+    subtype = _subtype(description)
+    return {"doc_type": "invoice", "subtype": subtype, "family": subtype or "invoice", "fields": fields}
 
 
 # --------------------------------------------------------------------------- the run
@@ -183,8 +231,9 @@ def evaluate(paths: list[Path], reader=read) -> EvalReport:
         dc: DocumentClaims = extract_document(doc, applicant_name=applicant)
         if applicant:
             mark_lead(dc, Applicant(name=applicant))
+        kind, family = kind_and_family(truth)
         outcome = DocumentOutcome(
-            file=path.name, doc_type=dc.doc_type.value, subtype=dc.subtype, error=dc.error,
+            file=path.name, kind=kind, family=family, doc_type=dc.doc_type.value, subtype=dc.subtype, error=dc.error,
             seconds=round(time.perf_counter() - start, 3), results=compare(dc, truth),
         )
         report.documents.append(outcome)
@@ -192,7 +241,29 @@ def evaluate(paths: list[Path], reader=read) -> EvalReport:
     report.scores = precision_recall(results)
     report.key = overall(report.scores, key_only=True)
     report.all = overall(report.scores, key_only=False)
+    report.kinds = grouped(report.documents, lambda d: d.kind)
+    report.families = grouped(report.documents, lambda d: f"{d.kind}/{d.family}")
     return report
+
+
+def kind_and_family(truth: dict[str, Any]) -> tuple[str, str]:
+    """What the document is: "!invoice" truths are receipts and the like, counted as not_invoice."""
+    kind = str(truth.get("doc_type") or "?")
+    kind = "not_invoice" if kind.startswith("!") else kind
+    fields = truth.get("fields") or {}
+    family = truth.get("family") or truth.get("subtype") or fields.get("level") or kind
+    return kind, str(family)
+
+
+def grouped(documents: list[DocumentOutcome], key) -> list[GroupScore]:
+    groups: dict[str, list[DocumentOutcome]] = {}
+    for d in documents:
+        groups.setdefault(key(d), []).append(d)
+    return [
+        GroupScore(group=name, documents=len(docs),
+                   key=overall(precision_recall([r for d in docs for r in d.results]), key_only=True))
+        for name, docs in sorted(groups.items())
+    ]
 
 
 def show(report: EvalReport) -> None:
@@ -206,6 +277,9 @@ def show(report: EvalReport) -> None:
     for s in [*report.scores, *(x for x in (report.key, report.all) if x)]:
         table.add_row(s.field, "✓" if s.key else "", str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.1%}", f"{s.recall:.1%}", f"{s.exact:.1%}")
     console.print(table)
+    for title, groups in (("By kind (key fields)", report.kinds), ("By family (key fields)", report.families)):
+        if groups:
+            console.print(_group_table(title, groups))
     for d in report.documents:
         bad = [r for r in d.results if r.outcome in ("wrong", "fn", "fp")]
         status = "[green]ok[/]" if not bad and not d.error else f"[red]{len(bad)} off[/]"
@@ -214,6 +288,18 @@ def show(report: EvalReport) -> None:
             console.print(f"    {r.field}: expected {r.expected!r}, got {r.got!r}")
     if report.missing_truth:
         console.print(f"[yellow]no ground truth for {len(report.missing_truth)} file(s)[/]")
+
+
+def _group_table(title: str, groups: list[GroupScore]):
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in ("group", "docs", "right / total", "exact", "precision", "recall"):
+        table.add_column(col, justify="left" if col == "group" else "right", no_wrap=col == "group")
+    for g in groups:
+        table.add_row(g.group, str(g.documents), f"{g.key.tp} / {g.key.total}", f"{g.key.exact:.1%}",
+                      f"{g.key.precision:.1%}", f"{g.key.recall:.1%}")
+    return table
 
 
 def main(paths: list[str], json_out: bool = False) -> int:
