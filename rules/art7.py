@@ -10,7 +10,7 @@ from core.standards import level_of_code as code_level
 from core.models import ClaimSet, ClauseResult, DocType, DocumentClaims, Ledger, Status, ValueType
 
 from rules.draft import Draft, en, zh
-from rules.inputs import documents_for, read_fact, typed
+from rules.inputs import documents_for, read_fact, reviewer_choice, typed
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters
 from rules.patterns import annual_cap, as_of_date, spending_rate
@@ -81,6 +81,8 @@ def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, p
     if lead is False:
         d.leave_out(f"{name} 申请人不是牵头单位（非第一起草单位）/ the applicant did not lead this standard")
         return None
+    if not _industrial_internet(d, doc, name, params):
+        return None
     publish, implement = typed(doc, "publish_date", ValueType.date), typed(doc, "implement_date", ValueType.date)
     for label, day in (("publish_date", publish), ("implement_date", implement)):
         if day is not None:
@@ -91,13 +93,15 @@ def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, p
     if implement is not None and implement > as_of:
         d.leave_out(f"{name} 尚未实施（实施日期 {implement} 晚于 {as_of}）：标准公告并执行后方予奖励 / not yet in force on {as_of}")
         return None
-    if publish is not None:
-        where = params.in_window(publish)
+    trigger = _trigger(d, claims, publish, implement, params)
+    if trigger is not None:
+        kind_zh, kind_en = ("实施", "in force") if trigger == implement else ("公告", "published")
+        where = params.in_window(trigger)
         if where == "outside":
-            d.leave_out(f"{name} 公告日期 {publish} 在政策有效期外 / published {publish}, outside the policy's validity")
+            d.leave_out(f"{name} {kind_zh}日期 {trigger} 在政策有效期外 / {kind_en} {trigger}, outside the policy's validity")
             return None
         if where == "uncertain":
-            d.judge(f"{name} 公告日期 {publish} 是否在有效期内（公布日期未核实）/ is {publish} inside the window")
+            d.judge(f"{name} {kind_zh}日期 {trigger} 是否在有效期内（公布日期未核实）/ is {trigger} inside the window")
     if lead is None:
         d.fail(Status.needs_evidence, f"{name} 无法确认申请人为牵头（第一起草）单位 / cannot tell whether the applicant led", missing=f"{code}: drafting_units")
     if publish is None or implement is None:
@@ -110,6 +114,59 @@ def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, p
     return str(code), amount
 
 
+def _industrial_internet(d: Draft, doc: DocumentClaims, name: str, params: Parameters) -> bool:
+    """工业互联网技术标准 only: a reviewer's finding (`industrial_internet` on the notice)
+    decides; else the title names an industrial-internet subject (parameters' keyword list);
+    else a reviewer decides, and the standard's amount waits for them."""
+    decided = doc.get("industrial_internet")
+    if decided is not None and decided.value is not None and any(e.kind.value == "reviewer" for e in decided.evidence):
+        d.note_input(f"{name}: industrial_internet", str(decided.value).lower(), list(decided.evidence))
+        if decided.value is False:
+            d.leave_out(f"{name} 经评审认定不是工业互联网标准 / a reviewer found it is not an industrial-internet standard")
+        return decided.value is not False
+    keywords = params.industrial_internet_keywords.value if params.industrial_internet_keywords else None
+    if keywords is None:
+        return True  # parameters from before the subject was checked
+    title = doc.value("standard_title")
+    if not title:
+        d.judge(f"{name} 未读出标准名称，是否工业互联网标准须评审认定 / title not read: is it an industrial-internet standard?")
+        return True
+    d.note_input(f"{name}: standard_title", str(title), list(doc.get("standard_title").evidence))
+    hit = next((k for k in keywords if k.lower() in str(title).lower()), None)
+    if hit:
+        d.step(f"《{title}》含“{hit}”，属工业互联网标准", f"the title names {hit}: an industrial-internet standard")
+    else:
+        d.judge(f"{name}《{title}》是否工业互联网技术标准（标题未见工业互联网主题词）/ is «{title}» an industrial-internet standard?")
+    return True
+
+
+def _trigger(d: Draft, claims: ClaimSet, publish: dt.date | None, implement: dt.date | None, params: Parameters) -> dt.date | None:
+    """The day the award falls due: 公告并执行后 — once published and in force, so the
+    implementation date is the one the policy's window is read against. When publication and
+    implementation fall on different sides of the window, the other reading is said."""
+    if implement is None or publish is None:
+        return implement or publish
+    if params.in_window(publish) == params.in_window(implement):
+        return implement
+    choice = reviewer_choice(claims, "art7.2.trigger")
+    d.reading("art7.2.trigger", "有效期按哪个日期判断？implemented = 实施日期（公告并执行后）；published = 公告日期 / "
+                                "which date is read against the policy's window: implementation (公告并执行后) or publication?",
+              taken=choice or "implemented", alternative="implemented" if choice == "published" else "published",
+              by="reviewer" if choice else "rule")
+    return publish if choice == "published" else implement
+
+
+def rewarded_standards(claims: ClaimSet, ledger: Ledger) -> set[str]:
+    """Standards an earlier award of this applicant already paid for (`standard_code`, several
+    joined by "; "; older awards named them as their project)."""
+    out: set[str] = set()
+    for a in ledger.granted():
+        if a.clause_id == "art7.2" and a.credit_code == claims.applicant.credit_code and a.dossier_id != claims.dossier_id:
+            out |= {c.strip() for c in re.split(r"[;；|,，]", a.standard_code or "") if c.strip()}
+            out |= {a.project} if a.project and not a.standard_code else set()
+    return {_norm(c).upper() for c in out}
+
+
 def standards(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt.date | None = None) -> ClauseResult:
     d = Draft("art7.2", params)
     day = as_of_date(claims, as_of)
@@ -117,8 +174,7 @@ def standards(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt
     if not notices:
         d.fail(Status.needs_evidence, "缺少标准发布公告 / missing: standard publication notice", missing="standard_notice")
         return d.result()
-    rewarded = {a.project for a in ledger.granted() if a.clause_id == "art7.2" and a.credit_code == claims.applicant.credit_code
-                and a.dossier_id != claims.dossier_id and a.project}
+    rewarded = rewarded_standards(claims, ledger)
     seen: set[str] = set()
     total = ZERO
     for doc in notices:
@@ -129,11 +185,12 @@ def standards(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt
         if one is None:
             continue
         code, amount = one
-        if code in seen or code in rewarded:
+        if _norm(code).upper() in seen or _norm(code).upper() in rewarded:
             d.steps_zh.pop(); d.steps_en.pop(); d.formula.pop()  # said again below as left out
             d.leave_out(f"标准 {code} 已计入（本申报重复或以往已奖励），不重复奖励 / standard {code} already counted")
             continue
-        seen.add(code)
+        seen.add(_norm(code).upper())
+        d.standard_codes.append(code)
         total += amount
     d.amount = q(total)
     if seen:
