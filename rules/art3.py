@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from core.models import ClaimSet, ClauseResult, DocType, Ledger, Status, ValueType
 
-from rules.draft import Draft
-from rules.inputs import documents_for, read_fact, typed
-from rules.money import yuan
+from rules.draft import Draft, ledger_used
+from rules.inputs import documents_for, read_fact, reviewer_choice, typed
+from rules.money import ZERO, yuan
 from rules.params import Parameters
 
 
@@ -30,12 +30,23 @@ def _capital(d: Draft, claims: ClaimSet, params: Parameters) -> Decimal | None:
 
 
 def _settled(d: Draft, claims: ClaimSet, params: Parameters) -> None:
+    """The settlement date: declared or entered; else the licence's founding date, which is
+    the settlement date only for a company founded here (one that moved in was founded
+    elsewhere earlier), so that reading goes to a reviewer unless one has chosen."""
     fact = read_fact(claims, "settlement_date")
     day, evidence = fact.value, fact.evidence
     if day is None:
         lic = next((doc for doc in claims.of_type(DocType.business_licence) if typed(doc, "established_date", ValueType.date)), None)
         if lic:
             day, evidence = typed(lic, "established_date", ValueType.date), list(lic.get("established_date").evidence)
+            choice = reviewer_choice(claims, "art3.settlement_date")
+            d.reading("art3.settlement_date",
+                      f"未申报落户日期：营业执照成立日期 {day} 可否作为落户日期？founding = 以成立日期为落户日期；evidence = 须另证落户日期 / "
+                      f"no settlement date: may the licence's founding date {day} stand for it?",
+                      taken=choice or "founding", alternative="founding" if choice == "evidence" else "evidence",
+                      by="reviewer" if choice else "rule", pending=choice is None, amount=None if choice else ZERO)
+            if choice == "evidence":
+                day = None
     if day is None:
         d.fail(Status.needs_evidence, "缺少落户日期 / missing: settlement date", missing="settlement_date")
         return
@@ -45,6 +56,26 @@ def _settled(d: Draft, claims: ClaimSet, params: Parameters) -> None:
         d.fail(Status.not_eligible, f"落户日期 {day} 在政策有效期外 / settled {day}, outside the policy's validity")
     elif where == "uncertain":
         d.judge(f"落户日期 {day} 是否在有效期内（公布日期未核实）/ is {day} inside the window (publication date unverified)")
+
+
+def _once(d: Draft, claims: ClaimSet, ledger: Ledger) -> None:
+    """新落户 happens once: an enterprise settled and rewarded under art3 is not rewarded
+    again in a later year. Topping up to a higher tier reached later is the other reading."""
+    d.once_key = f"art3:{claims.applicant.credit_code}"
+    paid = ledger_used(ledger, claims.applicant.credit_code, {"art3"}, claims.dossier_id)
+    if paid <= 0 or d.amount <= 0:
+        return
+    choice = reviewer_choice(claims, "art3.once")
+    d.reading("art3.once", f"已获落户奖励 {yuan(paid)} 元：再达更高档时是否补差？once = 一次性，不再奖励；top_up = 补足至更高档 / "
+                           f"settlement already rewarded {yuan(paid)}: top up to a higher tier reached later?",
+              taken=choice or "once", alternative="once" if choice == "top_up" else "top_up", by="reviewer" if choice else "rule")
+    if choice == "top_up":
+        d.amount = max(d.amount - paid, ZERO)
+        d.step(f"补差：已获 {yuan(paid)} 元，本次 {yuan(d.amount)} 元", f"top-up: {yuan(paid)} already paid, {yuan(d.amount)} now")
+        if d.amount == 0:
+            d.fail(Status.not_eligible, "已获奖励不低于本档 / already rewarded at least this tier")
+    else:
+        d.fail(Status.not_eligible, f"落户奖励已于以往发放（{yuan(paid)} 元），新落户只奖励一次 / the settlement award was already paid; it is paid once")
 
 
 def newly_settled_providers(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt.date | None = None) -> ClauseResult:
@@ -64,6 +95,7 @@ def newly_settled_providers(claims: ClaimSet, ledger: Ledger, params: Parameters
             d.step(f"实缴注册资本 {yuan(capital)} 元 ≥ {yuan(tier.threshold)} 元，奖励最高 {yuan(tier.value)} 元",
                    f"paid-in capital {yuan(capital)} ≥ {yuan(tier.threshold)}: award up to {yuan(tier.value)}",
                    f"{yuan(capital)} ≥ {yuan(tier.threshold)} → {yuan(tier.value)}")
+    _once(d, claims, ledger)
     return d.result()
 
 

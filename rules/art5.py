@@ -9,13 +9,14 @@ from core.models import ClaimSet, ClauseResult, Ledger, Status
 from rules.draft import Draft, ledger_used
 from rules.inputs import read_fact
 from rules.params import Parameters
-from rules.patterns import cumulative_cap, investment_rate
+from rules.patterns import cumulative_cap, investment_rate, one_cap_per
 
 
 def identifier_applications(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt.date | None = None) -> ClauseResult:
     d = Draft("art5.1", params)
     d.require(read_fact(claims, "identifier_app"), "开展标识解析创新应用", "runs an identifier-resolution innovation application")
     investment_rate(d, claims, ledger, params, "project_investment", "项目总投资", "total project investment")
+    d.once_key = f"art5.1:{claims.applicant.credit_code}"
     if d.cp.one_time and ledger_used(ledger, claims.applicant.credit_code, {"art5.1"}, claims.dossier_id) > 0:
         d.fail(Status.not_eligible, "一次性补贴已获发放 / this one-time subsidy was already awarded")
     cumulative_cap(d, claims, ledger)
@@ -27,7 +28,7 @@ def secondary_nodes(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_
     d = Draft("art5.2", params)
     d.require(read_fact(claims, "node_good_effect"), "二级节点取得良好应用效果", "the node shows good application results", judgement=True)
     investment_rate(d, claims, ledger, params, "node_participation_investment", "参与投资额", "participation investment")
-    d.cap("award_cap")
+    one_cap_per(d, claims, ledger, {"art5.2"}, "node", "二级节点", "node")
     return d.result()
 
 

@@ -9,7 +9,7 @@ from rules.draft import Draft
 from rules.inputs import read_fact
 from rules.money import q, yuan
 from rules.params import Parameters
-from rules.patterns import cumulative_cap, investment, investment_rate
+from rules.patterns import cumulative_cap, investment, investment_rate, one_cap_per
 
 KIND_ZH = {"cross_industry": "跨行业跨领域", "industry": "特定行业"}
 
@@ -26,7 +26,7 @@ def _platform(clause_id: str, claims: ClaimSet, ledger: Ledger, params: Paramete
             d.fail(Status.not_eligible, f"平台类型为 {kind.value}，本款支持{KIND_ZH[want]}平台 / this paragraph is for {want} platforms")
     d.require(read_fact(claims, "platform_good_effect"), "平台取得良好应用效果", "the platform shows good application results", judgement=True)
     investment_rate(d, claims, ledger, params, "platform_investment", "平台建设总投入", "platform construction investment")
-    d.cap("award_cap")
+    one_cap_per(d, claims, ledger, {"art6.1", "art6.2"}, "platform", "平台", "platform")
     d.reasons.append("“最高/不超过”：金额为上限，评审可下调 / the amount is a ceiling")
     return d.result()
 

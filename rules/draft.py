@@ -156,9 +156,10 @@ class Draft:
         if formula:
             self.formula.append(formula)
 
-    def cap(self, kind: str, used: Decimal = ZERO) -> None:
+    def cap(self, kind: str, used: Decimal = ZERO, *, used_up: Status = Status.not_eligible) -> None:
         """Applies one cap of the clause ('annual_cap', 'cumulative_cap', 'award_cap');
-        `used` is what the ledger says was already awarded against it."""
+        `used` is what the ledger says was already awarded against it; `used_up` is the
+        status when nothing is left (a reviewer's, when that depends on a reading)."""
         v = getattr(self.cp, kind)
         if v is None:
             return
@@ -177,7 +178,7 @@ class Draft:
         if bound:
             self.amount = q(left)
             if left == 0:
-                self.fail(Status.not_eligible, f"{label_zh} {yuan(v.value)} 元已用完 / the {label_en} of {yuan(v.value)} is used up")
+                self.fail(used_up, f"{label_zh} {yuan(v.value)} 元已用完 / the {label_en} of {yuan(v.value)} is used up")
 
     # --- result ------------------------------------------------------------------
 

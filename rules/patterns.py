@@ -156,3 +156,32 @@ def discretionary_ceiling(d: Draft, what_zh: str, what_en: str) -> None:
     d.step(f"最高 {yuan(ceiling)} 元", f"up to {yuan(ceiling)}", f"≤ {yuan(ceiling)}")
     d.cap("award_cap")
     d.judge(f"{what_zh}（0 至 {yuan(ceiling)} 元）/ {what_en}, between 0 and {yuan(ceiling)}")
+
+
+def one_cap_per(d: Draft, claims: ClaimSet, ledger: Ledger, family: set[str], fact_name: str, what_zh: str, what_en: str) -> None:
+    """The award cap of a node (art5.2) or platform (art6.1/6.2) bounds what that node or
+    platform gets over the policy's life, not each year's application: earlier awards for the
+    same one (same `once_key`, or one the ledger cannot tell apart) are subtracted. The text
+    does not say so in as many words, so when there are such awards a reviewer confirms the
+    reading (or takes the other: a fresh cap for a new phase)."""
+    name = read_fact(claims, fact_name)
+    key = f"{sorted(family)[0]}:{_norm_name(str(name.value))}" if name.known and str(name.value).strip() else None
+    d.once_key = key
+    if name.known:
+        d.note_input(fact_name, str(name.value), name.evidence)
+    same = [a for a in ledger.granted() if a.credit_code == claims.applicant.credit_code and a.clause_id in family
+            and a.dossier_id != claims.dossier_id and (not key or not a.once_key or a.once_key == key)]
+    paid = sum((a.amount for a in same), Decimal("0"))
+    if paid <= 0:
+        d.cap("award_cap")
+        return
+    rid = f"{d.clause_id}.once"
+    choice = reviewer_choice(claims, rid)
+    which = "同一" if key and all(a.once_key == key for a in same) else "可能同一（台账未载明名称）"
+    d.reading(rid, f"{which}{what_zh}以往已获 {yuan(paid)} 元（{', '.join(f'{a.year} {a.clause_id}' for a in same)}）："
+                   f"最高额是否按{what_zh}累计？cumulative = 扣除已获；per_award = 每次申报单独计 / "
+                   f"the same {what_en} (or one the ledger cannot tell apart) already received {yuan(paid)}: is the cap for its whole life?",
+              taken=choice or "cumulative", alternative="cumulative" if choice == "per_award" else "per_award",
+              by="reviewer" if choice else "rule", pending=choice is None)
+    d.cap("award_cap", Decimal("0") if choice == "per_award" else paid,
+          used_up=Status.not_eligible if choice else Status.needs_judgement)
