@@ -512,7 +512,9 @@ class Store:
 
     def add_award(self, award: Award) -> None:
         with self.session() as s, s.begin():
-            s.add(AwardRow(**award.model_dump(exclude={"invoices"}), invoices_json=_dumps(award.invoices)))
+            # (the ledger helper widens the table to every Award field; until then, the columns it has)
+            columns = {"credit_code", "clause_id", "year", "amount", "dossier_id", "project", "policy"}
+            s.add(AwardRow(**award.model_dump(include=columns), invoices_json=_dumps(award.invoices)))
 
     def ledger(self, credit_code: str | None, exclude_dossier: str | None = None) -> Ledger:
         if not credit_code:

@@ -1,4 +1,5 @@
-"""The five real documents in shared/realdocs all ingest (evaluation material, not fixtures)."""
+"""Every real document in shared/realdocs ingests (evaluation material, not fixtures): the set
+grows, so the test follows its ground-truth files rather than a count."""
 import hashlib
 import json
 from pathlib import Path
@@ -18,19 +19,62 @@ pytestmark = [
 ]
 
 
-def test_all_five_real_documents_read_ok(tmp_path):
-    assert len(FILES) == 5
-    for path in FILES:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        doc = read_document(path, sha, path.name, cache=OcrCache(tmp_path / "cache"), render_dir=tmp_path / sha[:8])
-        assert doc.status == FileStatus.ok, (path.name, doc.error)
-        assert doc.pages and doc.pages[0].lines, path.name
-        gt = json.loads((REALDOCS / "gt" / f"{path.name}.json").read_text())
-        flat = json.dumps(gt, ensure_ascii=False)
-        # Every document's invoice/receipt number (or the OFD's 20-digit number) is on the page.
-        text = doc.text.replace(" ", "")
-        numbers = [n for n in ("36523185", "87654321", "33207675", "24322000000489101796", "23479359201030") if n in flat]
-        assert numbers and any(n in text for n in numbers), path.name
+# Long standard texts (161 and 56 pages, one needing OCR throughout) are read by the
+# standards' own tests page by page; here every other document is read whole.
+MAX_PAGES_HERE = 20
+
+
+def _page_count(path: Path) -> int:
+    if path.suffix.lower() != ".pdf":
+        return 1
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def test_every_real_document_has_ground_truth():
+    gts = {p.name.removesuffix(".json") for p in (REALDOCS / "gt").glob("*.json")}
+    assert {p.name for p in FILES} == gts
+
+
+def _identifier(expected: dict) -> str | None:
+    """The number that names the document: invoice number, credit code or standard code."""
+    for key in ("invoice_number", "credit_code", "standard_code"):
+        if expected.get(key):
+            return str(expected[key])
+    return None
+
+
+# Known misses, each an open defect (strict: the mark must go when it is fixed).
+KNOWN_MISSES = {
+    "swpudp_OfdSharp__四川增值税电子专用发票_多行_2022-01-24.ofd": "a malformed optional Tags part loses the document",
+    "swpudp_OfdSharp__江苏增值税电子普通发票_零税率_2020-11-12.ofd": "a malformed optional Tags part loses the document",
+    "imethanlee_OCR__营业执照副本_照片_南京文化艺术产权交易所.jpg": "the small blurred credit code is misread",
+}
+
+
+def _cases():
+    for p in FILES:
+        if _page_count(p) > MAX_PAGES_HERE:
+            continue
+        marks = [pytest.mark.xfail(reason=KNOWN_MISSES[p.name], strict=True)] if p.name in KNOWN_MISSES else []
+        yield pytest.param(p, id=p.name[:40], marks=marks)
+
+
+@pytest.mark.parametrize("path", list(_cases()))
+def test_real_document_reads_ok_with_its_number_on_the_page(path, tmp_path):
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    doc = read_document(path, sha, path.name, cache=OcrCache(tmp_path / "cache"), render_dir=tmp_path / sha[:8])
+    assert doc.status == FileStatus.ok, (path.name, doc.error)
+    assert doc.pages and doc.pages[0].lines, path.name
+    expected = json.loads((REALDOCS / "gt" / f"{path.name}.json").read_text())["expected"]
+    number = _identifier(expected)
+    if number is not None:
+        assert number.replace(" ", "") in doc.text.replace(" ", ""), path.name
 
 
 def test_real_scan_turned_on_its_side_reads_upright(tmp_path):
