@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.standards import StandardEntry
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -190,6 +192,7 @@ class ValueType(str, Enum):
     boolean = "boolean"
     list = "list"  # list[str]
     items = "items"  # list[LineItem]
+    standards = "standards"  # list[core.standards.StandardEntry]; evidence[i] is entry i's row
 
 
 class LineItem(Model):
@@ -229,6 +232,8 @@ def _coerce(value_type: ValueType, value: Any) -> Any:
             return [str(v) for v in value]
         case ValueType.items:
             return [v if isinstance(v, LineItem) else LineItem.model_validate(v) for v in value]
+        case ValueType.standards:
+            return [v if isinstance(v, StandardEntry) else StandardEntry.model_validate(v) for v in value]
         case _:
             return str(value)
 

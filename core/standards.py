@@ -2,8 +2,11 @@
 extraction (labelling a code it reads) and the rules (paying a standard) go by."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 StandardLevel = Literal["international", "national", "industry", "local", "group", "enterprise", "unknown"]
 
@@ -43,3 +46,22 @@ def level_of_code(code: str | None) -> StandardLevel:
         return "international"
     m = re.match(r"^(GB(?:/[TZ])?|DB\d{2,6}(?:/[TZ])?|[TQ]/|[A-Z]{2}(?:/[TZ])?)(?=\d|$|[A-Z])", c)
     return level_of_prefix(m.group(1)) if m else "unknown"
+
+
+class StandardEntry(BaseModel):
+    """One standard a notice publishes (a row of its annex table, or its only standard): what
+    the `standards` claim lists, so each code keeps its own title, level and dates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = None  # None: the row's code could not be read
+    title: str | None = None
+    level: StandardLevel = "unknown"
+    publish_date: dt.date | None = None
+    implement_date: dt.date | None = None
+    replaces: list[str] = Field(default_factory=list)
+    drafting_units: list[str] = Field(default_factory=list)
+
+    @property
+    def lead(self) -> str | None:
+        return self.drafting_units[0] if self.drafting_units else None

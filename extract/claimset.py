@@ -149,9 +149,8 @@ def mark_lead(dc: DocumentClaims, applicant: Applicant) -> None:
     flags = []
     if not is_lead:
         for entry in dc.value("standards") or []:
-            code, _, other_lead = entry.partition("｜")
-            if other_lead and similar_name(other_lead, applicant.name):
-                flags.append(Flag(code="other_standard", message=f"the applicant leads {code} in this notice, not the standard read; "
+            if entry.lead and similar_name(entry.lead, applicant.name):
+                flags.append(Flag(code="other_standard", message=f"the applicant leads {entry.code or '?'} in this notice, not the standard read; "
                                   "extract it again with the applicant's name"))
     evidence = [
         *units.evidence,

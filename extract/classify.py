@@ -7,6 +7,7 @@ import re
 from pydantic import BaseModel, Field
 
 from core.models import DocType, Document, Evidence
+from extract.families import detect
 from extract.fields.base import PageView, tag_evidence, views
 from extract.layout import fuzzy_find, norm
 
@@ -22,7 +23,12 @@ TITLES: dict[DocType, list[tuple[str, str | None]]] = {
         ("电子发票", None),
     ],
     DocType.receipt: [("电子货票", None), ("收款凭证", None), ("电子报销凭证", None), ("收据", None)],
-    DocType.standard_notice: [("标准发布公告", None), ("标准的公告", None), ("批准发布", None), ("关于发布", None)],
+    # notices, the standard's own cover, and ISO/IEC/ITU pages (extract/families/standard_notice/)
+    DocType.standard_notice: [
+        ("中华人民共和国国家标准", None), ("推荐性国家标准", None), ("标准发布公告", None), ("标准的公告", None),
+        ("批准发布", None), ("关于发布", None), ("INTERNATIONAL STANDARD", None), ("International Standard", None),
+        ("Recommendation ITU-T", None), ("国家标准", None), ("行业标准", None), ("地方标准", None), ("团体标准", None),
+    ],
     DocType.business_licence: [("营业执照", None)],
     DocType.commitment_letter: [("承诺书", None), ("承诺函", None)],
     DocType.capital_verification: [("验资报告", None), ("实缴出资证明", None), ("实缴资本", None)],
@@ -33,14 +39,16 @@ CUES: dict[DocType, list[str]] = {
     DocType.invoice: ["发票代码", "发票号码", "价税合计", "纳税人识别号", "开票日期", "开票人", "校验码", "机器编号", "税额", "税率"],
     DocType.receipt: ["收款", "费用合计", "托运人", "承运人", "收款单位"],
     DocType.contract: ["甲方", "乙方", "签订", "合同编号", "违约", "争议", "双方", "有效期", "签字"],
-    DocType.standard_notice: ["标准编号", "标准名称", "实施日期", "发布日期", "起草单位", "代替标准号", "标准化"],
+    DocType.standard_notice: ["标准编号", "标准名称", "实施日期", "发布日期", "起草单位", "代替标准号", "标准化", "前言", "归口",
+                              "ICS", "现予公告", "项行业标准", "Publication date", "ISO/IEC", "ITU-T"],
     DocType.business_licence: ["统一社会信用代码", "法定代表人", "注册资本", "成立日期", "营业期限", "经营范围", "登记机关", "住所"],
     DocType.commitment_letter: ["承诺", "郑重承诺", "不迁出", "十年", "不减少注册资本", "法律责任"],
     DocType.capital_verification: ["实收资本", "验资", "出资", "会计师事务所", "注册资本", "货币出资"],
 }
 
 INVOICE_TAGS = ("InvoiceNo", "InvoiceCode", "TaxInclusiveTotalAmount", "SellerTaxID", "qr.invoice_number")
-TITLE_WEIGHT, CUE_WEIGHT, TAG_WEIGHT = 5.0, 1.0, 10.0
+TITLE_WEIGHT, CUE_WEIGHT, TAG_WEIGHT, FAMILY_WEIGHT = 5.0, 1.0, 10.0, 2.0
+MAX_FAMILY_CUES = 3
 MAX_CUES = 6
 _DIGITS20 = re.compile(r"(?<!\d)\d{20}(?!\d)")
 
@@ -113,6 +121,12 @@ def classify(doc: Document) -> Classification:
                 if found <= 3:
                     evidence[doc_type].append(ev)
         scores[doc_type] += CUE_WEIGHT * min(found, MAX_CUES)
+
+    # A standard's family (extract/families/standard_notice/) recognised by its own cues:
+    # an ISO catalogue page or an ITU cover has no Chinese title to find.
+    family = detect(DocType.standard_notice.value, doc.text)
+    if family is not None:
+        scores[DocType.standard_notice] += FAMILY_WEIGHT * min(family.score(norm(doc.text)) or 0.0, MAX_FAMILY_CUES)
 
     # A receipt's title outranks invoice-like cue words (a 收款凭证 also shows 纳税人识别号),
     # and an invoice needs a title or tags, not cues alone.

@@ -22,6 +22,12 @@ SCAN_COVER, SCAN_MAX_CHARS = 0.5, 60  # image over half the page and under 60 ch
 OCR_DPI = 200
 
 _USEFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+# Words a reader would recognise: CJK characters, or Latin runs of three letters or more.
+_READABLE = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{3,}")
+_LEADERS = re.compile(r"[.…·_\-]{3,}|\s+")  # a table of contents' dot leaders say nothing
+# Neither letters, digits, CJK nor CJK punctuation: what unmapped glyph codes come out as.
+_ODD = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+GARBLED_READABLE, GARBLED_ODD, GARBLED_MIN_CHARS = 0.2, 0.4, 40
 
 
 class PdfError(ValueError):
@@ -54,7 +60,19 @@ def usable_text(words: list[Word], image_cover: float = 0.0) -> bool:
     useful = len(_USEFUL.findall(text.replace("(cid:", "")))
     if image_cover >= SCAN_COVER and useful < SCAN_MAX_CHARS:
         return False
-    return useful >= MIN_TEXT_CHARS
+    return useful >= MIN_TEXT_CHARS and not garbled(text)
+
+
+def garbled(text: str) -> bool:
+    """Glyph codes without a Unicode map that pdfminer passes through as ASCII ("!\"#$%&'()*+,
+    0=49>5?", Founder fonts): under a fifth of the characters are CJK or Latin words and
+    over two fifths are symbols. A real page – Chinese, English, a table of contents – has a
+    third or more readable; a page of figures (an invoice's) has few symbols."""
+    s = _LEADERS.sub("", re.sub(r"\(cid:\d+\)", "\x00", text))
+    if len(s) < GARBLED_MIN_CHARS:
+        return False
+    readable = sum(len(m) for m in _READABLE.findall(s))
+    return readable < GARBLED_READABLE * len(s) and len(_ODD.findall(s)) > GARBLED_ODD * len(s)
 
 
 def image_cover(plumber_page) -> float:

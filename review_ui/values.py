@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.models import LineItem, ValueType
+from core.standards import StandardEntry
 
 TRUE = {"true", "1", "yes", "y", "是", "有", "对", "√"}
 FALSE = {"false", "0", "no", "n", "否", "无", "不是", "×"}
@@ -62,6 +63,8 @@ def parse_input(value_type: ValueType, raw: str) -> Any:
             return [part.strip() for part in _LIST_SEP.split(text) if part.strip()]
         case ValueType.items:
             return _parse_items(text)
+        case ValueType.standards:
+            return _parse_json_list(text, StandardEntry, "标准列表")
         case _:
             return text
 
@@ -77,13 +80,18 @@ def _parse_date(text: str) -> dt.date:
 
 
 def _parse_items(text: str) -> list[LineItem]:
+    return _parse_json_list(text, LineItem, "明细")
+
+
+def _parse_json_list(text: str, model, what: str) -> list:
+    """Line items, or a notice's standards, typed as a JSON array of their fields."""
     try:
         data = json.loads(text)
         if not isinstance(data, list):
-            raise InvalidValue("明细须为 JSON 数组 — line items must be a JSON array")
-        return [LineItem.model_validate(item) for item in data]
+            raise InvalidValue(f"{what}须为 JSON 数组 — must be a JSON array")
+        return [model.model_validate(item) for item in data]
     except (json.JSONDecodeError, ValidationError) as exc:
-        raise InvalidValue(f"明细格式错误 — line items are not valid: {exc}") from None
+        raise InvalidValue(f"{what}格式错误 — not valid: {exc}") from None
 
 
 def coerce_api_value(value_type: ValueType, value: Any) -> Any:
@@ -117,6 +125,8 @@ def show(value_type: ValueType, value: Any) -> str:
             return "、".join(value) or "—"
         case ValueType.items:
             return "; ".join(_item_line(i) for i in value) or "—"
+        case ValueType.standards:
+            return "; ".join(" ".join(filter(None, (e.code or "?", e.title, str(e.implement_date or "")))) for e in value) or "—"
         case _:
             return str(value)
 
@@ -139,7 +149,7 @@ def editable(value_type: ValueType, value: Any) -> str:
             return "是" if value else "否"
         case ValueType.list:
             return "\n".join(value)
-        case ValueType.items:
+        case ValueType.items | ValueType.standards:
             return json.dumps([i.model_dump(mode="json", exclude_none=True) for i in value], ensure_ascii=False)
         case _:
             return str(value)

@@ -10,9 +10,15 @@ import re
 
 from dataclasses import dataclass, field
 
-from core.models import Claim, Document, ValueType
+from core.models import Claim, Document, Flag, ValueType
+from extract.families import Family
 from extract.fields.base import DATE_TEXT, ORG, PageView, claim, first_match, labelled, similar_name, views
 from extract.layout import Row, Value, continuation, find_labels, norm
+from extract.fields.standards.cover import cover_claims
+from extract.fields.standards.family import family_of, kind
+from extract.fields.standards.foreword import drafting_units
+from extract.fields.standards.listing import entry, listing
+from extract.fields.standards.publication import publication_claims
 from extract.normalise import StandardCode, clean, find_standard_code_spans, parse_date, parse_standard_code, to_halfwidth
 
 LABELS = (
@@ -41,6 +47,7 @@ class Block:
     code: StandardCode | None  # None: the rows before the first code read (OCR lost it)
     span: tuple[int, int]
     rows: list[Row] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)  # codes the standard replaces (代替标准号)
 
     @property
     def units(self) -> Claim | None:
@@ -58,19 +65,58 @@ def _blocks(pages: list[PageView]) -> list[Block]:
     blocks: list[Block] = []
     for view in pages:
         before: list[Row] = []
+        replaced_at = _replaces_column(view)
         for row in view.rows:
-            codes = [(sc, a, b) for sc, a, b in find_standard_code_spans(row.string) if "代替" not in row.string[max(0, a - 8) : a]]
-            if codes:
-                sc, a, b = codes[0]
+            own, replaced = [], []
+            for sc, a, b in _row_codes(row):
+                (replaced if _is_replaced(row, a, b, replaced_at) else own).append((sc, a, b))
+            if own:
+                sc, a, b = own[0]
                 blocks.append(Block(view, row, _spaced(sc, row.span(a, b)), (a, b), [row]))
             elif blocks and blocks[-1].view is view:
                 blocks[-1].rows.append(row)
             else:
                 before.append(row)
+            if blocks and blocks[-1].view is view:
+                blocks[-1].replaces += [sc.code for sc, _, _ in replaced]
         orphan = _orphan(view, before)
         if orphan:
             blocks.append(orphan)
     return blocks
+
+
+def _row_codes(row: Row) -> list[tuple[StandardCode, int, int]]:
+    """Codes cell by cell first – the row string runs a code's year into the next cell's date
+    ("DB44/T 1877—2016" + "2025-06-01") – then any a cell boundary split (OCR's "GB/T" | "1-2020")."""
+    found = []
+    for i, cell in enumerate(row.cells):
+        start = row.cell_start(i)
+        found += [(sc, start + a, start + b) for sc, a, b in find_standard_code_spans(cell.key)]
+    for sc, a, b in find_standard_code_spans(row.string):
+        if not any(a < e and s < b for _, s, e in found):
+            found.append((sc, a, b))
+    return sorted(found, key=lambda t: t[1])
+
+
+def _replaces_column(view: PageView) -> tuple[float, float] | None:
+    """x centres of the 代替标准号 and 标准编号 headers, when the annex table has both."""
+    for row in view.rows:
+        at, code_at = row.string.find("代替"), row.string.find("标准编号")
+        if at >= 0 and code_at >= 0 and "、" not in row.string:
+            return (sum(c.box.cx for c in row.span(at, at + 2)) / len(row.span(at, at + 2)),
+                    sum(c.box.cx for c in row.span(code_at, code_at + 4)) / len(row.span(code_at, code_at + 4)))
+    return None
+
+
+def _is_replaced(row: Row, a: int, b: int, column: tuple[float, float] | None) -> bool:
+    """A code the row says is replaced: after 代替 ("代替GB/T 1-2010"), or under the table's
+    代替标准号 header rather than its 标准编号 one."""
+    if "代替" in row.string[max(0, a - 8) : a]:
+        return True
+    if column is None:
+        return False
+    cx = sum(c.box.cx for c in row.span(a, b)) / max(len(row.span(a, b)), 1)
+    return abs(cx - column[0]) < abs(cx - column[1])
 
 
 def _spaced(sc: StandardCode, cells) -> StandardCode:
@@ -181,6 +227,8 @@ def _clean_title(text: str) -> str | None:
     if not re.search(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3}", text) or any(text.startswith(lab) for lab in LABELS):
         return None
     text = re.sub(r"(?:团体|国家|行业|地方)?标准$", "", text) if not text.endswith("标准》") else text
+    # a title's part separator is printed full-width ("第2部分：数据链路层")
+    text = re.sub(r"(?<=[\u4e00-\u9fff]):(?=[\u4e00-\u9fff])", "：", text)
     return text or None
 
 
@@ -266,14 +314,39 @@ def _ends_list(first, row, nxt) -> bool:
 
 
 def extract_standard_notice(doc: Document, applicant: str | None = None) -> list[Claim]:
-    """Fields of the notice's standard: the applicant's when the notice lists several."""
+    """Fields of the standard: the applicant's when a notice lists several. Which form the
+    document is (a notice of a family under extract/families/standard_notice/, a standard's
+    own text, an ISO/IEC/ITU page) decides how it is read."""
     pages = [v for v in views(doc) if v.page.lines]
+    fam = family_of(doc)
+    if kind(fam) == "text":
+        return _standard_text(pages, fam)
+    if kind(fam) == "publication":
+        return publication_claims(pages, fam)
+    return _notice(pages, fam, applicant)
+
+
+def _standard_text(pages: list[PageView], fam: Family) -> list[Claim]:
+    found = {c.field: c for c in cover_claims(pages, fam)}
+    units = drafting_units(pages, fam)
+    if units is not None:
+        found["drafting_units"] = units
+    code = found.get("standard_code")
+    if code is not None:
+        row = entry(parse_standard_code(code.value), found, units, [], None, {})
+        found["standards"] = listing([(row, code.evidence[0], code.confidence)])
+    return list(found.values())
+
+
+def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) -> list[Claim]:
     groups = _standards(_blocks(pages))
     group = _choose(groups, applicant)
     found: dict[str, Claim] = {}
-    listed = _listing(groups)
-    if listed is not None:
-        found["standards"] = listed
+    notice_level = fam.option("level") if fam is not None else None
+    in_force = _in_force_by_body(pages, fam)
+    published = _publish_date(pages)
+    defaults = {"publish_date": published.value if published else None, "implement_date": in_force.value if in_force else None}
+    rows = _rows(groups, notice_level, defaults)
     if group is not None:
         for c in _code_claims(group[0]):
             found[c.field] = c
@@ -286,32 +359,61 @@ def extract_standard_notice(doc: Document, applicant: str | None = None) -> list
     for c in (
         _title(pages),
         _issuer(pages),
+        in_force,
         _date_claim(pages, "implement_date", ["实施日期", "实施时间", "施行日期"], _IN_FORCE),
-        _publish_date(pages),
+        published,
         _drafting_units(pages),
+        listing(rows),
     ):
         if c is not None:
             found.setdefault(c.field, c)
+    _check_level(found.get("level"), notice_level)
     return list(found.values())
 
 
-def _listing(groups: list[list[Block]]) -> Claim | None:
-    """Every standard the notice publishes with its lead unit ("GB/T 1-2020｜lead"), so the
-    claim set can tell when the applicant leads another one than the fields describe."""
-    entries, cells = [], []
+def _rows(groups: list[list[Block]], level, defaults) -> list:
+    out = []
     for group in groups:
-        units = _units(group)
-        code = group[0].code.code if group[0].code else "?"
-        entries.append(f"{code}｜{units.value[0] if units and units.value else ''}")
-        cells.extend(group[0].row.cells)
-    if len(entries) < 2:
-        return None
-    view = groups[0][0].view
-    return claim("standards", ValueType.list, entries, min(c.confidence for c in cells), [view.cell_evidence(cells)])
+        head = group[0]
+        fields: dict[str, Claim] = {}
+        for block in group:
+            for c in _row_title_and_date(block):
+                fields.setdefault(c.field, c)
+        replaces = [code for b in group for code in b.replaces]
+        row = entry(head.code, fields, _units(group), replaces, level, defaults)
+        conf = min(c.confidence for c in head.row.cells)
+        out.append((row, head.view.cell_evidence(head.row.cells), conf))
+    return out
+
+
+def _in_force_by_body(pages: list[PageView], fam: Family | None) -> Claim | None:
+    """"以上行业标准自2022年7月1日起实施": one date for every standard of the notice."""
+    pattern = fam.regex.get("implement_in_body") if fam is not None else None
+    return first_match(pages, "implement_date", pattern, parse_date, ValueType.date, group="date", quality=0.9) if pattern else None
+
+
+def _check_level(level: Claim | None, notice_level: str | None) -> None:
+    """A code whose prefix says one level in a notice of another (a 团体标准 notice listing a
+    GB/T code): the code's level stands, flagged for the reviewer."""
+    if level is None or not notice_level or level.value in ("unknown", notice_level):
+        return
+    level.flags.append(Flag(code="level_mismatch", message=f"the code reads {level.value}, the notice publishes {notice_level} standards"))
 
 
 def _publish_date(pages: list[PageView]) -> Claim | None:
     """发布日期 by label or "于…发布"; else the date under the issuer's name at the end,
     which is the day the notice was issued."""
     got = _date_claim(pages, "publish_date", ["发布日期", "发布时间"], _PUBLISHED)
-    return got or first_match(pages[-1:], "publish_date", DATE_TEXT, parse_date, ValueType.date, quality=0.8, last=True)
+    return got or _signed_on(pages) or first_match(pages[-1:], "publish_date", DATE_TEXT, parse_date, ValueType.date, quality=0.8, last=True)
+
+
+def _signed_on(pages: list[PageView]) -> Claim | None:
+    """The date the notice is signed on: the first row that is a date alone, right under the
+    issuer's name (an annex table's dates sit in rows with other cells)."""
+    for view in pages:
+        for above, row in zip(view.rows, view.rows[1:]):
+            if len(row.cells) == 1 and DATE_TEXT.fullmatch(row.string) and _ISSUER_TAIL.search(above.string):
+                day = parse_date(row.string)
+                if day is not None:
+                    return claim("publish_date", ValueType.date, day, row.cells[0].confidence * 0.9, [view.cell_evidence(row.cells)])
+    return None

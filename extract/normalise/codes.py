@@ -310,12 +310,21 @@ def _standard_matches(s: str) -> list[tuple[StandardCode, int, int]]:
     return sorted(found, key=lambda t: t[1])
 
 
+# A table's rule read as a glyph ("｜GB/T 1-2020｜"): a separator, not the digit 1 OCR
+# look-alikes would make of it; "GB|T" (the slash misread) keeps its bar.
+_RULE = re.compile(r"(?<![A-Za-z])[|｜丨]|[|｜丨](?![TZtz])")
+
+
+def _unruled(text: str) -> str:
+    return normalise_chars(_RULE.sub(" ", text))
+
+
 def parse_standard_code(text: str) -> StandardCode | None:
     """The first standard code in the text, normalised (GB/T39204—2022 → GB/T 39204-2022)."""
     if not text or not isinstance(text, str):
         return None
     # Upper-casing would turn the OCR slash "GBlT" into a letter: restore the slash first.
-    s = re.sub(r"(?<=[A-Za-z]{2})l(?=[TZtz])", "/", normalise_chars(text))
+    s = re.sub(r"(?<=[A-Za-z]{2})l(?=[TZtz])", "/", _unruled(text))
     found = _standard_matches(s.upper())
     return found[0][0] if found else None
 
@@ -329,4 +338,4 @@ def find_standard_code_spans(text: str) -> list[tuple[StandardCode, int, int]]:
     """As find_standard_codes, with each code's character span in the text."""
     if not text or not isinstance(text, str):
         return []
-    return _standard_matches(normalise_chars(text))
+    return _standard_matches(_unruled(text))

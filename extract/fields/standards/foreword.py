@@ -1,0 +1,55 @@
+"""Drafting units from a standard's 前言, in order: "本文件起草单位：A、B、C。" (GB/T 1.1—2020),
+"本标准主要起草单位：…", or "本标准负责起草单位：A。本标准参加起草单位：B、C。" (the lead
+first, then the participants). The sentence runs over wrapped lines, cut anywhere — even
+inside a unit's name — so the page is read as one stream of text."""
+from __future__ import annotations
+
+import re
+from functools import reduce
+
+from core.models import Claim, ValueType
+from extract.families import Family
+from extract.fields.base import PageView, claim
+from extract.layout import Row, join_rows, norm
+
+_SPLIT = re.compile(r"[、，,;；]+")
+# what may stand between the lead's sentence and the participants' one
+_NEXT_SENTENCE = re.compile(r"。?(?:本(?:文件|标准|部分))?")
+
+
+def _stream(view: PageView) -> Row | None:
+    return reduce(join_rows, view.rows) if view.rows else None
+
+
+def _alternation(labels: list[str]) -> str:
+    return "|".join(re.escape(norm(lab)) for lab in sorted(labels, key=len, reverse=True))
+
+
+def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], int, int] | None:
+    """The units listed after the first of `labels` at or after `start`: (units, span)."""
+    m = re.compile(rf"(?:{_alternation(labels)})[:：]?(?P<units>[^。]+)").search(row.string, start)
+    if not m:
+        return None
+    units = [u.strip(" .") for u in _SPLIT.split(m.group("units")) if len(u.strip(" .")) >= 2]
+    return (units, m.start(), m.end("units")) if units else None
+
+
+def drafting_units(pages: list[PageView], fam: Family) -> Claim | None:
+    """The 前言's drafting units with the cells they were read from; None when no page says."""
+    lead_labels, more_labels = fam.label("drafting_units"), fam.label("participating_units")
+    for view in pages:
+        row = _stream(view)
+        if row is None:
+            continue
+        lead = _sentence(row, lead_labels)
+        if lead is None:
+            continue
+        units, start, end = lead
+        more = _sentence(row, more_labels, end) if more_labels else None
+        if more is not None and _NEXT_SENTENCE.fullmatch(row.string[end : more[1]]):
+            units = units + [u for u in more[0] if u not in units]
+            end = more[2]
+        cells = row.span(start, end)
+        conf = min(c.confidence for c in cells)
+        return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
+    return None

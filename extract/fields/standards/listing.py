@@ -1,0 +1,38 @@
+"""The `standards` claim: every standard a notice publishes, one StandardEntry per row with
+its own code, title, level, dates, replaced codes and drafting units; the claim's
+evidence[i] is row i. The singular fields stay for the one standard the applicant drafted."""
+from __future__ import annotations
+
+import datetime as dt
+
+from core.models import Claim, Evidence, ValueType
+from core.standards import StandardEntry, StandardLevel
+from extract.fields.base import claim
+from extract.normalise import StandardCode
+
+
+def entry(code: StandardCode | None, fields: dict[str, Claim], units: Claim | None, replaces: list[str],
+          level: StandardLevel | None, defaults: dict[str, dt.date | None]) -> StandardEntry:
+    """One row: its own values first; a date the row does not give comes from the notice
+    (the day it was issued, "以上标准自…起实施"); a level the code does not tell, from the
+    notice's family (a 团体标准 notice publishes group standards)."""
+    def day(name: str) -> dt.date | None:
+        got = fields.get(name)
+        return got.value if got is not None and got.value is not None else defaults.get(name)
+
+    own = code.level if code is not None else "unknown"
+    return StandardEntry(
+        code=code.code if code else None,
+        title=fields["standard_title"].value if "standard_title" in fields else None,
+        level=own if own != "unknown" or not level else level,
+        publish_date=day("publish_date"),
+        implement_date=day("implement_date"),
+        replaces=[r for r in dict.fromkeys(replaces) if not code or r != code.code],
+        drafting_units=list(units.value) if units is not None and units.value else [],
+    )
+
+
+def listing(rows: list[tuple[StandardEntry, Evidence, float]]) -> Claim | None:
+    if not rows:
+        return None
+    return claim("standards", ValueType.standards, [e for e, _, _ in rows], min(c for _, _, c in rows), [ev for _, ev, _ in rows])

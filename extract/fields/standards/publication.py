@@ -1,0 +1,73 @@
+"""ISO / IEC / ITU publication pages: the code ("ISO/IEC 30141:2018", "ITU-T Y.4553"), its
+title and the publication date as the catalogue prints it ("Publication date: 01 August
+2018", "Publication Date 22-Aug-2024", "60.60 Standard published Aug 27, 2024"). An ITU-T
+cover gives only the approval month "(03/2016)": no day is made up, the claim is flagged."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from core.models import Claim, Flag, ValueType
+from extract.families import Family
+from extract.fields.base import PageView, claim, labelled, match_evidence
+from extract.normalise import find_standard_code_spans, parse_date
+
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MON = r"(?P<mon>[A-Za-z]{3})[a-z]*\.?"
+_EN_DATES = (
+    re.compile(rf"(?P<d>\d{{1,2}})[\s\-]*{_MON}[\s\-,]*(?P<y>(?:19|20)\d{{2}})"),  # 01 August 2018, 22-Aug-2024
+    re.compile(rf"{_MON}\s*(?P<d>\d{{1,2}}),?\s*(?P<y>(?:19|20)\d{{2}})"),  # Aug 27, 2024
+)
+
+
+def english_date(text: str) -> dt.date | None:
+    """A date as ISO/IEC/ITU pages print it in English, or an ISO date (2024-08-22)."""
+    for pattern in _EN_DATES:
+        m = pattern.search(text)
+        if m and m.group("mon").lower() in _MONTHS:
+            try:
+                return dt.date(int(m.group("y")), _MONTHS[m.group("mon").lower()], int(m.group("d")))
+            except ValueError:
+                return None
+    return parse_date(text)
+
+
+def _spaced(row) -> tuple[str, list[int]]:
+    text, owner = "", []
+    for i, c in enumerate(row.cells):
+        piece = (" " if text else "") + c.text
+        text += piece
+        owner += [i] * len(piece)
+    return text, owner
+
+
+def publication_claims(pages: list[PageView], fam: Family) -> list[Claim]:
+    found: list[Claim] = []
+    code = None
+    for view in pages:
+        for row in view.rows:
+            # with its spaces: "Recommendation ITU-T Y.4553" run together is no code
+            text, owner = _spaced(row)
+            spans = [(sc, a, b) for sc, a, b in find_standard_code_spans(text) if sc.level == "international"]
+            if spans:
+                sc, a, b = spans[0]
+                cells = [row.cells[i] for i in sorted(set(owner[a:b]))]
+                conf = min(c.confidence for c in cells)
+                code = (view, row, sc)
+                found += [claim("standard_code", ValueType.text, sc.code, conf, [view.cell_evidence(cells)]),
+                          claim("level", ValueType.text, sc.level, conf, [view.cell_evidence(cells)])]
+                break
+        if code:
+            break
+    published = labelled(pages, "publish_date", fam.label("publish_date"), english_date, ValueType.date)
+    if published is None and code is not None:
+        view, row, sc = code
+        m = fam.regex["itu_month"].search(row.string) if "itu_month" in fam.regex else None
+        if m:
+            ev, _ = match_evidence(view, row, m)
+            published = claim("publish_date", ValueType.date, None, 0.0, [ev])
+            published.flags.append(Flag(code="date_month_only", message=f"{sc.code} was approved {m.group('month')}/{m.group('year')}: "
+                                        "the cover gives no day; the reviewer reads it off the ITU page"))
+    if published is not None:
+        found.append(published)
+    return found

@@ -1,0 +1,32 @@
+"""Standard codes as real notices and scans print them: table rules and stray glyphs around
+them, parts, with or without the space after the prefix, any dash before the year."""
+import pytest
+
+from extract.normalise import find_standard_codes, parse_standard_code
+from extract.normalise.text import normalise_chars
+
+
+@pytest.mark.parametrize("text, code", [
+    ("｜GB/T 23031.3-2025｜", "GB/T 23031.3-2025"),  # a table's rules read as glyphs
+    ("|YD/T 3876-2021|", "YD/T 3876-2021"),
+    ("丨SJ/T 11735—2021丨", "SJ/T 11735-2021"),
+    ("GB/T\u300028181-2022", "GB/T 28181-2022"),  # a full-width space
+    ("GB/T28181—2022", "GB/T 28181-2022"),  # no space, an em dash
+    ("GB/T 28181–2022", "GB/T 28181-2022"),  # an en dash
+    ("GB／T 28181－2022", "GB/T 28181-2022"),
+    ("DB44/T 2451—2025", "DB44/T 2451-2025"),
+    ("GB/T 46803.1-2025", "GB/T 46803.1-2025"),  # a part
+    ("GB|T 28181-2022", "GB/T 28181-2022"),  # OCR's slash stays a slash
+])
+def test_codes_clean_of_rules_glyphs_spaces_and_dash_variants(text, code):
+    assert parse_standard_code(text).code == code
+
+
+def test_a_row_of_new_and_replaced_codes_between_rules():
+    assert [c.code for c in find_standard_codes("｜2｜GB/T 28181—2022｜公共安全视频监控｜GB/T 28181-2016｜2023-07-01｜")] == [
+        "GB/T 28181-2022", "GB/T 28181-2016"]
+
+
+def test_a_rule_after_a_year_is_not_read_as_a_digit_elsewhere():
+    # the shared digit repair still reads | as 1 in figures; only standard codes treat it as a rule
+    assert normalise_chars("2025|") == "20251"

@@ -1,0 +1,122 @@
+"""Standard evidence in its real forms (issue 8): each family of notice, the standard's own
+cover and 前言, and ISO/IEC/ITU pages, classified standard_notice with exact codes, dates,
+levels and drafting units; what a page does not say is left out and flagged, never made up."""
+from datetime import date
+
+from core.models import DocType
+from extract import extract_document
+from tests.extract.builders import line, prose
+from tests.extract.standard_pages import doc_of, text_page
+
+
+def _got(dc):
+    return {c.field: c for c in dc.claims}
+
+
+def test_national_notice_lists_every_standard_with_its_own_dates():
+    dc = extract_document(doc_of(text_page("national_samr.txt", "national_samr_annex.tsv")))
+    got = _got(dc)
+    assert dc.doc_type == DocType.standard_notice
+    assert got["standard_code"].value == "GB/T 46803.1-2025" and got["level"].value == "national"
+    assert got["publish_date"].value == date(2025, 12, 2) and got["implement_date"].value == date(2026, 7, 1)
+    entries = got["standards"].value
+    assert [(e.code, e.level, e.publish_date, e.implement_date) for e in entries] == [
+        ("GB/T 46803.1-2025", "national", date(2025, 12, 2), date(2026, 7, 1)),
+        ("GB/T 46803.2-2025", "national", date(2025, 12, 2), date(2026, 7, 1)),
+    ]
+    assert entries[1].title == "信息技术 基于极化码的低功耗无线通信网络 第2部分：数据链路层"
+    assert len(got["standards"].evidence) == 2 and "46803.2" in got["standards"].evidence[1].text  # a row's own evidence
+
+
+def test_industry_notice_takes_the_date_from_the_body_and_the_replaced_code_from_its_column():
+    dc = extract_document(doc_of(text_page("industry_miit.txt", "industry_miit_annex.tsv")))
+    got = _got(dc)
+    assert dc.doc_type == DocType.standard_notice
+    entries = {e.code: e for e in got["standards"].value}
+    assert list(entries) == ["YD/T 3876-2021", "YD/T 1999.3-2021", "SJ/T 11735-2021"]
+    assert {e.level for e in entries.values()} == {"industry"}
+    assert {e.implement_date for e in entries.values()} == {date(2021, 7, 1)}  # 以上行业标准自…起实施
+    assert {e.publish_date for e in entries.values()} == {date(2021, 3, 5)}
+    assert entries["YD/T 1999.3-2021"].replaces == ["YD/T 1999.3-2009"]
+    assert entries["YD/T 3876-2021"].replaces == []
+    assert got["implement_date"].value == date(2021, 7, 1) and got["publish_date"].value == date(2021, 3, 5)
+
+
+def test_provincial_notice_reads_local_codes_and_replacements():
+    dc = extract_document(doc_of(text_page("provincial_gd.txt", "provincial_gd_annex.tsv")))
+    got = _got(dc)
+    assert dc.doc_type == DocType.standard_notice
+    assert got["standard_code"].value == "DB44/T 2451-2025" and got["level"].value == "local"
+    assert got["issuing_body"].value == "广东省市场监督管理局"
+    entries = got["standards"].value
+    assert [(e.code, e.replaces, e.implement_date) for e in entries] == [
+        ("DB44/T 2451-2025", [], date(2025, 6, 1)), ("DB44/T 1877-2025", ["DB44/T 1877-2016"], date(2025, 6, 1))]
+
+
+def test_group_standard_notice_is_a_standard_notice_of_level_group():
+    dc = extract_document(doc_of(text_page("group_ccpia.txt")))
+    got = _got(dc)
+    assert dc.doc_type == DocType.standard_notice
+    assert got["standard_code"].value == "T/CCPIA 262-2025" and got["level"].value == "group"
+    assert got["implement_date"].value == date(2025, 4, 1) and got["publish_date"].value == date(2025, 3, 8)
+    assert got["standards"].value[0].level == "group"
+
+
+def test_a_group_notice_whose_code_says_another_level_is_flagged():
+    pg = prose(["某某产业联盟关于发布团体标准的公告", "标准编号：GB/T 1234-2025", "标准名称：工业设备互联规范", "某某产业联盟", "2025年3月8日"])
+    level = _got(extract_document(doc_of(pg)))["level"]
+    assert level.value == "national" and [f.code for f in level.flags] == ["level_mismatch"]
+
+
+def test_iso_and_itu_pages():
+    iso = _got(extract_document(doc_of(text_page("iso_iec_30141_2018.txt"), name="iso.html.pdf")))
+    assert iso["standard_code"].value == "ISO/IEC 30141:2018" and iso["level"].value == "international"
+    assert iso["publish_date"].value == date(2018, 8, 1)
+    dc = extract_document(doc_of(text_page("iso_iec_30141_2024.txt")))
+    assert dc.doc_type == DocType.standard_notice
+    assert _got(dc)["standard_code"].value == "ISO/IEC 30141:2024" and _got(dc)["publish_date"].value == date(2024, 8, 27)
+    dc = extract_document(doc_of(text_page("itu_t_y4553.txt")))
+    got = _got(dc)
+    assert dc.doc_type == DocType.standard_notice
+    assert got["standard_code"].value == "ITU-T Y.4553" and got["level"].value == "international"
+    # the cover says only (03/2016): no day is made up, the reviewer is told why
+    assert got["publish_date"].value is None and [f.code for f in got["publish_date"].flags] == ["date_month_only"]
+
+
+def test_approval_draft_cover_gives_code_and_title_but_no_invented_date():
+    dc = extract_document(doc_of(text_page("cover_gbt28181_draft.txt"), name="gbt28181.pdf"))
+    got = _got(dc)
+    assert dc.doc_type == DocType.standard_notice
+    assert got["standard_code"].value == "GB/T 28181-2022" and got["level"].value == "national"
+    assert got["standard_title"].value == "公共安全视频监控联网系统信息传输、交换、控制技术要求"
+    for name in ("publish_date", "implement_date"):
+        assert got[name].value is None and [f.code for f in got[name].flags] == ["date_placeholder"]
+
+
+def test_published_cover_gives_dates_and_issuer():
+    pg = prose(["ICS 03.220.20", "中华人民共和国交通运输行业标准", "JT/T 808—2019", "代替JT/T 808—2011",
+                "道路运输车辆卫星定位系统", "终端通信协议及数据格式", "General specifications for vehicle terminal",
+                "2019-03-15 发布", "2019-07-01 实施", "中华人民共和国交通运输部 发布"])
+    got = _got(extract_document(doc_of(pg)))
+    assert got["standard_code"].value == "JT/T 808-2019" and got["level"].value == "industry"
+    assert (got["publish_date"].value, got["implement_date"].value) == (date(2019, 3, 15), date(2019, 7, 1))
+    assert got["issuing_body"].value == "中华人民共和国交通运输部"
+
+
+def test_foreword_lead_then_participating_units_in_order_across_wrapped_lines():
+    header = prose(["GB/T 19056—2012", "汽车行驶记录仪"])
+    foreword = text_page("foreword_gbt19056.txt", number=2)
+    foreword.lines.insert(0, line("GB/T 19056—2012", 455, 20))
+    dc = extract_document(doc_of(header, foreword))
+    got = _got(dc)
+    assert dc.doc_type == DocType.standard_notice and got["standard_code"].value == "GB/T 19056-2012"
+    assert got["drafting_units"].value == [
+        "公安部交通管理科学研究所", "中国汽车技术研究中心", "中国公路学会客车分会", "上海市公安局交通警察总队",
+        "常州公路运输集团有限公司", "航天科技控股集团股份有限公司", "杭州中导科技开发有限公司", "上海本安仪表系统有限公司"]
+    assert "publish_date" not in got and "implement_date" not in got  # no cover: no dates, none made up
+    dc = extract_document(doc_of(header, foreword), applicant_name="公安部交通管理科学研究所")
+    from extract.claimset import mark_lead
+    from core.models import Applicant
+
+    mark_lead(dc, Applicant(name="公安部交通管理科学研究所"))
+    assert dc.value("applicant_is_lead") is True
