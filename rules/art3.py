@@ -7,7 +7,7 @@ from decimal import Decimal
 from core.models import ClaimSet, ClauseResult, DocType, Ledger, Status, ValueType
 
 from rules.draft import Draft, ledger_used
-from rules.inputs import documents_for, read_fact, reviewer_choice, typed
+from rules.inputs import documents_for, read_fact, reviewer_choice, typed, window_verdict
 from rules.money import ZERO, yuan
 from rules.params import Parameters
 
@@ -51,11 +51,8 @@ def _settled(d: Draft, claims: ClaimSet, params: Parameters) -> None:
         d.fail(Status.needs_evidence, "缺少落户日期 / missing: settlement date", missing="settlement_date")
         return
     d.note_input("settlement_date", day.isoformat(), evidence)
-    where = params.in_window(day)
-    if where == "outside":
+    if not d.window(*window_verdict(claims, params, day), "落户", day):
         d.fail(Status.not_eligible, f"落户日期 {day} 在政策有效期外 / settled {day}, outside the policy's validity")
-    elif where == "uncertain":
-        d.judge(f"落户日期 {day} 是否在有效期内（公布日期未核实）/ is {day} inside the window (publication date unverified)")
 
 
 def _once(d: Draft, claims: ClaimSet, ledger: Ledger) -> None:

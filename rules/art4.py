@@ -51,7 +51,7 @@ def devices_on_platforms(claims: ClaimSet, ledger: Ledger, params: Parameters, *
     s = spending(claims, "art4.1", ledger, params)
     costs: Decimal | None = None
     lines = None
-    if s.counted or s.excluded or s.missing:
+    if s.counted or s.excluded or s.missing or s.window:
         costs = d.take_spending(s, "设备上平台实际费用", "actual onboarding costs")
         lines = _device_lines(d, s) if s.counted else None
     if lines is not None:

@@ -10,7 +10,7 @@ from core.standards import level_of_code as code_level
 from core.models import ClaimSet, ClauseResult, DocType, DocumentClaims, Ledger, Status, ValueType
 
 from rules.draft import Draft, en, zh
-from rules.inputs import documents_for, read_fact, reviewer_choice, typed
+from rules.inputs import documents_for, read_fact, reviewer_choice, typed, window_verdict
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters
 from rules.patterns import annual_cap, as_of_date, spending_rate
@@ -95,13 +95,9 @@ def _standard(d: Draft, doc: DocumentClaims, claims: ClaimSet, as_of: dt.date, p
         return None
     trigger = _trigger(d, claims, publish, implement, params)
     if trigger is not None:
-        kind_zh, kind_en = ("实施", "in force") if trigger == implement else ("公告", "published")
-        where = params.in_window(trigger)
-        if where == "outside":
-            d.leave_out(f"{name} {kind_zh}日期 {trigger} 在政策有效期外 / {kind_en} {trigger}, outside the policy's validity")
+        kind_zh = "实施" if trigger == implement else "公告"
+        if not d.window(*window_verdict(claims, params, trigger), f"{name} {kind_zh}", trigger):
             return None
-        if where == "uncertain":
-            d.judge(f"{name} {kind_zh}日期 {trigger} 是否在有效期内（公布日期未核实）/ is {trigger} inside the window")
     if lead is None:
         d.fail(Status.needs_evidence, f"{name} 无法确认申请人为牵头（第一起草）单位 / cannot tell whether the applicant led", missing=f"{code}: drafting_units")
     if publish is None or implement is None:

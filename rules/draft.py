@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from core.models import CapApplied, ClauseResult, Evidence, FormulaInput, Ledger, Reading, Status
 
-from rules.inputs import Fact, Spending
+from rules.inputs import Fact, Spending, counts_in_window
 from rules.money import ZERO, q, yuan
 from rules.params import Parameters
 
@@ -109,6 +109,32 @@ class Draft:
         if pending:
             self.judge(question)
 
+    def window(self, where: str, choice: str | None, label: str, day) -> bool:
+        """A dated item off the policy's sure window, said as a reading: outside (e.g. spent
+        before the policy was published) is left out unless a reviewer counts it; uncertain
+        (inside for some possible publication dates) is counted as a ceiling for a reviewer
+        unless one has chosen. Returns whether the item counts."""
+        if where == "inside":
+            return True
+        counts = counts_in_window(where, choice)
+        by = "reviewer" if choice else "rule"
+        if where == "outside":
+            self.reading("window.outside", "政策有效期外的日期（如政策公布前发生的费用、签订的合同）是否计入？exclude = 不计入；count = 计入 / "
+                                           "dates outside the policy's validity (e.g. spent before it was published): leave out or count?",
+                         taken=choice or "exclude", alternative="exclude" if choice == "count" else "count", by=by)
+        else:
+            self.reading("window.uncertain", "公布日期未核实：只在部分可能的公布日期下落在有效期内的日期是否计入？count = 计入；exclude = 不计入 / "
+                                             "dates inside the window only for some possible publication dates: count or leave out?",
+                         taken=choice or "count", alternative="count" if choice == "exclude" else "exclude",
+                         by="reviewer")
+            if choice is None:
+                self.judge(f"{label} 日期 {day} 是否在有效期内（公布日期未核实）/ is {day} inside the window (publication date unverified)")
+        if not counts:
+            self.leave_out(f"{label} 日期 {day} 在政策有效期外 / {label}: {day} is outside the policy's validity")
+        elif choice:
+            self.step(f"{label} 日期 {day}：按评审选择计入", f"{day}: counted, as a reviewer chose")
+        return counts
+
     def rests_on(self, *keys: str) -> None:
         for k in keys:
             if k and k not in self.project_evidence:
@@ -129,6 +155,8 @@ class Draft:
             self.rests_on(a.key)
             if a.key.startswith("invoice:"):
                 self.invoices.append(a.key.removeprefix("invoice:"))
+        for where, choice, label, day in s.window:
+            self.window(where, choice, label, day)
         for _, why in s.excluded:
             self.leave_out(why)
         for m in s.missing:

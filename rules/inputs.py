@@ -94,6 +94,21 @@ def reviewer_choice(claims: ClaimSet, reading_id: str) -> str | None:
     return None
 
 
+def window_verdict(claims: ClaimSet, params: Parameters, day: Any) -> tuple[str, str | None]:
+    """Where a date lies against the policy's window ("inside", "uncertain": inside only for
+    some possible publication dates, "outside"), and a reviewer's choice for such dates."""
+    if day is None:
+        return "inside", None
+    where = params.in_window(day)
+    return where, (reviewer_choice(claims, f"window.{where}") if where != "inside" else None)
+
+
+def counts_in_window(where: str, choice: str | None) -> bool:
+    """Outside: left out unless a reviewer counts it; uncertain: counted (as a ceiling for a
+    reviewer) unless a reviewer leaves it out."""
+    return where == "inside" or (where == "outside" and choice == "count") or (where == "uncertain" and choice != "exclude")
+
+
 def with_choice(claims: ClaimSet, reading_id: str, choice: str) -> ClaimSet:
     """The same claim set with a reviewer having chosen `choice` for `reading_id` (what the
     engine runs to say the amount under the other reading)."""
@@ -152,7 +167,8 @@ class Spending:
     counted: list[Amount] = field(default_factory=list)
     excluded: list[tuple[DocumentClaims, str]] = field(default_factory=list)  # (doc, why: "zh / en")
     missing: list[str] = field(default_factory=list)
-    uncertain: list[str] = field(default_factory=list)  # counted, but the date may lie outside the window
+    uncertain: list[str] = field(default_factory=list)  # counted, but a reviewer must confirm
+    window: list[tuple[str, str | None, str, Any]] = field(default_factory=list)  # (where, choice, label, day) off the sure window
 
     @property
     def total(self) -> Decimal:
@@ -232,12 +248,11 @@ def spending(claims: ClaimSet, clause_id: str, ledger: Ledger, params: Parameter
             s.excluded.append((doc, why))
             continue
         issued = typed(doc, "issue_date", ValueType.date)
-        where = params.in_window(issued) if issued else "inside"
-        if where == "outside":
-            s.excluded.append((doc, f"{_label(doc)} 开票日期 {issued} 在政策有效期外 / issued {issued}, outside the policy's validity"))
+        where, choice = window_verdict(claims, params, issued)
+        if where != "inside":
+            s.window.append((where, choice, _label(doc), issued))
+        if not counts_in_window(where, choice):
             continue
-        if where == "uncertain":
-            s.uncertain.append(f"{_label(doc)} 开票日期 {issued} 是否在有效期内取决于未核实的公布日期 / issued {issued}: inside the window only for some publication dates")
         value, evidence = _invoice_amount(doc, params)
         if value is None:
             s.missing.append(f"{_label(doc)} 缺少金额（{params.invoice_amount_basis.value}）/ invoice amount not read")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from core.models import ClaimSet, Ledger, Status, ValueType
 
 from rules.draft import Draft, ledger_used
-from rules.inputs import Amount, contracts, read_fact, reviewer_choice, spending, typed
+from rules.inputs import Amount, contracts, read_fact, reviewer_choice, spending, typed, window_verdict
 from rules.money import q, pct, yuan
 from rules.params import Parameters
 
@@ -33,27 +33,25 @@ def investment(d: Draft, claims: ClaimSet, ledger: Ledger, params: Parameters, f
     paid); else the declared total (a manifest fact); else contract sums, which say what
     was agreed rather than paid, so a reviewer must accept them."""
     s = spending(claims, d.clause_id, ledger, params)
-    if s.counted or s.excluded or s.missing:
+    if s.counted or s.excluded or s.missing or s.window:
         return d.take_spending(s, what_zh, what_en)
     fact = read_fact(claims, fact_name)
     if fact.known:
         d.money_input(fact_name, fact.value, fact.evidence)
         d.source_zh, d.source_en = "（申报）", " (declared)"
+        # Two clauses resting on this one declaration rest on one investment (第十条).
+        d.rests_on(f"declared:{fact_name}@{claims.dossier_id}")
         return Decimal(fact.value)
     deals = []
     for c in contracts(claims, d.clause_id, params):
         signed = typed(c.doc, "signing_date", ValueType.date)
-        where = params.in_window(signed) if signed else "inside"
-        if where == "outside":
-            d.leave_out(f"{c.label} 签订日期 {signed} 在政策有效期外 / signed {signed}, outside the policy's validity")
-            continue
-        if where == "uncertain":
-            d.judge(f"{c.label} 签订日期 {signed} 是否在有效期内（公布日期未核实）/ is {signed} inside the window")
-        deals.append(c)
+        if d.window(*window_verdict(claims, params, signed), f"{c.label} 签订", signed):
+            deals.append(c)
     if deals:
         total = sum((c.value for c in deals), Decimal("0"))
         for c in deals:
             d.money_input(c.label, c.value, c.evidence)
+            d.rests_on(c.key)
         d.source_zh, d.source_en = "（合同金额：" + "、".join(c.label for c in deals) + "）", " (contract sums)"
         d.judge("合同金额是否可作为实际投资（无发票）/ may contract sums stand for the investment actually made (no invoices)")
         return total
@@ -125,7 +123,7 @@ def spending_rate(d: Draft, claims: ClaimSet, ledger: Ledger, params: Parameters
                   what_zh: str, what_en: str) -> None:
     """rate × invoices actually paid, then the annual cap (art4.2, art7.1)."""
     s = spending(claims, d.clause_id, ledger, params)
-    if not (s.counted or s.excluded or s.missing):
+    if not (s.counted or s.excluded or s.missing or s.window):
         d.fail(Status.needs_evidence, f"缺少{what_zh}发票 / missing: invoices for {what_en}", missing="invoice")
         return
     mark = len(d.inputs)
