@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import io
-import os
 import warnings
+from typing import Iterator
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ingest.limits import limit
+
 # An A4 page at 600 dpi is ~35 MP; anything far beyond is a decompression bomb or a mistake.
-MAX_PIXELS = int(os.environ.get("DOSSIER_MAX_PIXELS", 80_000_000))
-MAX_FRAMES = 500
+# Limits (ingest.limits): DOSSIER_MAX_PIXELS per frame, DOSSIER_MAX_FRAMES, and
+# DOSSIER_MAX_TOTAL_PIXELS for all frames of one file.
+
+
+class OverBudget(ValueError):
+    """Frames past the file's total pixel budget: those read so far stand, the rest are not decoded."""
 
 
 class ImageError(ValueError):
@@ -36,32 +42,44 @@ def to_bgr(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(arr[:, :, ::-1])
 
 
-def load_images(data: bytes, name: str = "image", max_pixels: int | None = None) -> list[np.ndarray]:
-    """Every frame of an image file as BGR, EXIF orientation applied.
+def iter_frames(data: bytes, name: str = "image", max_pixels: int | None = None) -> Iterator[np.ndarray]:
+    """Every frame of an image file as BGR, EXIF orientation applied, one at a time: a
+    50-frame TIFF holds one decoded frame in memory, not 50.
 
-    The size is checked from the header before any pixel is decoded, and Pillow's own bomb
-    warning is turned into an error, so a 50 000 × 50 000 PNG costs nothing.
+    Each frame's size is checked from its header before any pixel is decoded, and Pillow's
+    own bomb warning is turned into an error, so a 50 000 × 50 000 PNG costs nothing. Past
+    the total budget, OverBudget is raised before the frame is decoded.
     """
-    max_pixels = max_pixels or MAX_PIXELS
-    frames: list[np.ndarray] = []
+    max_pixels = max_pixels or limit("image_pixels")
+    total_budget = limit("image_total_pixels")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data)) as img:
                 n = getattr(img, "n_frames", 1)
-                if n > MAX_FRAMES:
-                    raise ImageError(f"{name}: {n} frames, more than the limit of {MAX_FRAMES}")
+                if n > limit("image_frames"):
+                    raise ImageError(f"{name}: {n} frames, more than the limit of {limit('image_frames')} (DOSSIER_MAX_FRAMES)")
+                total = 0
                 for i in range(n):
                     img.seek(i)
                     _check_size(img, name, max_pixels)
+                    total += img.size[0] * img.size[1]
+                    if total > total_budget:
+                        raise OverBudget(
+                            f"{name}: frames {i + 1}–{n} of {n} not read: over the budget of {total_budget / 1e6:.0f} MP "
+                            "for one file (DOSSIER_MAX_TOTAL_PIXELS)"
+                        )
                     frame = ImageOps.exif_transpose(img) or img
-                    frames.append(to_bgr(frame))
+                    yield to_bgr(frame)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ImageError(f"{name}: image too large, possible decompression bomb ({exc})") from exc
         except UnidentifiedImageError as exc:
             raise ImageError(f"{name}: not a readable image") from exc
         except (OSError, SyntaxError, ValueError) as exc:
-            if isinstance(exc, ImageError):
+            if isinstance(exc, (ImageError, OverBudget)):
                 raise
             raise ImageError(f"{name}: damaged or truncated image ({exc})") from exc
-    return frames
+
+
+def load_images(data: bytes, name: str = "image", max_pixels: int | None = None) -> list[np.ndarray]:
+    return list(iter_frames(data, name, max_pixels))

@@ -22,7 +22,7 @@ LIMITS: dict[str, tuple[str, int, str]] = {
     "page_points": ("DOSSIER_MAX_PAGE_POINTS", 14400, "side of a PDF page in points (200 in); larger pages are refused"),
     "image_pixels": ("DOSSIER_MAX_PIXELS", 80_000_000, "pixels of one image frame, checked from its header"),
     "image_frames": ("DOSSIER_MAX_FRAMES", 500, "frames of one TIFF/GIF"),
-    "image_total_pixels": ("DOSSIER_MAX_TOTAL_PIXELS", 400_000_000, "pixels of all frames of one image file, decoded one at a time"),
+    "image_total_pixels": ("DOSSIER_MAX_TOTAL_PIXELS", 2_000_000_000, "pixels of all frames of one image file, decoded one at a time"),
 }
 
 # Below these, a high compression ratio is ordinary (text PDFs, XML) and not a bomb.

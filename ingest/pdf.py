@@ -6,7 +6,7 @@ pdfplumber gives words with boxes in PDF points, origin top-left.
 from __future__ import annotations
 
 import io
-import os
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -14,9 +14,11 @@ from typing import Iterator
 import numpy as np
 
 from core.models import Box, Word
+from ingest.limits import limit
 
-# A page cap guards against a 50 000-page PDF tying up a worker; 300-page dossiers read in full.
-MAX_PAGES = int(os.environ.get("DOSSIER_MAX_PAGES", 500))
+# Limits (ingest.limits): DOSSIER_MAX_PAGES guards against a 50 000-page PDF tying up a
+# worker (300-page dossiers read in full); DOSSIER_MAX_PAGE_POINTS and DOSSIER_MAX_PAGE_PIXELS
+# bound a page's render, decided from its size before a pixel is drawn.
 MIN_TEXT_CHARS = 8  # fewer CJK/alphanumeric characters than this: treat the page as a scan
 SCAN_COVER, SCAN_MAX_CHARS = 0.5, 60  # image over half the page and under 60 characters: a scan
 OCR_DPI = 200
@@ -94,9 +96,17 @@ class PdfPage:
     words: list[Word] | None  # None: no usable text layer, OCR it
     _pdfium_page: object = field(repr=False, default=None)
 
+    def render_scale(self, scale: float) -> float:
+        """`scale`, or less so the page stays within DOSSIER_MAX_PAGE_PIXELS."""
+        pixels = self.width * self.height * scale * scale
+        budget = limit("page_pixels")
+        # 0.999: pdfium rounds each side up to whole pixels.
+        return scale if pixels <= budget else scale * math.sqrt(budget / pixels) * 0.999
+
     def render(self, scale: float) -> np.ndarray:
-        """BGR image at `scale` pixels per point (72·scale dpi)."""
-        bitmap = self._pdfium_page.render(scale=scale)
+        """BGR image at `scale` pixels per point (72·scale dpi), scaled down to the pixel
+        budget: a 9000 pt poster renders at 40 MP, not 2.6 GP."""
+        bitmap = self._pdfium_page.render(scale=self.render_scale(scale))
         arr = bitmap.to_numpy()
         if bitmap.mode == "BGR":
             return np.ascontiguousarray(arr)
@@ -118,7 +128,7 @@ def pdf_pages(data: bytes, name: str = "document.pdf", max_pages: int | None = N
     truncated or over-long files."""
     import pdfplumber
 
-    max_pages = max_pages or MAX_PAGES
+    max_pages = max_pages or limit("pdf_pages")
     doc = _open(data, name)
     try:
         n = len(doc)
@@ -134,6 +144,11 @@ def pdf_pages(data: bytes, name: str = "document.pdf", max_pages: int | None = N
             for i in range(n):
                 page = doc[i]
                 width, height = page.get_size()
+                if max(width, height) > limit("page_points"):
+                    raise PdfError(
+                        f"{name}: page {i + 1} too large: {width:.0f}×{height:.0f} pt (over "
+                        f"{limit('page_points')} pt a side, DOSSIER_MAX_PAGE_POINTS); not rendered"
+                    )
                 words = None
                 if plumber is not None:
                     try:

@@ -16,7 +16,7 @@ import numpy as np
 from core.models import Document, FileStatus, Page, ReadingSource
 from ingest import orient, seal, sniff
 from ingest.cache import OcrCache
-from ingest.image import ImageError, load_images
+from ingest.image import ImageError, OverBudget, iter_frames
 from ingest.limits import limit
 from ingest.lines import group_words
 from ingest.ocr.base import EngineUnavailable, OcrEngine
@@ -86,6 +86,7 @@ class _Reader:
         self.home = home()
         self.render_dir = Path(render_dir) if render_dir else pages_dir() / sha256
         self.qr_scans = 0
+        self.unread: str | None = None  # part of the file not read (over a budget): the file is an error, its pages kept
 
     @property
     def engine(self) -> OcrEngine:
@@ -175,8 +176,14 @@ class _Reader:
         return pages
 
     def image(self, data: bytes) -> list[Page]:
-        frames = load_images(data, self.name)
-        return [self.ocr_page(i, lambda f=f: f) for i, f in enumerate(frames, start=1)]
+        pages: list[Page] = []
+        try:
+            for i, frame in enumerate(iter_frames(data, self.name), start=1):
+                pages.append(self.ocr_page(i, lambda f=frame: f))
+                del frame  # one decoded frame at a time
+        except OverBudget as exc:
+            self.unread = str(exc)
+        return pages
 
     def ofd(self, data: bytes) -> list[Page]:
         start = time.perf_counter()
@@ -228,7 +235,10 @@ def read_document(
         what = "a zip archive inside a dossier (unpack it or hand it in as a dossier of its own)" if doc.media_type == sniff.ZIP else "not a PDF, image, OFD or XML invoice"
         return _failed(doc, FileStatus.unsupported, f"{original_name}: unsupported file type: {what}")
     try:
-        doc.pages = reader(_Reader(sha256, original_name, engine, cache, render_dir), data)
+        read = _Reader(sha256, original_name, engine, cache, render_dir)
+        doc.pages = reader(read, data)
+        if read.unread:
+            doc.status, doc.error = FileStatus.error, read.unread
     except READ_ERRORS as exc:
         return _failed(doc, FileStatus.error, str(exc))
     except Exception as exc:  # noqa: BLE001 - one unreadable file must never stop the dossier

@@ -95,7 +95,7 @@ def test_300_page_text_pdf_reads_completely_in_seconds(tmp_path):
 def test_page_cap_gives_a_clear_error(tmp_path, monkeypatch):
     from ingest import pdf
 
-    monkeypatch.setattr(pdf, "MAX_PAGES", 5)
+    monkeypatch.setenv("DOSSIER_MAX_PAGES", "5")
     path = text_pdf(tmp_path / "six.pdf", [[(72, 72, "合同条款 甲方乙方约定事项")]] * 6)
     doc = read(path, tmp_path)
     assert doc.status == FileStatus.error and "6 pages, more than the limit of 5" in doc.error

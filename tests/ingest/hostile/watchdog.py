@@ -4,6 +4,7 @@ ru_maxrss of the child)."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import time
@@ -45,10 +46,21 @@ def _rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def _backstop(budget_mb: float):
+    """A hard address-space cap, well above the budget (libraries reserve address space
+    they never touch): a spike faster than the polling cannot take the machine down."""
+    cap = int(max(budget_mb * 3, 4096) * 2**20)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    return limit
+
+
 def run_watched(argv: list[str], budget_mb: float, env: dict | None = None, timeout: float = 300, cwd: str | None = None) -> Watched:
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"watchdog-{os.getpid()}-{time.monotonic_ns()}"
     with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True, preexec_fn=_backstop(budget_mb))
         peak, killed, start = 0.0, False, time.monotonic()
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
