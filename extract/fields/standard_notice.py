@@ -17,7 +17,7 @@ from extract.layout import Row, Value, continuation, find_labels, norm
 from extract.fields.standards.cover import cover_claims
 from extract.fields.standards.family import family_of, kind
 from extract.fields.standards.foreword import drafting_units
-from extract.fields.standards.listing import entry, listing
+from extract.fields.standards.listing import entry, listing, out_of_order
 from extract.fields.standards.publication import publication_claims
 from extract.normalise import StandardCode, clean, find_standard_code_spans, parse_date, parse_standard_code, to_halfwidth
 
@@ -61,11 +61,11 @@ class Block:
         return None
 
 
-def _blocks(pages: list[PageView]) -> list[Block]:
+def _blocks(pages: list[PageView], replaces_labels: list[str] | None = None) -> list[Block]:
     blocks: list[Block] = []
     for view in pages:
         before: list[Row] = []
-        replaced_at = _replaces_column(view)
+        replaced_at = _replaces_column(view, replaces_labels or ["代替标准号", "代替"])
         for row in view.rows:
             own, replaced = [], []
             for sc, a, b in _row_codes(row):
@@ -98,13 +98,14 @@ def _row_codes(row: Row) -> list[tuple[StandardCode, int, int]]:
     return sorted(found, key=lambda t: t[1])
 
 
-def _replaces_column(view: PageView) -> tuple[float, float] | None:
+def _replaces_column(view: PageView, labels: list[str]) -> tuple[float, float] | None:
     """x centres of the 代替标准号 and 标准编号 headers, when the annex table has both."""
     for row in view.rows:
-        at, code_at = row.string.find("代替"), row.string.find("标准编号")
-        if at >= 0 and code_at >= 0 and "、" not in row.string:
-            return (sum(c.box.cx for c in row.span(at, at + 2)) / len(row.span(at, at + 2)),
-                    sum(c.box.cx for c in row.span(code_at, code_at + 4)) / len(row.span(code_at, code_at + 4)))
+        code_at = row.string.find("标准编号")
+        hit = next((h for h in find_labels([row], labels) if h.start != code_at), None) if code_at >= 0 else None
+        if hit is not None and "、" not in row.string:
+            code_cells = row.span(code_at, code_at + 4)
+            return (sum(c.box.cx for c in hit.cells) / len(hit.cells), sum(c.box.cx for c in code_cells) / len(code_cells))
     return None
 
 
@@ -217,8 +218,8 @@ def _join_lines(parts: list[str]) -> str:
     return text
 
 
-def _title(pages: list[PageView]) -> Claim | None:
-    got = labelled(pages, "standard_title", ["标准名称"], _clean_title, ValueType.text, LABELS)
+def _title(pages: list[PageView], labels: list[str] | None = None) -> Claim | None:
+    got = labelled(pages, "standard_title", labels or ["标准名称"], _clean_title, ValueType.text, LABELS)
     return got or first_match(pages, "standard_title", _TITLE_BOOK, _clean_title, ValueType.text, group=1, quality=0.85)
 
 
@@ -339,14 +340,13 @@ def _standard_text(pages: list[PageView], fam: Family) -> list[Claim]:
 
 
 def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) -> list[Claim]:
-    groups = _standards(_blocks(pages))
+    groups = _standards(_blocks(pages, fam.label("replaces") if fam else None))
     group = _choose(groups, applicant)
     found: dict[str, Claim] = {}
     notice_level = fam.option("level") if fam is not None else None
     in_force = _in_force_by_body(pages, fam)
     published = _publish_date(pages)
     defaults = {"publish_date": published.value if published else None, "implement_date": in_force.value if in_force else None}
-    rows = _rows(groups, notice_level, defaults)
     if group is not None:
         for c in _code_claims(group[0]):
             found[c.field] = c
@@ -357,21 +357,25 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
         if units:
             found["drafting_units"] = units
     for c in (
-        _title(pages),
+        _title(pages, fam.label("title") if fam else None),
         _issuer(pages),
         in_force,
-        _date_claim(pages, "implement_date", ["实施日期", "实施时间", "施行日期"], _IN_FORCE),
+        _date_claim(pages, "implement_date", (fam.label("implement_date") if fam else []) or ["实施日期", "实施时间", "施行日期"], _IN_FORCE),
         published,
         _drafting_units(pages),
-        listing(rows),
     ):
         if c is not None:
             found.setdefault(c.field, c)
+    # a notice of one standard: its labelled fields are that row's too
+    rows = _rows(groups, notice_level, defaults, found if len(groups) == 1 else {})
+    if rows:
+        found["standards"] = listing(rows)
     _check_level(found.get("level"), notice_level)
+    _check_dates(found.get("publish_date"), found.get("implement_date"))
     return list(found.values())
 
 
-def _rows(groups: list[list[Block]], level, defaults) -> list:
+def _rows(groups: list[list[Block]], level, defaults, found: dict[str, Claim]) -> list:
     out = []
     for group in groups:
         head = group[0]
@@ -379,6 +383,8 @@ def _rows(groups: list[list[Block]], level, defaults) -> list:
         for block in group:
             for c in _row_title_and_date(block):
                 fields.setdefault(c.field, c)
+        for name, c in found.items():
+            fields.setdefault(name, c)
         replaces = [code for b in group for code in b.replaces]
         row = entry(head.code, fields, _units(group), replaces, level, defaults)
         conf = min(c.confidence for c in head.row.cells)
@@ -390,6 +396,13 @@ def _in_force_by_body(pages: list[PageView], fam: Family | None) -> Claim | None
     """"以上行业标准自2022年7月1日起实施": one date for every standard of the notice."""
     pattern = fam.regex.get("implement_in_body") if fam is not None else None
     return first_match(pages, "implement_date", pattern, parse_date, ValueType.date, group="date", quality=0.9) if pattern else None
+
+
+def _check_dates(publish: Claim | None, implement: Claim | None) -> None:
+    """A standard in force before its notice is a misread date (a row's date taken from
+    another row, a year OCR got wrong): kept, flagged."""
+    if publish is not None and implement is not None and out_of_order(publish.value, implement.value):
+        implement.flags.append(Flag(code="date_order", message=f"in force {implement.value}, before the notice's date {publish.value}"))
 
 
 def _check_level(level: Claim | None, notice_level: str | None) -> None:

@@ -120,3 +120,27 @@ def test_foreword_lead_then_participating_units_in_order_across_wrapped_lines():
 
     mark_lead(dc, Applicant(name="公安部交通管理科学研究所"))
     assert dc.value("applicant_is_lead") is True
+
+
+def test_core_standards_and_art7_2_agree_a_group_standard_is_not_paid():
+    from core.models import Applicant, ClaimSet, Ledger
+    from rules.art7 import standards
+    from rules.params import load_parameters
+
+    dc = extract_document(doc_of(text_page("group_ccpia.txt")))
+    claims = ClaimSet(dossier_id="d", applicant=Applicant(name="中国农药工业协会"), year=2025, clauses=["art7.2"], documents=[dc])
+    result = standards(claims, Ledger(), load_parameters(), as_of=date(2025, 12, 31))
+    assert result.amount == 0 and "团体标准" in result.explanation + " ".join(result.reasons)
+
+
+def test_industry_annex_rows_with_their_own_dates_and_what_cannot_be_right_is_flagged():
+    pg = text_page("industry_miit_rows.txt", "industry_miit_rows.tsv")
+    got = _got(extract_document(doc_of(pg)))
+    assert [(e.code, e.implement_date) for e in got["standards"].value] == [
+        ("YD/T 3876-2021", date(2021, 7, 1)), ("SJ/T 11735-2021", date(2021, 10, 1))]
+    assert not got["standards"].flags
+    late = prose(["中华人民共和国工业和信息化部", "工业和信息化部批准《工业互联网平台 企业上云效果评价方法》等1项行业标准，现予公告。",
+                  "标准编号：SJ/T 11735-2021", "实施日期：2020-10-01", "工业和信息化部", "2021年3月5日"])
+    got = _got(extract_document(doc_of(late)))
+    assert got["implement_date"].value == date(2020, 10, 1) and [f.code for f in got["implement_date"].flags] == ["date_order"]
+    assert [f.code for f in got["standards"].flags] == ["date_order"]

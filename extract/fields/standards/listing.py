@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.models import Claim, Evidence, ValueType
+from core.models import Claim, Evidence, Flag, ValueType
 from core.standards import StandardEntry, StandardLevel
 from extract.fields.base import claim
 from extract.normalise import StandardCode
@@ -33,6 +33,18 @@ def entry(code: StandardCode | None, fields: dict[str, Claim], units: Claim | No
 
 
 def listing(rows: list[tuple[StandardEntry, Evidence, float]]) -> Claim | None:
+    """The claim, flagged where a row cannot be right as read: no code, or in force before
+    it was published."""
     if not rows:
         return None
-    return claim("standards", ValueType.standards, [e for e, _, _ in rows], min(c for _, _, c in rows), [ev for _, ev, _ in rows])
+    got = claim("standards", ValueType.standards, [e for e, _, _ in rows], min(c for _, _, c in rows), [ev for _, ev, _ in rows])
+    for i, (e, ev, _) in enumerate(rows, 1):
+        if e.code is None:
+            got.flags.append(Flag(code="code_unread", message=f"row {i} ({e.title or ev.text}): its code could not be read"))
+        if out_of_order(e.publish_date, e.implement_date):
+            got.flags.append(Flag(code="date_order", message=f"{e.code or f'row {i}'}: in force {e.implement_date}, before it was published {e.publish_date}"))
+    return got
+
+
+def out_of_order(publish: dt.date | None, implement: dt.date | None) -> bool:
+    return publish is not None and implement is not None and implement < publish
