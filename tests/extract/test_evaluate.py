@@ -20,13 +20,20 @@ def test_text_layer_documents_score_on_every_key_field(generated):
     assert len(report.documents) == 8 and not report.missing_truth
     assert {d.doc_type for d in report.documents} >= {"invoice", "contract", "standard_notice", "business_licence"}
     assert report.key.total > 50
-    assert report.key.exact >= 0.99, [r for d in report.documents for r in d.results if r.outcome != "tp"]
+    # The generator draws each kind in several real template families; the bar (97%)
+    # holds here, and `make eval` names any family that falls short.
+    assert report.key.exact >= 0.97, [r for d in report.documents for r in d.results if r.outcome not in ("tp", "tn")]
+    assert all(d.kind and d.family for d in report.documents)
+    assert {g.group for g in report.kinds} == {d.kind for d in report.documents}
+    assert sum(g.documents for g in report.families) == len(report.documents)
 
 
 def test_json_figures_for_the_cli(generated, capsys):
     assert main([str(generated)], json_out=True) == 0
     figures = json.loads(capsys.readouterr().out)
-    assert figures["key_exact"] >= 0.99 and "invoice_number" in figures["fields"]
+    assert figures["key_exact"] >= 0.97 and "invoice_number" in figures["fields"]
+    assert figures["documents"] == 8 and "contract" in figures["kinds"]
+    assert all(k.count("/") >= 1 for k in figures["families"])
 
 
 def test_files_without_truth_are_listed_not_scored(tmp_path):
