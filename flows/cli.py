@@ -92,8 +92,18 @@ def show_assessment(assessment, console: Console = console) -> None:
         console.print(f"[dim]note: {note}[/dim]")
 
 
+def _start_up() -> None:
+    """What a run that writes to DOSSIER_HOME does first: clear temp files of runs killed
+    mid-write."""
+    from core.atomic import sweep_temp
+
+    sweep_temp(home.home())
+
+
 def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt.date] = None, workers: int = 1):
     from flows import pipeline
+
+    _start_up()
 
     with Progress(
         SpinnerColumn(),
@@ -333,6 +343,7 @@ def audit(
     """Re-run archived dossiers from their originals and show what changed."""
     from flows import pipeline
 
+    _start_up()
     diffs = pipeline.audit_rerun(dossier_ids or None, rules=rules, fresh_ocr=fresh_ocr)
     if as_json:
         _print_json([d.model_dump(mode="json") for d in diffs])

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from core import home
+from core.atomic import write_atomic
 from core.models import Assessment, ClaimSet, Document, DocumentClaims
 from core.store import Store
 
@@ -145,10 +146,9 @@ def claims_for(store: Store, dossier_id: str, documents: list[Document], manifes
 
 def _write_json(dossier_id: str, assessment: Assessment, claims: ClaimSet) -> Path:
     out = home.sub("out") / dossier_id
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "claims.json").write_text(claims.model_dump_json(indent=2), encoding="utf-8")
+    write_atomic(out / "claims.json", claims.model_dump_json(indent=2).encode("utf-8"))
     path = out / "assessment.json"
-    path.write_text(assessment.model_dump_json(indent=2), encoding="utf-8")
+    write_atomic(path, assessment.model_dump_json(indent=2).encode("utf-8"))
     return path
 
 

@@ -20,6 +20,8 @@ from typing import BinaryIO, Iterator
 
 from pydantic import BaseModel, ConfigDict
 
+from core.atomic import fsync_dir, temp_prefix
+
 CHUNK = 1 << 20
 RECEIPTS = "receipts.jsonl"
 
@@ -156,7 +158,7 @@ class LocalArchive(Archive):
         dest.parent.mkdir(parents=True, exist_ok=True)
         # Temp file in the same folder, then an atomic rename: a crash never leaves a
         # half-written blob under its final name.
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".incoming-")
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=temp_prefix())
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in _chunks(stream):
@@ -168,6 +170,7 @@ class LocalArchive(Archive):
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        fsync_dir(dest.parent)  # the rename itself must survive a power cut
 
     def _stream(self, key: str) -> BinaryIO:
         return (self.root / key).open("rb")
@@ -180,6 +183,7 @@ class LocalArchive(Archive):
         fd = os.open(self.root / RECEIPTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, line.encode("utf-8"))
+            os.fsync(fd)
         finally:
             os.close(fd)
 

@@ -12,7 +12,9 @@ from typing import Callable
 
 import cv2
 import numpy as np
+from PIL import Image
 
+from core.atomic import write_atomic
 from core.models import Document, FileStatus, Page, ReadingSource
 from ingest import orient, seal, sniff
 from ingest.cache import OcrCache
@@ -102,11 +104,22 @@ class _Reader:
 
     def save(self, image: np.ndarray, number: int, ext: str) -> str:
         path = self.image_path(number, ext)
-        path.parent.mkdir(parents=True, exist_ok=True)
         params = [cv2.IMWRITE_JPEG_QUALITY, 85] if ext == "jpg" else [cv2.IMWRITE_PNG_COMPRESSION, 1]
-        if not cv2.imwrite(str(path), image, params):
-            raise OSError(f"cannot write page image {path}")
+        ok, encoded = cv2.imencode(f".{ext}", image, params)
+        if not ok:
+            raise OSError(f"cannot encode page image {path}")
+        write_atomic(path, encoded.tobytes())
         return self.relative(path)
+
+    def has_image(self, number: int, ext: str) -> bool:
+        """The page image is there and decodes to its end: one cut short (a crash before
+        writes were atomic, a full disk) is drawn again."""
+        try:
+            with Image.open(self.image_path(number, ext)) as img:
+                img.load()
+            return True
+        except (OSError, SyntaxError, ValueError):
+            return False
 
     def relative(self, path: Path) -> str:
         try:
@@ -120,7 +133,7 @@ class _Reader:
         hit = self.cache.get(self.sha256, number, engine)
         if hit is not None:
             # The cached page may have been rendered elsewhere; this run's image must exist here.
-            if not self.image_path(number, "png").exists():
+            if not self.has_image(number, "png"):
                 self.save(orient.deskew(orient.rotate(load(), hit.rotation), hit.skew), number, "png")
             return hit.model_copy(update={"image": self.relative(self.image_path(number, "png"))})
         start = time.perf_counter()
@@ -147,9 +160,10 @@ class _Reader:
         tags: dict[str, list[str]] = {}
         text = "".join(line.text for line in lines)
         scan_qr = may_hold_qr(text) and self.qr_scans < QR_TEXT_PAGES
-        if not path.exists() or scan_qr:
+        missing = not self.has_image(pdf_page.number, "jpg")
+        if missing or scan_qr:
             image = pdf_page.render(TEXT_LAYER_SCALE)
-            if not path.exists():
+            if missing:
                 self.save(image, pdf_page.number, "jpg")
             if scan_qr:
                 self.qr_scans += 1
