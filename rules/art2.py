@@ -147,10 +147,10 @@ def _commitment(d: Draft, claims: ClaimSet, params: Parameters) -> None:
             d.fail(Status.not_eligible, f"承诺年限 {n} 年少于 {need} 年 / commitment of {n} years is shorter than {need}")
             return
     d.step(f"已提交{need}年承诺书（{letters[0].file_name}）", f"{need}-year commitment letter present")
-    _promises(d, letters, params)
+    _promises(d, claims, letters, params)
 
 
-def _promises(d: Draft, letters: list, params: Parameters) -> None:
+def _promises(d: Draft, claims: ClaimSet, letters: list, params: Parameters) -> None:
     """The four promises, as the letter's `commitments` claim lists them (extract reads them
     off the text; a reviewer may correct the list)."""
     promises: dict[str, str] = params.commitment_promises.value if params.commitment_promises else {}
@@ -158,8 +158,17 @@ def _promises(d: Draft, letters: list, params: Parameters) -> None:
         return
     read = [doc for doc in letters if doc.get("commitments") is not None]
     if not read:
-        d.judge("承诺书的四项承诺（不迁离、不改变纳税义务、不变更统计关系、不减少注册资本）未读出，请核对 / "
-                "the letter's four promises were not read: check it makes all four")
+        # No promise was read off the letter (an unreadable scan, or a claim set from before
+        # they were read): the letter's 10 years are taken to carry the promises, said as a
+        # reading a reviewer can turn into a check of the letter.
+        choice = reviewer_choice(claims, "art2.promises_unread")
+        d.reading("art2.promises_unread",
+                  "承诺书的四项承诺（不迁离、不改变纳税义务、不变更统计关系、不减少注册资本）未读出：accepted = 以承诺书及其年限为准；"
+                  "check = 由评审逐项核对 / the letter's four promises were not read: accept the letter, or check each promise?",
+                  taken=choice or "accepted", alternative="accepted" if choice == "check" else "check",
+                  by="reviewer" if choice else "rule", amount=ZERO)
+        if choice == "check":
+            d.judge("承诺书是否含四项承诺，请逐项核对 / check the letter makes all four promises")
         return
     doc = read[0]
     given = {str(v) for v in (doc.value("commitments") or [])}
