@@ -186,9 +186,12 @@ def intake(
 
     # Names that are no UTF-8 travel as their escapes: Prefect's API holds only text.
     reports = _run_intake([printable(str(p)) for p in paths], engine, as_json, workers=workers)
+    # A dossier not processed as a whole (archive or database away, a bug) is a failed run for
+    # whoever scripts the intake; a bad file inside a dossier is recorded on it and is not.
+    failed = any(r.error for r in reports)
     if as_json:
         _print_json([r.model_dump(mode="json") for r in reports])
-        return
+        raise typer.Exit(1 if failed else 0)
     for report in reports:
         if report.error:
             err.print(f"[red]{report.name}: not processed: {report.error}[/red]")
@@ -202,6 +205,8 @@ def intake(
         f"{len(bad)} with errors recorded on their dossier[/bold]"
         + (f"; [red]{sum(1 for r in reports if r.error)} dossier(s) not processed[/red]" if any(r.error for r in reports) else "")
     )
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -29,6 +29,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # 
 
 from extract import extract_document  # noqa: E402
 from extract.claimset import build_claimset  # noqa: E402
+from flows.recovery import transient  # noqa: E402
 from ingest.archive import Archive, default_archive, sha256_of  # noqa: E402
 from ingest.cache import NoCache, OcrCache  # noqa: E402
 from ingest.intake import FileError, IncomingDossier, MemberError, collect, from_printable  # noqa: E402
@@ -82,7 +83,7 @@ def dossier_id_for(name: str, shas: list[str]) -> str:
     return f"D{h[:12]}"
 
 
-@task(cache_policy=NO_CACHE, retries=0)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=transient)
 def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> tuple[str, list[ArchivedFile], list[FileError]]:
     """Two passes, one file in memory at a time (zip members are read when needed): hash
     all for the dossier's id, then store each. A member that turns out damaged or larger
@@ -106,11 +107,13 @@ def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> 
     return dossier_id, archived, errors
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=transient)
 def read_file(ref: ArchivedFile, engine_name: str = "rapidocr", use_cache: bool = True) -> Document:
     _progress("read", ref.original_name)
+    # Through the archive, never ref.path: on a worker that shares no disk with the intake
+    # (DOSSIER_ARCHIVE_URL on S3) that path is another machine's, or a URL.
     return read_document(
-        Path(ref.path),
+        default_archive().local_copy(ref.sha256),
         ref.sha256,
         ref.original_name,
         engine=get_engine(engine_name),

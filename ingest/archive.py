@@ -115,7 +115,22 @@ class Archive(ABC):
         return out
 
     def path(self, sha256: str) -> str:
+        """Where the blob lives: a local path or an fsspec URL. Readers want `local_copy`."""
         return self._locate(blob_key(sha256))
+
+    def local_copy(self, sha256: str) -> Path:
+        """A local file holding the original, for readers that need a path (pdfium, OpenCV).
+
+        Every blob is read through the archive's own interface; a local file is only a cache of
+        it. Subclasses whose blobs are not local files fetch into `cache_root`, checked against
+        the hash on the way in, so a worker that shares no disk with the intake reads the same
+        bytes."""
+        if not self._has(blob_key(sha256)):
+            raise ArchiveError(f"not in archive: {sha256}")
+        return self._local(sha256)
+
+    def _local(self, sha256: str) -> Path:
+        raise NotImplementedError
 
     # storage primitives -------------------------------------------------------------
     @abstractmethod
@@ -178,6 +193,9 @@ class LocalArchive(Archive):
     def _locate(self, key: str) -> str:
         return str(self.root / key)
 
+    def _local(self, sha256: str) -> Path:
+        return self.root / blob_key(sha256)
+
     def _append_receipt(self, line: str) -> None:
         # O_APPEND keeps concurrent writers' lines whole (each line is one write).
         fd = os.open(self.root / RECEIPTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -198,13 +216,44 @@ class FsspecArchive(Archive):
     Object stores have no chmod; immutability there is the bucket's policy (object lock).
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, cache_root: Path | None = None):
         import fsspec
 
         self.fs, root = fsspec.core.url_to_fs(url)
         self.url = url.rstrip("/")
         self.root = root.rstrip("/")
         self.fs.makedirs(self.root, exist_ok=True)
+        self._cache_root = cache_root
+
+    @property
+    def cache_root(self) -> Path:
+        if self._cache_root is None:
+            from core.home import cache_dir
+
+            self._cache_root = cache_dir() / "blobs"
+        return self._cache_root
+
+    def _local(self, sha256: str) -> Path:
+        dest = self.cache_root / blob_key(sha256)
+        if dest.is_file() and sha256_of(dest)[0] == sha256:
+            return dest
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".fetch-")
+        h = hashlib.sha256()
+        try:
+            with os.fdopen(fd, "wb") as out, self._stream(blob_key(sha256)) as stream:
+                for chunk in _chunks(stream):
+                    h.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if h.hexdigest() != sha256:
+                raise ArchiveError(f"archived original {sha256} fails its hash check (fetched {h.hexdigest()})")
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return dest
 
     def _p(self, key: str) -> str:
         return f"{self.root}/{key}"
