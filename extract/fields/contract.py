@@ -1,28 +1,24 @@
-"""Contract (合同 / 协议) fields: number, title, parties, signing date, amount, term, subject."""
+"""Contract (合同 / 协议) fields: number, title, parties, signing date, amount, term, subject.
+
+Which label names which party depends on the template (extract/families/contract/*.yaml):
+甲方/乙方 decide the side wherever they are printed (甲（供）方, 委托方（甲方）, "…（以下简称甲方）");
+a template that names only roles (供方/需方, 买方/卖方) lists its parties in the page's order."""
 from __future__ import annotations
 
 import re
 
 from core.models import Claim, Document, Flag, ValueType
-from extract.fields.base import COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, views
+from extract.families import Family, detect, family
+from extract.fields.base import (
+    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, value_claim, views,
+)
+from extract.layout import norm, value_after
 from extract.normalise import find_dates, parse_date
 
 LABELS = (
     "合同编号", "合同号", "项目名称", "服务内容", "合同标的", "甲方", "乙方", "签订日期", "签订地点", "合同金额",
     "合同总金额", "服务期限", "合同期限", "有效期", "法定代表人", "地址", "联系人", "电话", "开户行", "账号",
 )
-# With the colon: "甲方应于…" in the clauses is prose, "甲方：…" at the head names the party.
-_A, _B = ("甲方", "委托方", "需方", "买方", "采购方", "发包方"), ("乙方", "受托方", "供方", "卖方", "服务方", "承接方", "承包方")
-
-
-def _party_labels(names: tuple[str, ...]) -> list[str]:
-    """甲方 / 甲方（委托方） / 委托方（甲方）, each with its colon: "甲方应于…" in the clauses is
-    prose, "甲方：…" at the head names the party."""
-    main, *roles = names
-    return [f"{x}:" for x in (main, *roles, *(f"{main}({r})" for r in roles), *(f"{r}({main})" for r in roles))]
-
-
-PARTY_A, PARTY_B = _party_labels(_A), _party_labels(_B)
 _NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/〔〕\[\]()（）]{3,39}")
 _TITLE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()《》\-]{2,40}(?:合同书|合同|协议书|协议)$")
 _TERM = re.compile(r"(?:服务期限?|合同期限?|有效期限?|履行期限?|租赁期限?|期限)[^。；;]{0,60}")
@@ -30,13 +26,21 @@ _TERM = re.compile(r"(?:服务期限?|合同期限?|有效期限?|履行期限?|
 _SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
 _AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价)[为是:：]?[^。；;]{0,60}")
-# With the colon: "具体服务内容、配置清单…" in the clauses is prose.
-_SUBJECT_LABELS = [f"{x}:" for x in ("合同标的", "项目名称", "服务内容", "服务名称", "产品名称", "标的")]
 _SUBJECT = re.compile(r"(?:委托乙方|乙方向甲方|乙方为甲方|向甲方)(?:提供|开发|实施|建设|交付)(.{4,40}?)(?:事宜|[，。,;；])")
 
 
+# "（甲方）" before the name (the 1990s 技术开发合同书: "委托方：（甲方）…"), and what follows a
+# name: "（以下简称甲方）", "（盖章）", a seal's words read into it.
+_SIDE_FIRST = re.compile(r"^[(（](?:甲方|乙方|甲|乙)[)）]")
+_AFTER_NAME = re.compile(r"[(（](?:以下简称|简称|下称|甲方|乙方|盖章|签章|公章|签字|全称)")
+_SEAL_WORDS = re.compile(r"(?:合同专用章|业务专用章|专用章|公章)+$")
+_SHORT_FOR = re.compile(r"[(（](?:以下简称|简称|下称)[“\"']?(甲|乙)方")
+
+
 def _party(text: str) -> str | None:
-    return company(text)
+    text = _SIDE_FIRST.sub("", text.strip(":："))
+    m = _AFTER_NAME.search(text)
+    return company(_SEAL_WORDS.sub("", text[: m.start()] if m else text))
 
 
 def _number(text: str) -> str | None:
@@ -53,8 +57,9 @@ def _title(pages: list[PageView]) -> Claim | None:
     return None
 
 
-def _amount(pages: list[PageView]) -> Claim | None:
-    got = labelled(pages, "total_amount", ["合同总金额", "合同总价", "合同金额", "总金额", "合同价款"], money, ValueType.money, LABELS)
+def _amount(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim | None:
+    labels = fam.label("total_amount") or ["合同总金额", "合同总价", "合同金额", "总金额", "合同价款"]
+    got = labelled(pages, "total_amount", labels, money, ValueType.money, stops)
     return flag_words_figures(got or first_match(pages, "total_amount", _AMOUNT, money, ValueType.money))
 
 
@@ -74,8 +79,10 @@ def _term(pages: list[PageView]) -> list[Claim]:
     return []
 
 
-def _signing_date(pages: list[PageView]) -> Claim | None:
+def _signing_date(pages: list[PageView], fam: Family) -> Claim | None:
     got = first_match(pages, "signing_date", _SIGNED, parse_date, ValueType.date, group=1, quality=1.0)
+    if got is None and fam.label("signing_date"):
+        got = labelled(pages, "signing_date", _colon(fam.label("signing_date")), parse_date, ValueType.date)
     if got and _SEALED.search(got.evidence[0].text):
         # OCR reads the seal's words into the date ("2021年9月1含同专用章" for the 13th): the
         # day is not to be trusted, and a wrong date is worse than none
@@ -86,8 +93,9 @@ def _signing_date(pages: list[PageView]) -> Claim | None:
     return first_match(pages[-1:], "signing_date", DATE_TEXT, parse_date, ValueType.date, quality=0.7, last=True)
 
 
-def _subject(pages: list[PageView]) -> Claim | None:
-    got = labelled(pages, "subject", _SUBJECT_LABELS, lambda t: t.strip(":：。") or None, ValueType.text, LABELS, min_score=0.85)
+def _subject(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim | None:
+    # with the colon: "具体服务内容、配置清单…" in the clauses is prose
+    got = labelled(pages, "subject", _colon(fam.label("subject")), lambda t: t.strip(":：。") or None, ValueType.text, stops, min_score=0.85)
     return got or first_match(pages, "subject", _SUBJECT, lambda t: t.strip() or None, ValueType.text, group=1)
 
 
@@ -108,17 +116,86 @@ def _second_party(pages: list[PageView], first: Claim | None) -> Claim | None:
     return None
 
 
+def _family(doc: Document) -> Family:
+    return detect("contract", doc.text) or family("contract", "generic")
+
+
+def _colon(labels: list[str]) -> list[str]:
+    """With the colon: "甲方应于…" in the clauses is prose, "甲方：…" at the head names the party."""
+    return [f"{label}:" for label in labels]
+
+
+def _side(c: Claim | None) -> str | None:
+    """The side a "（以下简称甲方）" after the name gives, read off the claim's own text."""
+    m = _SHORT_FOR.search(norm(c.evidence[0].text)) if c is not None and c.evidence else None
+    return m and {"甲": "party_a", "乙": "party_b"}[m.group(1)]
+
+
+def _by_roles(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> list[Claim]:
+    """Parties labelled by role only (供方/需方, 买方/卖方), in the page's order, one per role."""
+    found: list[Claim] = []
+    for view in pages[:2]:
+        for hit in view.labels(_colon(fam.label("parties")), min_score=1.0):
+            got = value_after(hit, view.rows, lambda t: _party(t) is not None, stops)
+            if got is None or any(hit.label == role for role, _ in found) or any(_party(got.text) == c.value for _, c in found):
+                continue
+            found.append((hit.label, value_claim(view, "party", ValueType.text, _party(got.text), got, hit.score)))
+    return [c for _, c in found]
+
+
+def _sided(pages: list[PageView], field: str, labels: list[str], stops: tuple[str, ...]) -> tuple[Claim | None, bool]:
+    """(the party, whether its label matched exactly). Labels match exactly first: the other
+    side's labels differ by one character (甲方/乙方, 发包人/承包人)."""
+    exact = labelled(pages, field, _colon(labels), _party, ValueType.text, stops, min_score=1.0)
+    if exact is not None:
+        return exact, True
+    return labelled(pages, field, _colon([lab for lab in labels if "甲" not in lab and "乙" not in lab]),
+                    _party, ValueType.text, stops, min_score=0.85), False
+
+
+def _side_labels(fam: Family, side: str) -> list[str]:
+    """The family's own labels, then every 甲方/乙方 form: 甲 and 乙 decide in any template."""
+    mark = "甲" if side == "party_a" else "乙"
+    generic = [lab for lab in family("contract", "generic").label(side) if mark in lab]
+    return list(dict.fromkeys([*fam.label(side), *generic]))
+
+
+def _parties(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> tuple[Claim | None, Claim | None]:
+    (a, a_exact), (b, b_exact) = (_sided(pages, side, _side_labels(fam, side), stops) for side in ("party_a", "party_b"))
+    if a is not None and b is not None and a.value == b.value:
+        # one name under both labels: the loose match read the other side's label
+        a, b = (a, None) if a_exact and not b_exact else (None, b) if b_exact and not a_exact else (a, None)
+    if fam.labels.get("parties") and (a is None or b is None):
+        listed = _by_roles(pages, fam, stops)
+        sided = {_side(c): c for c in listed if _side(c)}
+        unsided = [c for c in listed if not _side(c)]
+        a = a or sided.get("party_a") or (unsided.pop(0) if unsided and "party_a" not in sided else None)
+        b = b or sided.get("party_b") or (unsided.pop(0) if unsided else None)
+        for c, name in ((a, "party_a"), (b, "party_b")):
+            if c is not None:
+                c.field = name
+    return a, b
+
+
 def extract_contract(doc: Document) -> list[Claim]:
     pages = [v for v in views(doc) if v.page.lines]
-    party_a = labelled(pages, "party_a", PARTY_A, _party, ValueType.text, LABELS, min_score=0.85)
+    fam = _family(doc)
+    stops = tuple(dict.fromkeys([*LABELS, *(w for words in fam.labels.values() for w in words)]))
+    party_a, party_b = _parties(pages, fam, stops)
     found = [
-        labelled(pages, "contract_number", ["合同编号", "合同号", "编号"], _number, ValueType.text, LABELS),
+        labelled(pages, "contract_number", [*fam.label("contract_number"), "合同编号", "合同号", "编号"], _number, ValueType.text, stops),
         _title(pages),
         party_a,
-        labelled(pages, "party_b", PARTY_B, _party, ValueType.text, LABELS, min_score=0.85) or _second_party(pages, party_a),
-        _signing_date(pages),
-        _amount(pages),
+        party_b or _second_party(pages, party_a),
+        _signing_date(pages, fam),
+        _amount(pages, fam, stops),
         *_term(pages),
-        _subject(pages),
+        _subject(pages, fam, stops),
+        labelled(pages, "signing_place", _colon(fam.label("signing_place")), _place, ValueType.text, stops) if fam.label("signing_place") else None,
     ]
     return [c for c in found if c is not None]
+
+
+def _place(text: str) -> str | None:
+    text = re.split(r"[，,。；;\s]|签订|有效期", text.strip(":："))[0]
+    return text if 2 <= len(text) <= 30 and re.search(r"[\u4e00-\u9fff]", text) else None

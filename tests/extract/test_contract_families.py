@@ -1,0 +1,115 @@
+"""Contracts from the templates people use, their wording in tests/extract/data/contracts/
+(with its source address), the blanks filled with invented parties."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core.models import DocType
+from extract import extract_document
+from extract.families import detect
+from tests.extract.builders import document, prose
+
+DATA = Path(__file__).parent / "data" / "contracts"
+A, B = "广州云栖工业科技有限公司", "深圳数联软件服务有限公司"
+AGENCY = "广州市黄埔区科学技术局"
+
+
+def filled(name: str, values: dict[str, str]) -> list[list[str]]:
+    """The template's pages (split at ---), each label's blank filled with its value."""
+    text = "\n".join(ln for ln in (DATA / name).read_text(encoding="utf-8").splitlines() if not ln.startswith("#"))
+    pages = []
+    for part in text.split("\n---\n"):
+        rows = []
+        for row in part.splitlines():
+            for label, value in values.items():
+                if label in row:
+                    row = re.sub(re.escape(label) + r"[_ ]*", lambda m: label + value, row, count=1)
+            rows.append(row)
+        pages.append(rows)
+    return pages
+
+
+def read(pages: list[list[str]]):
+    dc = extract_document(document(*(prose(rows, number=i) for i, rows in enumerate(pages, start=1)), name="contract.pdf"))
+    assert dc.doc_type == DocType.contract, dc.doc_type
+    return dc, {c.field: c.value for c in dc.claims}
+
+
+def test_technology_development_contract_of_the_national_model_text():
+    pages = filled("tech_development.txt", {
+        "合同编号：": "JSKF-2023-017", "项目名称：": "工业视觉缺陷检测算法研发",
+        "委托方（甲方）：": A, "受托方（乙方）：": "华南理工大学",
+        "签订时间：": "2023年5月10日", "签订地点：": "广州市黄埔区", "有效期限：": "2023年5月10日至2024年5月9日",
+        "研究开发经费和报酬总额为": "人民币伍拾万元整（¥500,000.00）",
+    })
+    dc, got = read(pages)
+    assert detect("contract", "\n".join(sum(pages, []))).id == "tech_development"
+    assert got["party_a"] == A and got["party_b"] == "华南理工大学"
+    assert got["title"] == "技术开发(委托)合同" and got["contract_number"] == "JSKF-2023-017"
+    assert got["subject"] == "工业视觉缺陷检测算法研发"
+    assert got["signing_date"] == date(2023, 5, 10) and got["signing_place"] == "广州市黄埔区"
+    assert (got["term_start"], got["term_end"]) == (date(2023, 5, 10), date(2024, 5, 9))
+    assert got["total_amount"] == Decimal("500000.00")
+
+
+def test_party_named_only_in_the_signature_block_under_its_seal():
+    """The cover's blanks left empty; the signature page names the parties, the seals' words
+    read into the names."""
+    pages = filled("tech_development.txt", {"项目名称：": "工业视觉缺陷检测算法研发", "签订时间：": "2023年5月10日"})
+    pages[2] = [f"委托方（甲方）：{A}合同专用章（盖章）", "法定代表人/委托代理人：（签名）",
+                "受托方（乙方）：华南理工大学（盖章）", "法定代表人/委托代理人：（签名）"]
+    dc, got = read(pages)
+    assert got["party_a"] == A and got["party_b"] == "华南理工大学"
+
+
+def test_the_1990s_form_prints_the_side_after_the_blank():
+    pages = filled("tech_development_1990s.txt", {"项目名称：": "数控机床远程运维平台", "委托方：": A, "研究开发方：": B})
+    _, got = read(pages)
+    assert got["party_a"] == A and got["party_b"] == B
+
+
+@pytest.mark.parametrize("template, values, want", [
+    ("procurement.txt", {"政府采购合同编号：": "HPCG-2024-0031", "采购人（甲方）：": AGENCY, "供应商（乙方）：": B,
+                         "合计金额小写： ": "1025826.73"},
+     {"party_a": AGENCY, "party_b": B, "contract_number": "HPCG-2024-0031", "total_amount": Decimal("1025826.73")}),
+    ("construction.txt", {"发包人（全称）：": A, "承包人（全称）：": "中建科工集团有限公司", "工程名称：": "智能制造产业园二期厂房",
+                          "金额（大写）：": "壹仟贰佰万元（人民币）¥：12,000,000.00元"},
+     {"party_a": A, "party_b": "中建科工集团有限公司", "subject": "智能制造产业园二期厂房"}),
+    ("supply_demand.txt", {"需方：": A, "供方：": B},                       # 需方 … （以下简称甲方）
+     {"party_a": A, "party_b": B}),
+    ("sale.txt", {"买方（甲方）：": A, "卖方（乙方）：": B, "签订时间： 年 月 日": "签订时间：2024年3月1日", "签订地点：": "广州市"},
+     {"party_a": A, "party_b": B, "signing_date": date(2024, 3, 1), "signing_place": "广州市"}),
+    ("product_sale.txt", {"甲方（需方）：": A, "乙方（供方）：": B}, {"party_a": A, "party_b": B}),
+], ids=["procurement", "construction", "supply-demand-short-for", "sale", "product-sale"])
+def test_template_parties_and_figures(template, values, want):
+    _, got = read(filled(template, values))
+    for field, value in want.items():
+        assert got.get(field) == value, (field, got.get(field), value)
+
+
+def test_jia_gong_fang_makes_party_a_the_supplier():
+    """甲（供）方: the 甲方 is the seller here, and party_a follows 甲 whatever the role."""
+    _, got = read([["购销合同", f"甲（供）方：{B}", f"乙（需）方：{A}", "经甲乙双方协商一致，签订本合同。"]])
+    assert got["party_a"] == B and got["party_b"] == A
+
+
+def test_short_for_decides_the_side_against_the_page_order():
+    _, got = read([["采购合同书", f"供方：{B}（以下简称甲方）", f"需方：{A}（以下简称乙方）", "经双方协商一致，共同订立本合同。"]])
+    assert got["party_a"] == B and got["party_b"] == A
+
+
+def test_roles_alone_follow_the_page_order():
+    _, got = read([["购销合同", f"供方：{B}", f"需方：{A}", "供需双方经协商一致，签订本合同。"]])
+    assert got["party_a"] == B and got["party_b"] == A
+
+
+def test_civil_code_names_for_a_commissioned_development():
+    _, got = read([["委托开发合同", f"委托人：{A}", "研究开发人：华南理工大学", "项目名称：高精度减速器寿命预测",
+                    "签订时间：2022年8月8日"]])
+    assert got["party_a"] == A and got["party_b"] == "华南理工大学" and got["subject"] == "高精度减速器寿命预测"
+    assert got["signing_date"] == date(2022, 8, 8)
