@@ -295,7 +295,7 @@ def _group_table(title: str, groups: list[GroupScore]):
 
     table = Table(title=title)
     for col in ("group", "docs", "right / total", "exact", "precision", "recall"):
-        table.add_column(col, justify="left" if col == "group" else "right", no_wrap=col == "group")
+        table.add_column(col, justify="left" if col == "group" else "right", overflow="fold")
     for g in groups:
         table.add_row(g.group, str(g.documents), f"{g.key.tp} / {g.key.total}", f"{g.key.exact:.1%}",
                       f"{g.key.precision:.1%}", f"{g.key.recall:.1%}")
