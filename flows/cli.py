@@ -100,7 +100,7 @@ def _start_up() -> None:
     sweep_temp(home.home())
 
 
-def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt.date] = None, workers: int = 1):
+def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt.date] = None, workers: int = 1, **spread):
     from flows import pipeline
 
     _start_up()
@@ -127,7 +127,7 @@ def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt
 
         pipeline.progress_hook = hook
         try:
-            return pipeline.bulk_intake(paths, engine=engine, workers=workers, today=today)
+            return pipeline.bulk_intake(paths, engine=engine, workers=workers, today=today, **spread)
         finally:
             pipeline.progress_hook = None
 
@@ -176,6 +176,9 @@ def intake(
     as_json: bool = typer.Option(False, "--json", help="print per dossier its id and each file's status"),
     engine: str = typer.Option("rapidocr", help="OCR engine: rapidocr, paddleocr, tesseract"),
     workers: int = typer.Option(1, help="processes reading (OCR) files in parallel"),
+    fan_out: bool = typer.Option(False, "--fan-out", help="one deployed run per dossier over every worker of the `dossier` pool (needs PREFECT_API_URL and the deployments)"),
+    task_runner: str = typer.Option("process", "--task-runner", help="process, or dask (a local Dask cluster of --workers, or --dask-address)"),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="scheduler of a running Dask cluster, e.g. tcp://10.0.0.5:8786"),
 ):
     """Take in dossiers in bulk: archive, read, extract and draft an assessment for each."""
     missing = [str(p) for p in paths if not p.exists()]
@@ -185,7 +188,10 @@ def intake(
     from ingest.intake import printable
 
     # Names that are no UTF-8 travel as their escapes: Prefect's API holds only text.
-    reports = _run_intake([printable(str(p)) for p in paths], engine, as_json, workers=workers)
+    reports = _run_intake(
+        [printable(str(p)) for p in paths], engine, as_json, workers=workers,
+        fan_out=fan_out, runner=task_runner, dask_address=dask_address,
+    )
     # A dossier not processed as a whole (archive or database away, a bug) is a failed run for
     # whoever scripts the intake; a bad file inside a dossier is recorded on it and is not.
     failed = any(r.error for r in reports)

@@ -217,9 +217,20 @@ def intake_dossier(
     return report
 
 
-def task_runner(workers: int):
+def task_runner(workers: int, kind: str = "process", dask_address: str | None = None):
     """Reading (OCR) is the costly step; with workers > 1 it runs in that many processes,
-    each loading the models once and using one thread, so they don't fight over cores."""
+    each loading the models once and using one thread, so they don't fight over cores.
+    `kind="dask"` reads on a Dask cluster instead: a local one of `workers` processes, or the
+    scheduler at `dask_address` (prefect-dask, the `[dask]` extra)."""
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        os.environ["DOSSIER_OCR_THREADS"] = "1"
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": max(workers, 1), "threads_per_worker": 1, "processes": True, "dashboard_address": None})
+    if kind != "process":
+        raise ValueError(f"unknown task runner {kind!r}: process or dask")
     if workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
     os.environ["DOSSIER_OCR_THREADS"] = "1"
@@ -233,10 +244,20 @@ def bulk_intake(
     workers: int = 1,
     today: dt.date | None = None,
     database_url: str | None = None,
+    fan_out: bool = False,
+    runner: str = "process",
+    dask_address: str | None = None,
 ) -> list[DossierReport]:
-    """Many dossiers at once: each folder or zip is one dossier; a folder of them is many."""
+    """Many dossiers at once: each folder or zip is one dossier; a folder of them is many.
+    `fan_out` spreads the dossiers over every worker of the `dossier` pool (flows.fanout)."""
+    if fan_out:
+        from flows.fanout import fan_out as spread
+
+        dossiers = collect([from_printable(p) for p in paths])
+        _progress("total", str(sum(len(d.files) for d in dossiers)))
+        return spread(dossiers, engine=engine, today=today, database_url=database_url, progress=lambda name: _progress("done", name))
     reports = []
-    per_dossier = intake_dossier.with_options(task_runner=task_runner(workers))
+    per_dossier = intake_dossier.with_options(task_runner=task_runner(workers, runner, dask_address))
     dossiers = collect([from_printable(p) for p in paths])
     _progress("total", str(sum(len(d.files) for d in dossiers)))
     for incoming in dossiers:
