@@ -1,31 +1,44 @@
 """The JSON API beside the pages, for scripts: same acts, same checks, same log."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StringConstraints
 
 from core.accounts import Role
 from core.models import ValueType
 from core.store import Store
 from review_ui.auth import Refused, account_of, may_confirm, require
-from review_ui.review import ReviewError, correct, decide
+from review_ui.review import ReviewError, StaleEdit, correct, decide, field_version
+from review_ui.values import MAX_LIST, MAX_TEXT
 from review_ui.views import dossier_list
 
 
-class CorrectionRequest(BaseModel):
-    field: str
-    value: Any = None
-    reason: str = ""
-    document: str | None = None  # None corrects a dossier fact
+Text = Annotated[str, StringConstraints(strict=True, max_length=MAX_TEXT)]
+Scalar = Text | StrictBool | StrictInt | StrictFloat | None
+# A line item is checked field by field in review_ui.values.items_value.
+Item = Annotated[dict[Annotated[str, StringConstraints(max_length=20)], Scalar], Field(max_length=8)]
+Value = Scalar | Annotated[list[Text], Field(max_length=MAX_LIST)] | Annotated[list[Item], Field(max_length=MAX_LIST)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CorrectionRequest(Strict):
+    field: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)]
+    value: Value = None
+    reason: Text = ""
+    document: Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9a-f]{64}$")] | None = None  # None: a fact
     value_type: ValueType | None = None  # only for a field the claim set does not have yet
+    version: Annotated[StrictInt, Field(ge=0, le=2**53)]  # versions[document:field] from GET, 0 if never corrected
 
 
-class DecisionRequest(BaseModel):
-    action: str  # confirm | send_back
-    comment: str = ""
+class DecisionRequest(Strict):
+    action: Literal["confirm", "send_back"]
+    comment: Text = ""
 
 
 def _refused(exc: ReviewError) -> JSONResponse:
@@ -48,6 +61,7 @@ def api_router(store: Store, two_person: bool = True) -> APIRouter:
     @api.get("/dossiers/{dossier_id}")
     def get_dossier(dossier_id: str) -> dict[str, Any]:
         row = row_or_404(dossier_id)
+        corrections = store.corrections(dossier_id)
         latest = store.latest_claimset(dossier_id)
         assessment = store.latest_assessment(dossier_id)
         return {
@@ -66,7 +80,9 @@ def api_router(store: Store, two_person: bool = True) -> APIRouter:
             "claims": latest[1].model_dump(mode="json") if latest else None,
             "assessment_id": assessment[0] if assessment else None,
             "total": str(assessment[1].total) if assessment else None,
-            "corrections": len(store.corrections(dossier_id)),
+            "corrections": len(corrections),
+            # what an edit of "document:field" (":field" for a fact) must carry; absent means 0
+            "versions": {f"{c.document or ''}:{c.field}": c.id for c in corrections},
             "decisions": [
                 {"action": d.action, "reviewer": d.reviewer, "comment": d.comment, "at": d.at.isoformat()}
                 for d in store.decisions(dossier_id)
@@ -86,11 +102,14 @@ def api_router(store: Store, two_person: bool = True) -> APIRouter:
         row_or_404(dossier_id)
         try:
             outcome = correct(store, dossier_id, body.document, body.field, body.value, account_of(request).name, body.reason,
-                              body.value_type, from_form=False)
+                              body.value_type, from_form=False, version=body.version)
+        except StaleEdit as exc:
+            return JSONResponse({"detail": str(exc), "current": exc.current, "version": exc.version}, status_code=409)
         except ReviewError as exc:
             return _refused(exc)
         return {
             "correction_id": outcome.correction_id,
+            "version": field_version(store, dossier_id, outcome.document, outcome.field),
             "document": outcome.document,
             "field": outcome.field,
             "old": outcome.old,

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -29,7 +30,7 @@ from review_ui.auth import Guard, NotLoggedIn, Refused, Signer, account_of, may_
 from review_ui.security import add_security, login_routes
 from review_ui.history import change_log
 from review_ui.pages import IMAGE_TYPES, page_image_file
-from review_ui.review import ReviewError, correct, decide, recompute
+from review_ui.review import ReviewError, StaleEdit, correct, decide, recompute
 from review_ui.views import STATUSES, claim_row_id, dossier_list, dossier_view, evidence_target, field_colour
 
 HERE = Path(__file__).parent
@@ -100,6 +101,17 @@ def create_app(
     app.include_router(api_router(store, two_person))
     app.include_router(login_routes(guard, render))
 
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_request: Request, exc: RequestValidationError):
+        # The reason, never the input echoed back (it may be megabytes).
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:300], "type": e.get("type")}
+                  for e in exc.errors()[:20]]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(Refused)
+    def refused(_request: Request, exc: Refused):
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
     @app.exception_handler(NotLoggedIn)
     def not_logged_in(request: Request, _exc: NotLoggedIn):
         if request.method == "GET" and not request.url.path.startswith("/api/") and "hx-request" not in request.headers:
@@ -141,20 +153,26 @@ def create_app(
         reason: str = Form(""),
         document: str = Form(""),
         value_type: str = Form(""),
-        index: int | None = Form(None),
+        index: int | None = Form(None, ge=0, le=100_000),
         add: str = Form(""),
+        version: int | None = Form(None, ge=0),
     ):
         doc_setting = bool(document) and field in ("doc_type", "clauses")
+        status = 200
         try:
+            if version is None:
+                raise ReviewError("缺少版本 — the edit must carry the version it was made on; reload the page")
             vt = ValueType(value_type) if value_type else None
-            outcome = correct(store, dossier_id, document or None, field, value, account_of(request).name, reason, vt)
+            outcome = correct(store, dossier_id, document or None, field, value, account_of(request).name, reason, vt,
+                              version=version)
             error = None
+        except StaleEdit as exc:
+            outcome, error, status = None, str(exc), 409
         except (ReviewError, ValueError) as exc:
-            outcome, error = None, str(exc)
+            outcome, error, status = None, str(exc), 422
         v = view_or_404(dossier_id)
-        status = 422 if error else 200
         if v.claims is None:  # nothing extracted yet, so no table to show the error in
-            return HTMLResponse(f'<p class="error" role="alert">{escape(error or "")}</p>', status_code=422)
+            return HTMLResponse(f'<p class="error" role="alert">{escape(error or "")}</p>', status_code=status)
         if doc_setting:
             doc = next((d for d in v.documents if d.sha == document), None)
             response = render(request, "_doc_head.html", status, v=v, doc=doc, error=error, with_oob=not error,
@@ -164,7 +182,7 @@ def create_app(
                               error=error, typed=value if error else None, add_field=field if error else "",
                               with_oob=not error, assess_error=outcome.assessment_error if outcome else None)
         else:
-            index, claim, doc = _find_claim(v, document or None, index, field if not error else None)
+            index, claim, doc = _find_claim(v, document or None, index, field if status != 422 else None)
             response = render(request, "_claim_row.html", status, v=v, claim=claim, doc=doc, index=index,
                               editing=bool(error), typed=value if error else None, error=error, with_oob=not error,
                               assess_error=outcome.assessment_error if outcome else None)

@@ -12,24 +12,43 @@ import threading
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.corrections import FIELD_TYPES, CorrectionError, apply_correction
 from core.facts import FACTS
 from core.models import Assessment, ClaimSet, DocType, ValueType
-from core.store import AssessmentRow, Store
-from review_ui.values import InvalidValue, coerce_api_value, parse_input
+from core.store import AssessmentRow, CorrectionRow, Store
+from review_ui.values import MAX_TEXT, InvalidValue, coerce_api_value, parse_input
 from rules.engine import assess
+from rules.inputs import CLAUSES
 
 # Read-apply-save of a claim set must not interleave, or two reviewers saving at once
 # would each build on the same base and one correction would vanish from the claims.
 _WRITE = threading.Lock()
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_CLAUSE_ID = re.compile(r"^art\d+(\.\d+)?$")
 
 
 class ReviewError(ValueError):
     """A reviewer's request that cannot be carried out; the message is shown as is."""
+
+
+class StaleEdit(ReviewError):
+    """The value changed after the reviewer opened it (409): their edit is not saved, and
+    `current` and `version` are what it is now."""
+
+    def __init__(self, message: str, current: Any, version: int):
+        super().__init__(message)
+        self.current, self.version = current, version
+
+
+def field_version(store: Store, dossier_id: str, document: str | None, field: str) -> int:
+    """The id of the last correction of this value (0: never corrected). An edit carries the
+    version it was made on, so one made on a value someone has since changed is refused."""
+    with store.session() as s:
+        doc = CorrectionRow.document.is_(None) if document is None else CorrectionRow.document == document
+        return s.scalar(
+            select(func.max(CorrectionRow.id)).where(CorrectionRow.dossier_id == dossier_id, doc, CorrectionRow.field == field)
+        ) or 0
 
 
 class CorrectionOutcome(BaseModel):
@@ -91,11 +110,15 @@ def _document_setting(field: str, raw: Any) -> Any:
             return DocType(str(raw).strip()).value
         except ValueError:
             raise ReviewError(f"«{raw}» 不是文件类型 — doc type must be one of {[t.value for t in DocType]}") from None
-    ids = [c.strip() for c in (re.split(r"[,，\s]+", raw) if isinstance(raw, str) else raw) if str(c).strip()]
-    bad = [c for c in ids if not _CLAUSE_ID.match(c)]
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, (str, list)) or len(raw) > 200 or (isinstance(raw, list) and not all(isinstance(c, str) for c in raw)):
+        raise ReviewError("条款须为编号列表 — clauses must be a list of clause ids such as art4.2")
+    ids = [c.strip() for c in (re.split(r"[,，\s]+", raw) if isinstance(raw, str) else raw) if c.strip()]
+    bad = [c[:20] for c in ids if c not in CLAUSES]
     if bad:
-        raise ReviewError(f"条款编号 {bad} 不合规 — clause ids look like art4.2")
-    return ids
+        raise ReviewError(f"未知条款 {bad[:5]} — not clauses of the policy; known: {', '.join(CLAUSES)}")
+    return list(dict.fromkeys(ids))
 
 
 def correct(
@@ -109,14 +132,20 @@ def correct(
     value_type: ValueType | None = None,
     *,
     from_form: bool = True,
+    version: int | None = None,
 ) -> CorrectionOutcome:
-    """Log a correction, apply it, save the new claim set and recompute the assessment."""
+    """Log a correction, apply it, save the new claim set and recompute the assessment.
+    With `version`, refuse (StaleEdit) if the value was corrected since that version."""
     reviewer = require_reviewer(reviewer)
     field = (field or "").strip()
-    if not field:
-        raise ReviewError("缺少字段名 — field is required")
+    if not field or len(field) > 64:
+        raise ReviewError("缺少字段名或过长 — field is required (at most 64 characters)")
+    if len(reason or "") > MAX_TEXT:
+        raise ReviewError(f"原因过长 — the reason is longer than {MAX_TEXT} characters")
     document = document or None
     with _WRITE:
+        if version is not None:
+            _check_version(store, dossier_id, document, field, version)
         outcome = _log_and_apply(store, dossier_id, document, field, value, reviewer, reason, value_type, from_form)
         try:
             outcome.assessment_id, outcome.assessment = _assess_and_save(
@@ -125,6 +154,28 @@ def correct(
         except Exception as exc:  # the correction stays logged; the panel says the rules failed
             outcome.assessment_error = f"{type(exc).__name__}: {exc}"
     return outcome
+
+
+def _check_version(store: Store, dossier_id: str, document: str | None, field: str, version: int) -> None:
+    now = field_version(store, dossier_id, document, field)
+    if now == version:
+        return
+    _, claims = current_claims(store, dossier_id)
+    if document is not None and field in ("doc_type", "clauses"):
+        doc = next((d for d in claims.documents if d.document == document), None)
+        current = None if doc is None else (doc.doc_type.value if field == "doc_type" else doc.clauses)
+    else:
+        current = _json_value(claims, document, field, None) if _has_claim(claims, document, field) else None
+    by = next((c.reviewer for c in store.corrections(dossier_id) if c.id == now), "?")
+    raise StaleEdit(f"已被 {by} 修改，未保存 — {field} was changed by {by} after you opened it; "
+                    f"your edit was not saved. It is now: {current}", current, now)
+
+
+def _has_claim(claims: ClaimSet, document: str | None, field: str) -> bool:
+    if document is None:
+        return claims.fact(field) is not None
+    doc = next((d for d in claims.documents if d.document == document), None)
+    return doc is not None and doc.get(field) is not None
 
 
 def _log_and_apply(store: Store, dossier_id: str, document: str | None, field: str, value: Any, reviewer: str,
@@ -218,6 +269,8 @@ def decide(store: Store, dossier_id: str, action: str, reviewer: str | None, com
         raise ReviewError(f"没有案卷 {dossier_id} — no such dossier")
     if action not in ("confirm", "send_back"):
         raise ReviewError(f"未知操作 «{action}» — action must be confirm or send_back")
+    if len(comment) > MAX_TEXT:
+        raise ReviewError(f"意见过长 — the comment is longer than {MAX_TEXT} characters")
     if action == "send_back" and not comment:
         raise ReviewError("退回须写明原因 — sending back needs a comment")
     if action == "confirm" and not assessment_is_current(store, dossier_id):

@@ -51,7 +51,49 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+MAX_BODY = 1 << 20  # 1 MiB: a correction is a value, a decision a comment
+
+
+class BodyLimit:
+    """Refuse (413) a request body past MAX_BODY, declared or streamed, before it is parsed."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > MAX_BODY:
+            return await _too_large(send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except BodyTooLarge:
+            await _too_large(send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send) -> None:
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), *HEADERS]})
+    await send({"type": "http.response.body", "body": b'{"detail": "request body too large (1 MiB at most)"}'})
+
+
 def add_security(app: FastAPI, allowed_hosts: list[str] | None) -> None:
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     # added last, so it runs first: a bad Host gets 400 before any other work
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=configured_hosts(allowed_hosts))

@@ -103,6 +103,12 @@ class DossierView(View):
     assessment_current: bool
     decisions: list[DecisionRow]
     corrections: int
+    versions: dict[tuple[str | None, str], int] = {}
+    claimset_id: int | None = None
+
+    def version(self, document: str | None, field: str) -> int:
+        """The version an edit of this value is made on (see review.field_version)."""
+        return self.versions.get((document or None, field), 0)
 
 
 def dossier_list(store: Store, status: str | None = None) -> list[DossierSummary]:
@@ -179,6 +185,7 @@ def dossier_view(store: Store, dossier_id: str) -> DossierView | None:
     claims = latest_claims[1] if latest_claims else None
     latest = store.latest_assessment(dossier_id)
     latest_row = latest_assessment_row(store, dossier_id)
+    versions = [((c.document, c.field), c.id) for c in store.corrections(dossier_id)]
 
     pages: dict[tuple[str, int], PageView] = {}
     docs: dict[str, DocView] = {}
@@ -208,5 +215,7 @@ def dossier_view(store: Store, dossier_id: str) -> DossierView | None:
         assessment_at=latest_row.created_at if latest_row else None,
         assessment_current=assessment_is_current(store, dossier_id),
         decisions=store.decisions(dossier_id),
-        corrections=len(store.corrections(dossier_id)),
+        corrections=len(versions),
+        versions={k: c for k, c in versions},
+        claimset_id=latest_claims[0] if latest_claims else None,
     )

@@ -117,6 +117,7 @@ def build_sample(home: Path, dossier_id: str = "d-2021-001") -> Sample:
         ("承 诺 书", 360, 90, 40),
         (f"本单位{APPLICANT}郑重承诺：", 80, 220, 24),
         ("10年内注册地址及办公地址不迁离本区。", 80, 270, 24),
+        ("不改变在本区的纳税义务，不变更在本区的统计关系，不减少注册资本。", 80, 320, 24),
     ])
     claims = ClaimSet(
         dossier_id=dossier_id,
@@ -142,6 +143,8 @@ def build_sample(home: Path, dossier_id: str = "d-2021-001") -> Sample:
                            doc_type_confidence=0.93, claims=[
                                read(letter, let_lines[1], "company_name", ValueType.text, APPLICANT),
                                read(letter, let_lines[2], "commitment_years", ValueType.integer, 10),
+                               read(letter, let_lines[3], "commitments", ValueType.list,
+                                    ["no_move", "tax", "statistics", "capital"]),
                            ]),
         ],
         facts=[declared("sme", True), declared("industrial_enterprise", True), declared("in_district", True)],

@@ -21,11 +21,17 @@ def invoice_total_index(sample) -> int:
     return [c.field for c in doc.claims].index("total_amount")
 
 
+def version(sample, document, field) -> str:
+    from review_ui.review import field_version
+
+    return str(field_version(sample.store, sample.dossier_id, document, field))
+
+
 def correct_total(client, sample, value: str, reason: str = ""):
     return client.post(
         f"/dossiers/{sample.dossier_id}/corrections",
         data={"document": sample.invoice, "field": "total_amount", "value": value, "reason": reason,
-              "index": str(invoice_total_index(sample))},
+              "index": str(invoice_total_index(sample)), "version": version(sample, sample.invoice, "total_amount")},
     )
 
 
@@ -95,7 +101,7 @@ def test_invalid_value_is_refused_and_nothing_is_logged(client, sample):
     assert "not a number" in r.text and 'class="claim editing"' in r.text and 'value="abc"' in r.text
     assert "hx-swap-oob" not in r.text
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"field": "made_up_fact", "value": "1", "add": "1"})
+                    data={"version": "0", "field": "made_up_fact", "value": "1", "add": "1"})
     assert r.status_code == 422 and "not a known fact" in r.text
     assert counts(sample) == before
     assert art42(sample) == Decimal("50000.00")
@@ -115,28 +121,28 @@ def test_facts_are_editable_and_addable(client, sample):
     claims = sample.store.latest_claimset(sample.dossier_id)[1]
     sme = [f.field for f in claims.facts].index("sme")
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"field": "sme", "value": "否", "index": str(sme), "reason": "非中小企业"})
+                    data={"version": "0", "field": "sme", "value": "否", "index": str(sme), "reason": "非中小企业"})
     assert r.status_code == 200 and "否 no" in r.text
     assessment = sample.store.latest_assessment(sample.dossier_id)[1]
     assert assessment.result("art4.2").status.value == "not_eligible" and assessment.total == 0
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"field": "device_count", "value": "40", "add": "1"})
+                    data={"version": "0", "field": "device_count", "value": "40", "add": "1"})
     assert r.status_code == 200 and 'id="facts"' in r.text and "device_count" in r.text
     assert sample.store.latest_claimset(sample.dossier_id)[1].fact("device_count").value == 40
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"field": "sme", "value": "maybe", "index": str(sme)})
+                    data={"version": version(sample, None, "sme"), "field": "sme", "value": "maybe", "index": str(sme)})
     assert r.status_code == 422 and "yes/no" in r.text
 
 
 def test_document_type_change_is_logged_and_reassessed(client, sample):
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"document": sample.invoice, "field": "doc_type", "value": "receipt"})
+                    data={"version": "0", "document": sample.invoice, "field": "doc_type", "value": "receipt"})
     assert r.status_code == 200 and 'id="dochead-' in r.text and "hx-swap-oob" in r.text
     assert art42(sample) == 0
     (c,) = sample.store.corrections(sample.dossier_id)
     assert (c.field, c.old_json, c.new_json) == ("doc_type", '"invoice"', '"receipt"')
     r = client.post(f"/dossiers/{sample.dossier_id}/corrections",
-                    data={"document": sample.invoice, "field": "doc_type", "value": "banana"})
+                    data={"version": version(sample, sample.invoice, "doc_type"), "document": sample.invoice, "field": "doc_type", "value": "banana"})
     assert r.status_code == 422 and len(sample.store.corrections(sample.dossier_id)) == 1
 
 
@@ -227,10 +233,10 @@ def test_json_api(client, anon, sample):
     assert a["total"] == "50000.00" and a["rule_set_version"]
 
     url = f"/api/dossiers/{sample.dossier_id}/corrections"
-    bad = anon.post(url, json={"document": sample.invoice, "field": "total_amount", "value": "abc"}, headers=script)
+    bad = anon.post(url, json={"document": sample.invoice, "field": "total_amount", "value": "abc", "version": 0}, headers=script)
     assert bad.status_code == 422 and "not a number" in bad.json()["detail"]
     assert sample.store.corrections(sample.dossier_id) == []
-    r = anon.post(url, json={"document": sample.invoice, "field": "total_amount", "value": 120000,
+    r = anon.post(url, json={"document": sample.invoice, "field": "total_amount", "value": 120000, "version": 0,
                              "reason": "批量校正"}, headers=script)
     assert r.status_code == 200
     body = r.json()
@@ -256,7 +262,7 @@ def test_a_dossier_not_yet_extracted_still_opens(client, approver, sample):
     assert "/pages/" + "ab" * 32 not in page.text  # no image to show, so none is linked
     assert client.post("/dossiers/d-new/recompute").status_code == 422
     assert approver.post("/dossiers/d-new/decision", data={"action": "confirm"}).status_code == 422
-    assert client.post("/dossiers/d-new/corrections", data={"field": "sme", "value": "是", "add": "1"}).status_code == 422
+    assert client.post("/dossiers/d-new/corrections", data={"version": "0", "field": "sme", "value": "是", "add": "1"}).status_code == 422
     assert store.decisions("d-new") == [] and store.corrections("d-new") == []
     assert client.get("/dossiers/nope").status_code == 404
 
@@ -279,11 +285,11 @@ def test_simultaneous_corrections_all_reach_the_claims(sample):
 
 def test_a_reviewer_adds_a_field_the_extraction_missed(client, sample):
     url = f"/dossiers/{sample.dossier_id}/corrections"
-    r = client.post(url, data={"document": sample.invoice, "field": "tax_amount", "value": "5,660.38", "add": "1",
+    r = client.post(url, data={"version": "0", "document": sample.invoice, "field": "tax_amount", "value": "5,660.38", "add": "1",
                                "value_type": "money", "reason": "票面有税额"})
     assert r.status_code == 200 and f'id="claims-{sample.invoice[:12]}"' in r.text and "5,660.38" in r.text
     doc = next(d for d in sample.store.latest_claimset(sample.dossier_id)[1].documents if d.document == sample.invoice)
     assert doc.get("tax_amount").value == Decimal("5660.38") and doc.get("tax_amount").corrected
-    r = client.post(url, data={"document": sample.invoice, "field": "Bad Name", "value": "x", "add": "1"})
+    r = client.post(url, data={"version": "0", "document": sample.invoice, "field": "Bad Name", "value": "x", "add": "1"})
     assert r.status_code == 422 and "lower_case_with_underscores" in r.text
     assert len(sample.store.corrections(sample.dossier_id)) == 1

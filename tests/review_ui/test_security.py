@@ -80,7 +80,10 @@ def test_session_cookie_is_httponly_and_samesite_strict(app):
 
 
 def correction(sample) -> dict:
-    return {"field": "device_count", "value": "40", "add": "1"}
+    from review_ui.review import field_version
+
+    return {"field": "device_count", "value": "40", "add": "1",
+            "version": str(field_version(sample.store, sample.dossier_id, None, "device_count"))}
 
 
 def test_csrf_token_is_required(client, sample):
@@ -137,7 +140,7 @@ def test_bearer_tokens_for_scripts(anon, sample):
     assert ok.status_code == 200 and ok.json()[0]["id"] == sample.dossier_id
     assert anon.get("/api/dossiers", headers={"Authorization": f"Bearer {token}x"}).status_code == 401
     # a token is no way around the Origin check when a browser page sends one
-    r = anon.post(f"/api/dossiers/{sample.dossier_id}/corrections", json={"field": "device_count", "value": "4"},
+    r = anon.post(f"/api/dossiers/{sample.dossier_id}/corrections", json={"field": "device_count", "value": "4", "version": 0},
                   headers={"Authorization": f"Bearer {token}", "Origin": "http://evil.example"})
     assert r.status_code == 403
     accounts.disable("张三")
