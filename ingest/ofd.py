@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from core.models import Box, Page, ReadingSource, Word
 from ingest.lines import group_words
+from ingest.safexml import UnsafeXml, parse_xml
 
 MM_TO_PT = 72 / 25.4
 MAX_PART_BYTES = 50 * 1024 * 1024  # any single XML part larger than this is not an invoice
@@ -85,10 +86,10 @@ class _Part:
         info = self.zf.getinfo(member)
         if info.file_size > MAX_PART_BYTES:
             raise OfdError(f"OFD part too large: {path} ({info.file_size} bytes)")
-        if b"<!ENTITY" in (raw := self.zf.read(member)):
-            raise OfdError(f"OFD part declares XML entities, refused: {path}")
         try:
-            return ET.fromstring(raw)
+            return parse_xml(self.zf.read(member))
+        except UnsafeXml as exc:
+            raise OfdError(f"OFD part {path}: {exc}") from exc
         except ET.ParseError as exc:
             raise OfdError(f"OFD part is not valid XML: {path} ({exc})") from exc
 
@@ -163,7 +164,7 @@ def _lenient(reader: "_Reader", path: str) -> ET.Element:
         raw = part.zf.read(part.names[posixpath.normpath(path.lstrip("/")).lower()]).decode("utf-8", "replace")
         repaired = _XMLNS.sub("", _PREFIX.sub(lambda m: m.group(1) or m.group(2), raw))
         try:
-            root = ET.fromstring(repaired.encode("utf-8"))
+            root = parse_xml(repaired.encode("utf-8"))
         except ET.ParseError:
             raise exc from None
         reader.problems.append(f"{path}: not well-formed XML, read with its namespace prefixes dropped")

@@ -135,10 +135,10 @@ def ofd_utf16_entity(out: Path) -> Path:
 
 
 def xml_late_doctype(out: Path) -> Path:
-    """A DOCTYPE with an entity after 4 KB of comment (the prefix check read 4 KB)."""
+    """A DOCTYPE naming an external DTD after 4 KB of comment (the prefix check read 4 KB)."""
     body = einvoice_xml().decode("utf-8")
     decl, rest = body.split("\n", 1)
-    text = decl + "\n<!--" + "x" * 5000 + "-->\n" + '<!DOCTYPE EInvoice [<!ENTITY a "aaaaaaaaaa">]>\n' + rest.replace("<EIid>", "<EIid>&a;")
+    text = decl + "\n<!--" + "x" * 5000 + "-->\n" + '<!DOCTYPE EInvoice SYSTEM "http://example.invalid/e.dtd">\n' + rest
     path = out / "late-doctype.xml"
     path.write_bytes(text.encode("utf-8"))
     return path

@@ -12,7 +12,7 @@ from tests.ingest.hostile.conftest import REPO, cli, cli_env
 from tests.ingest.hostile.watchdog import run_watched
 
 BUDGET_MB = 1536
-CASES = {"stored", "nested", "badname", "members"}
+CASES = set(corpus.CASES)
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +52,22 @@ def test_container_members_are_all_rows(batch_report):
     assert nested["l1.zip/l2.zip/l3.zip/p3.pdf"]["status"] == "ok"
     assert "nested too deep" in nested["l1.zip/l2.zip/l3.zip/l4.zip"]["error"]
     assert len(files(report, "members")) == 199
+
+
+def test_pages_and_frames_over_budget_are_rows_with_their_reason(batch_report):
+    report, _ = batch_report
+    [huge] = files(report, "huge-scan").values()
+    assert "too large: 20000×20000 pt" in huge["error"]
+    [big] = files(report, "big-text").values()
+    assert big["status"] == "ok" and big["pages"] == ["text_layer"]
+    [tiff] = files(report, "tiff").values()
+    assert tiff["status"] == "error" and len(tiff["pages"]) == 2 and "DOSSIER_MAX_TOTAL_PIXELS" in tiff["error"]
+
+
+def test_xml_is_read_in_its_encoding_and_dtds_are_refused(batch_report):
+    report, _ = batch_report
+    [utf16] = files(report, "utf16-xml").values()
+    assert utf16["status"] == "ok" and utf16["doc_type"] == "invoice"
+    for case in ("ofd-entity", "late-doctype"):
+        [refused] = files(report, case).values()
+        assert "DOCTYPE/entities is refused" in refused["error"]
