@@ -411,6 +411,7 @@ class Reading(Model):
     taken: str
     alternative: str
     amount_under_alternative: Decimal | None = None
+    status_under_alternative: Status | None = None  # e.g. needs_evidence: the amount is provisional
     decided_by: Literal["rule", "reviewer"] = "rule"
 
 

@@ -110,9 +110,20 @@ def _groups(results: list[ClauseResult], earlier: dict[str, list[Earlier]]) -> l
         before = [owners[k] for k in members if not isinstance(owners[k], int)]
         if idx and len(members) >= 2:
             names = sorted({nodes[k][0] for k in members if nodes[k][0]})
-            label = "、".join(names) or f"同一投资/票据（{', '.join(sorted(set().union(*(nodes[k][1] for k in members))))[:60]}）"
+            shared = sorted(set().union(*(nodes[k][1] for k in members)))
+            label = "、".join(names) or "同一投资/票据（" + "、".join(_said(e) for e in shared[:3]) + "）"
             out.append((label, sorted(idx), before))
     return out
+
+
+def _said(key: str) -> str:
+    """An evidence key as a reviewer reads it."""
+    kind, _, rest = key.partition(":")
+    if kind == "declared":
+        return f"申报 {rest.split('@')[0]}"
+    if kind == "invoice":
+        return f"发票 {rest}"
+    return f"文件 {rest[:12]}"
 
 
 def _within(d: Draft, choice: str | None, results: list[ClauseResult], idx: list[int], project: str) -> None:

@@ -44,7 +44,7 @@ def _settled(d: Draft, claims: ClaimSet, params: Parameters) -> None:
                       f"未申报落户日期：营业执照成立日期 {day} 可否作为落户日期？founding = 以成立日期为落户日期；evidence = 须另证落户日期 / "
                       f"no settlement date: may the licence's founding date {day} stand for it?",
                       taken=choice or "founding", alternative="founding" if choice == "evidence" else "evidence",
-                      by="reviewer" if choice else "rule", pending=choice is None, amount=None if choice else ZERO)
+                      by="reviewer" if choice else "rule", pending=choice is None)
             if choice == "evidence":
                 day = None
     if day is None:

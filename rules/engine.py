@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.facts import FACTS
-from core.models import Assessment, ClaimSet, ClauseResult, Flag, Ledger, Status
+from core.models import Assessment, ClaimSet, ClauseResult, Flag, Ledger, Reading, Status
 
 from rules import art10
 from rules.clauses import REGISTRY
@@ -89,6 +89,19 @@ def _duplicate_flags(claims: ClaimSet, ledger: Ledger, params: Parameters) -> li
     return flags
 
 
+def said_readings(readings: list[Reading]) -> str:
+    """The readings taken, read aloud after the result: which, and what the other would give."""
+    if not readings:
+        return ""
+    def one(x: Reading) -> tuple[str, str]:
+        other = f"{yuan(x.amount_under_alternative)} 元" if x.amount_under_alternative is not None else "—"
+        who = "评审" if x.decided_by == "reviewer" else "规则"
+        return (f"{x.id}={x.taken}（{who}；{x.alternative} 则 {other}）",
+                f"{x.id}={x.taken} ({x.decided_by}; {x.alternative} would give {other.replace(' 元', '')})")
+    parts = [one(x) for x in readings]
+    return f" 理解：{'；'.join(z for z, _ in parts)}。 / Readings: {'; '.join(e for _, e in parts)}."
+
+
 def _run(cid: str, claims: ClaimSet, ledger: Ledger, params: Parameters, as_of: dt.date) -> ClauseResult:
     """One clause, with the amount under each reading it did not take and the project it is
     for; a clause that breaks on odd input becomes a reviewer's question with the error
@@ -99,9 +112,10 @@ def _run(cid: str, claims: ClaimSet, ledger: Ledger, params: Parameters, as_of: 
         for reading in r.readings:
             if reading.amount_under_alternative is None:
                 alt = REGISTRY[cid](with_choice(claims, reading.id, reading.alternative), ledger, params, as_of=as_of)
-                reading = reading.model_copy(update={"amount_under_alternative": alt.amount})
+                reading = reading.model_copy(update={"amount_under_alternative": alt.amount, "status_under_alternative": alt.status})
             readings.append(reading)
-        return r.model_copy(update={"readings": readings, "project": project_of(claims, cid, params)})
+        return r.model_copy(update={"readings": readings, "project": project_of(claims, cid, params),
+                                    "explanation": r.explanation + said_readings(readings)})
     except Exception as exc:  # noqa: BLE001 — one bad clause must not sink the assessment
         cp = params.clause(cid)
         why = f"规则无法处理这些材料（{type(exc).__name__}: {exc}）/ the rule could not process this input"
@@ -125,6 +139,7 @@ def assess(claims: ClaimSet, ledger: Ledger | None = None, params: Parameters | 
         else:
             results.append(_gated(_run(cid, claims, ledger, params, as_of), gate))
     art10_result, results, art10_flags = art10.resolve(results, claims, ledger, params)
+    art10_result = art10_result.model_copy(update={"explanation": art10_result.explanation + said_readings(art10_result.readings)})
     results.append(art10_result)
     notes, flags = _notes(claims, params, results)
     total = q(sum((r.amount for r in results if r.status == Status.eligible), ZERO))
