@@ -237,8 +237,9 @@ def _issuer(pages: list[PageView]) -> Claim | None:
     got = labelled(pages, "issuing_body", ["发布单位", "发布机构", "发布部门", "批准部门"], _org, ValueType.text, LABELS)
     if got or not pages:
         return got
-    # else the signature block, else the title: "XX协会关于发布…的公告"
-    return _signature_block(pages[-1]) or first_match(
+    # else the names signed above the notice's date, else the last page's closing block, else
+    # the title: "XX协会关于发布…的公告"
+    return _signed_by(pages) or _signature_block(pages[-1]) or first_match(
         pages, "issuing_body", re.compile(r"^(.{4,40}?)关于(?:批准)?发布"), _org, ValueType.text, group=1, quality=0.8)
 
 
@@ -420,13 +421,40 @@ def _publish_date(pages: list[PageView]) -> Claim | None:
     return got or _signed_on(pages) or first_match(pages[-1:], "publish_date", DATE_TEXT, parse_date, ValueType.date, quality=0.8, last=True)
 
 
-def _signed_on(pages: list[PageView]) -> Claim | None:
-    """The date the notice is signed on: the first row that is a date alone, right under the
-    issuer's name (an annex table's dates sit in rows with other cells)."""
+def _signature(pages: list[PageView]) -> tuple[PageView, list, Row] | None:
+    """The notice's signature: the first row that is a date alone (an annex table's dates sit
+    in rows with other cells) under up to three rows of nothing but issuers' names — two
+    bodies that issue jointly sign one above the other. (view, name cells, date row)."""
     for view in pages:
-        for above, row in zip(view.rows, view.rows[1:]):
-            if len(row.cells) == 1 and DATE_TEXT.fullmatch(row.string) and _ISSUER_TAIL.search(above.string):
-                day = parse_date(row.string)
-                if day is not None:
-                    return claim("publish_date", ValueType.date, day, row.cells[0].confidence * 0.9, [view.cell_evidence(row.cells)])
+        rows = view.rows
+        for i, row in enumerate(rows):
+            if len(row.cells) != 1 or not DATE_TEXT.fullmatch(row.string):
+                continue
+            names: list = []
+            for above in reversed(rows[max(0, i - 3) : i]):
+                if not all(_org(c.key) == c.key and _ISSUER_TAIL.search(c.key) for c in above.cells):
+                    break
+                names[:0] = above.cells
+            if names:
+                return view, names, row
     return None
+
+
+def _signed_on(pages: list[PageView]) -> Claim | None:
+    signed = _signature(pages)
+    if signed is None:
+        return None
+    view, _, row = signed
+    day = parse_date(row.string)
+    return claim("publish_date", ValueType.date, day, row.cells[0].confidence * 0.9, [view.cell_evidence(row.cells)]) if day else None
+
+
+def _signed_by(pages: list[PageView]) -> Claim | None:
+    signed = _signature(pages)
+    if signed is None:
+        return None
+    view, names, _ = signed
+    # signed "工业和信息化部" under the letterhead "中华人民共和国工业和信息化部": the full name
+    head = pages[0].rows[0].string if pages[0].rows else ""
+    text = " ".join(head if head.endswith(c.key) and _org(head) == head else c.key for c in names)
+    return claim("issuing_body", ValueType.text, text, min(c.confidence for c in names) * 0.85, [view.cell_evidence(names)])

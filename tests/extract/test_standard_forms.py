@@ -144,3 +144,14 @@ def test_industry_annex_rows_with_their_own_dates_and_what_cannot_be_right_is_fl
     got = _got(extract_document(doc_of(late)))
     assert got["implement_date"].value == date(2020, 10, 1) and [f.code for f in got["implement_date"].flags] == ["date_order"]
     assert [f.code for f in got["standards"].flags] == ["date_order"]
+
+
+def test_issuers_signed_above_the_date_and_under_a_cover_are_found():
+    # signed 工业和信息化部 under the letterhead 中华人民共和国工业和信息化部, the annex below
+    got = _got(extract_document(doc_of(text_page("industry_miit.txt", "industry_miit_annex.tsv"))))
+    assert got["issuing_body"].value == "中华人民共和国工业和信息化部" and got["publish_date"].value == date(2021, 3, 5)
+    cover = prose(["ICS 35.240", "中华人民共和国国家标准", "GB/T 38770—2020", "工业设备上云 数据接入通用要求",
+                   "2020-06-12发布 2020-12-01实施", "国家市场监督管理总局", "发布", "国家标准化管理委员会"])
+    got = _got(extract_document(doc_of(cover)))
+    assert got["issuing_body"].value == "国家市场监督管理总局 国家标准化管理委员会"
+    assert (got["publish_date"].value, got["implement_date"].value) == (date(2020, 6, 12), date(2020, 12, 1))

@@ -90,16 +90,20 @@ def _dates(view: PageView, fam: Family) -> list[Claim]:
 
 
 def _issuer(view: PageView) -> Claim | None:
-    """The issuing bodies on the cover's last rows: "中华人民共和国交通运输部 发布"."""
-    for row in reversed(view.rows[-4:]):
-        text = re.sub(r"发布$", "", row.string)
-        if text != row.string and not re.search(r"\d", text):
-            names = ORG.findall(text)
-            if names:
-                cells = [c for c in row.cells if not re.fullmatch(r"发布", c.key)]
-                return claim("issuing_body", ValueType.text, " ".join(names), min(c.confidence for c in cells) * 0.9,
-                             [view.cell_evidence(cells)])
-    return None
+    """The issuing bodies under the cover's dates: "中华人民共和国交通运输部 发布", or two
+    bodies one above the other with 发布 between or beside them."""
+    rows = view.rows
+    dated = max((i for i, r in enumerate(rows) if re.search(r"发布|实施", r.string) and re.search(r"\d|[X×x]{4}", r.string)), default=len(rows) - 4)
+    names, cells = [], []
+    for row in rows[dated + 1 :]:
+        text = row.string.replace("发布", "")
+        found = ORG.findall(text) if text and not re.search(r"\d", text) else []
+        if found and "".join(found) == text:
+            names += found
+            cells += [c for c in row.cells if c.key != "发布"]
+    if not names:
+        return None
+    return claim("issuing_body", ValueType.text, " ".join(names), min(c.confidence for c in cells) * 0.9, [view.cell_evidence(cells)])
 
 
 def cover_claims(pages: list[PageView], fam: Family) -> list[Claim]:
