@@ -157,6 +157,11 @@ class Draft:
                 self.invoices.append(a.key.removeprefix("invoice:"))
         for where, choice, label, day in s.window:
             self.window(where, choice, label, day)
+        if s.basis_matters:
+            other = "amount_excl_tax" if s.basis == "total_amount" else "total_amount"
+            self.reading("invoice_amount_basis", "“实际费用/投资”按发票哪个金额计？total_amount = 价税合计（实际支付）；amount_excl_tax = 不含税金额 / "
+                                                 "which invoice amount is the cost actually paid: the total with VAT, or the amount before VAT?",
+                         taken=s.basis, alternative=other, by=s.basis_by)
         for _, why in s.excluded:
             self.leave_out(why)
         for m in s.missing:

@@ -169,14 +169,19 @@ class Spending:
     missing: list[str] = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)  # counted, but a reviewer must confirm
     window: list[tuple[str, str | None, str, Any]] = field(default_factory=list)  # (where, choice, label, day) off the sure window
+    basis: str = "total_amount"  # which invoice amount was counted
+    basis_by: str = "rule"  # or "reviewer", when a reviewer chose it
+    basis_matters: bool = False  # some counted invoice gives another amount on the other basis
 
     @property
     def total(self) -> Decimal:
         return sum((a.value for a in self.counted), Decimal("0"))
 
 
-def _invoice_amount(doc: DocumentClaims, params: Parameters) -> tuple[Decimal | None, list[Evidence]]:
-    basis = params.invoice_amount_basis.value
+_BASES = ("total_amount", "amount_excl_tax")
+
+
+def _invoice_amount(doc: DocumentClaims, basis: str) -> tuple[Decimal | None, list[Evidence]]:
     value = typed(doc, basis, ValueType.money)
     if value is not None:
         return value, list(doc.get(basis).evidence)
@@ -231,7 +236,8 @@ def invoice_uses(claims: ClaimSet, ledger: Ledger, params: Parameters) -> dict[t
 def spending(claims: ClaimSet, clause_id: str, ledger: Ledger, params: Parameters) -> Spending:
     """The invoices a spending clause may count, each once."""
     uses = invoice_uses(claims, ledger, params)
-    s = Spending()
+    chosen = reviewer_choice(claims, "invoice_amount_basis")
+    s = Spending(basis=chosen if chosen in _BASES else params.invoice_amount_basis.value, basis_by="reviewer" if chosen in _BASES else "rule")
     for i, doc in enumerate(claims.documents):
         if clause_id not in routed_clauses(doc, claims, params):
             continue
@@ -253,10 +259,12 @@ def spending(claims: ClaimSet, clause_id: str, ledger: Ledger, params: Parameter
             s.window.append((where, choice, _label(doc), issued))
         if not counts_in_window(where, choice):
             continue
-        value, evidence = _invoice_amount(doc, params)
+        value, evidence = _invoice_amount(doc, s.basis)
         if value is None:
-            s.missing.append(f"{_label(doc)} 缺少金额（{params.invoice_amount_basis.value}）/ invoice amount not read")
+            s.missing.append(f"{_label(doc)} 缺少金额（{s.basis}）/ invoice amount not read")
             continue
+        other, _ = _invoice_amount(doc, next(b for b in _BASES if b != s.basis))
+        s.basis_matters |= other is not None and other != value
         s.counted.append(Amount(doc, value, evidence, _label(doc)))
     return s
 

@@ -28,7 +28,7 @@ def test_the_case_book_states_readings_of_every_kind():
     ids = {reading.id for _, _, reading in SWITCHES} | {x.id for c in CASES for r in _stated(c)[0].results for x in r.readings}
     assert {"art2.tax_statistics", "art2.promises_unread", "art3.once", "art3.settlement_date", "art4.2.unread_purchase",
             "art5.2.once", "art6.1.once", "art7.2.trigger", "window.outside", "window.uncertain", "art10.within_measure",
-            "art10.ledger_mode"} <= ids
+            "art10.ledger_mode", "invoice_amount_basis"} <= ids
 
 
 @pytest.mark.parametrize("case,clause_id,reading", SWITCHES,
