@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable
 
-from core.models import Box, Claim, Document, LineItem, ValueType
-from extract.fields.base import PageView, claim, first_tag, labelled, tag_evidence, value_claim, views
+from core.models import Box, Claim, Document, Flag, LineItem, ValueType
+from extract.fields.base import PageView, claim, first_tag, labelled, match_evidence, tag_evidence, value_claim, views
 from extract.layout import COLON, Cell, Hit, Row, Value, header_columns, nearest_column, norm, same_row, value_after
 from extract.normalise import (
     fix_ocr_digits,
@@ -161,11 +161,20 @@ class InvoicePage:
     # ---------------------------------------------------------------- codes and date
 
     def code(self) -> Claim | None:
-        got = self.labelled("invoice_code", ["发票代码"], lambda t: normalise_invoice_code(_digits_head(t)), ValueType.text)
+        # a run of 18/20 digits is split only after the exact label: "发票号码" is one
+        # character from "发票代码", and a 数电票's 20-digit number is no code and number
+        got = labelled([self.view], "invoice_code", ["发票代码"], lambda t: _code_number(t, split=True)[0], ValueType.text, LABELS, 1.0)
+        got = got or self.labelled("invoice_code", ["发票代码"], lambda t: _code_number(t)[0], ValueType.text)
         return got or self._unlabelled_digits("invoice_code", (10, 12))
 
     def number(self) -> Claim | None:
-        got = self.labelled("invoice_number", ["发票号码"], lambda t: normalise_invoice_number(_digits_head(t)), ValueType.text)
+        def number(t: str) -> str | None:
+            return _code_number(t, number_label=True)[1]
+
+        got = (labelled([self.view], "invoice_number", ["发票号码"], number, ValueType.text, LABELS, 1.0)
+               # "发票代码 发票号码" printed as one line: both values follow the code's label
+               or labelled([self.view], "invoice_number", ["发票代码"], lambda t: _code_number(t, split=True)[1], ValueType.text, LABELS, 1.0)
+               or self.labelled("invoice_number", ["发票号码"], number, ValueType.text))
         if got:
             return got
         for row in self._top_rows():
@@ -217,15 +226,28 @@ class InvoicePage:
         a private person has no tax id): the position still tells buyer from seller."""
         out = []
         header_y = self.header.box if self.header else None
+        remark = self._remark_box()
         for hit in self.view.labels(labels):
             if header_y and same_row(hit.box, header_y):
                 continue  # 货物或应税劳务、服务名称 is a column, not a party
+            if remark is not None and _inside_remark(hit.box, remark, header_y):
+                continue  # a name or tax id written in 备注 (an agent's, a 代开 taxpayer's)
             before = hit.row.string[max(0, hit.start - 2) : hit.start]
             if before in ("服务", "项目", "劳务", "货物"):
                 continue
             found = value_after(hit, self.rows, lambda t: accept(t) is not None, LABELS)
             out.append((hit, found))
         return out
+
+    def _remark_box(self) -> Box | None:
+        """The 备注 label (printed across, or 备 over 注 down the box's left edge)."""
+        for hit in self.view.labels(["备注"]):
+            return hit.box
+        for row in self.rows:
+            for c in row.cells:
+                if c.key.rstrip(":：") == "备":
+                    return c.box
+        return None
 
     def _side_by_side_x(self) -> float | None:
         """数电票 print 购买方信息 and 销售方信息 side by side; the seller block starts at the
@@ -269,9 +291,12 @@ class InvoicePage:
         total_row = self._total_row()
         if total_row is not None:
             out.extend(self._total_row_claims(total_row))
-        small = self.labelled("total_amount", ["(小写)", "小写"], parse_money, ValueType.money)
+        # figures only: "(小写)" is one character from "(大写)", whose words are no 小写 total
+        small = self.labelled("total_amount", ["(小写)", "小写"], lambda t: parse_money(t) if re.search(r"\d", t) else None, ValueType.money)
         if small is None:
             small = self._money_in_row("价税合计", "total_amount", last=True)
+            if small is not None and not re.search(r"\d", small.evidence[0].text):
+                small = None  # only the 大写 words were read: extract_invoice says so
         if small:
             out.append(small)
         words = self._words()
@@ -388,13 +413,41 @@ def _split_name_spec(row: Row, spec_x: float | None) -> Row:
     return Row([name, spec, *row.cells[1:]])
 
 
+def _inside_remark(box: Box, remark: Box, header: Box | None) -> bool:
+    """备注 takes the form's width right of its label, from the label's height down (the
+    数电票), or the seller block's height when it sits beside it, below the items (the old form)."""
+    top = remark.y0 - 0.5 * remark.height
+    if header is not None and header.cy < remark.y0:
+        top = min(top, header.y1)
+    return box.x0 >= remark.x0 - 0.5 * remark.height and box.cy >= top
+
+
 def _in_words(text: str) -> bool:
     return bool(re.search(r"[壹贰叁肆伍陆柒捌玖拾佰仟万亿圆角分整]", text)) and not re.search(r"\d", text)
 
 
-def _digits_head(text: str) -> str:
-    m = re.match(r"\d+", fix_ocr_digits(norm(text)))
-    return m.group() if m else text
+def _code_number(text: str, number_label: bool = False, split: bool = False) -> tuple[str | None, str | None]:
+    """(发票代码, 发票号码) at the head of a value. On one line they come as
+    "044031900211发票号码:37820761", "044031900211 37820761", or run together as 20 (12 + 8)
+    or 18 (10 + 8) digits — which a 20-digit 数电票 number must not be taken for: only
+    after a 发票代码 label (or before a 发票号码 one) is a run split."""
+    t = fix_ocr_digits(norm(text))
+    runs = re.findall(r"\d+", t)
+    if not runs or not t.startswith(runs[0]):
+        # no digits at the head: the first run of the right length, as printed elsewhere in the box
+        return (None, normalise_invoice_number(t)) if number_label else (normalise_invoice_code(t), None)
+    head = runs[0]
+    if number_label:
+        return None, normalise_invoice_number(head) if len(head) in (8, 20) else None
+    if len(head) in (10, 12):
+        rest = t[len(head):]
+        m = re.match(r"(?:发票号码|号码|No)?[:：.]?(\d{8})(?!\d)", rest)
+        return head, m.group(1) if m else None
+    if split and len(head) in (18, 20):
+        code, number = head[:-8], head[-8:]
+        if normalise_invoice_code(code):
+            return code, number
+    return None, None
 
 
 def _money_token(t: str) -> Decimal | None:
@@ -549,12 +602,60 @@ def _layout_claims(doc: Document) -> dict[str, Claim]:
     return out
 
 
+def _total_from_words(claims: dict[str, Claim]) -> None:
+    """价税合计 (小写) unread (a seal, a fold): the 大写 words state it too; taken from them,
+    with less confidence, and said so."""
+    words = claims.get("total_amount_words")
+    if "total_amount" in claims or words is None:
+        return
+    c = claim("total_amount", ValueType.money, words.value, words.confidence * 0.8, list(words.evidence))
+    c.flags.append(Flag(code="total_from_words", severity="info", message=f"价税合计（小写） not read; {words.value} taken from the 大写 words"))
+    claims["total_amount"] = c
+
+
+def _dai_kai(doc: Document, claims: dict[str, Claim]) -> None:
+    """An invoice the tax office issued for a taxpayer (代开): the real seller is the one 备注
+    names ("代开企业名称 …"), not the tax office printed in the 销售方 block or on the seal."""
+    from extract.families import detect
+
+    fam = detect("invoice", doc.text)
+    if fam is None or fam.id != "dai_kai":
+        return
+    office = fam.regex["tax_office"]
+    found: dict[str, Claim] = {}
+    for view in views(doc):
+        for row in view.rows:
+            for field, key in (("seller_name", "remark_seller"), ("seller_tax_id", "remark_tax_id")):
+                m = fam.regex[key].search(row.string)
+                if m and field not in found:
+                    ev, conf = match_evidence(view, row, m, 1)
+                    value = normalise_tax_id(m.group(1)) if field == "seller_tax_id" else m.group(1)
+                    if value:
+                        found[field] = claim(field, ValueType.text, value, conf * 0.9, [ev])
+    seller = claims.get("seller_name")
+    printed_office = seller is not None and office.fullmatch(seller.value or "") is not None
+    for field, c in found.items():
+        if field not in claims or printed_office:
+            claims[field] = c
+    message = ("代开: issued by the tax office; the seller is the taxpayer 备注 names" if found
+               else "代开: issued by the tax office for the seller")
+    for field in ("seller_name", "seller_tax_id"):
+        if field in claims:
+            claims[field].flags.append(Flag(code="dai_kai", severity="info", message=message))
+    if printed_office and "seller_name" not in found:
+        # only the tax office is named: that is not the seller, and no better name was read
+        claims["seller_name"].flags.append(Flag(code="dai_kai_seller_unread", message="the seller block names the tax office, and 备注 names no taxpayer"))
+        claims["seller_name"].confidence = round(claims["seller_name"].confidence * 0.5, 4)
+
+
 def extract_invoice(doc: Document, subtype: str | None = None, kind_evidence: list | None = None) -> list[Claim]:
     claims = _layout_claims(doc)
     # Structured values outrank what was read off the picture of the same page.
     claims.update(_tag_claims(doc))
     for field, c in _qr_claims(doc).items():
         claims.setdefault(field, c)
+    _total_from_words(claims)
+    _dai_kai(doc, claims)
     if subtype:
         claims["invoice_kind"] = claim("invoice_kind", ValueType.text, subtype, 0.9, list(kind_evidence or [])[:2])
     order = ["invoice_kind"] + [f for f, _, _ in TAG_FIELDS] + ["items"]
