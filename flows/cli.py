@@ -374,6 +374,8 @@ def audit(
             )
         for line in d.extraction_changes:
             console.print(f"  extraction: {line}")
+        if d.code_note:
+            console.print(f"  {d.code_note}")
     if any(d.error for d in diffs):
         raise typer.Exit(1)
 

@@ -36,7 +36,7 @@ from ingest.intake import FileError, IncomingDossier, MemberError, collect, from
 from ingest.ocr import get_engine  # noqa: E402
 from ingest.read import read_document  # noqa: E402
 from rules.engine import assess  # noqa: E402
-from rules.params import load_parameters  # noqa: E402
+from rules.params import code_change, load_parameters  # noqa: E402
 
 # Set by the CLI to drive a progress bar: called with (event, detail) as files move along.
 progress_hook: Callable[[str, str], None] | None = None
@@ -300,6 +300,7 @@ class AuditDiff(BaseModel):
     new_total: Decimal
     changes: list[ClauseChange] = Field(default_factory=list)
     extraction_changes: list[str] = Field(default_factory=list)
+    code_note: str | None = None  # the rule code differs from the baseline's stamp (rules.params.code_change)
     error: str | None = None  # this dossier could not be re-run
 
     @property
@@ -413,6 +414,7 @@ def _audit_one(store: Store, archive: Archive, params, dossier_id: str, engine: 
         new_total=after.total,
         changes=diff_assessments(baseline[1] if baseline else None, after),
         extraction_changes=extraction_changes,
+        code_note=code_change(baseline[1].rule_set_version if baseline else None, after.rule_set_version),
     )
     store.save_audit_run(dossier_id, baseline[0] if baseline else None, new_id, diff.model_dump(mode="json"))
     return diff

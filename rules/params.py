@@ -204,6 +204,18 @@ def _read(path: Path) -> Parameters:
         raise ParametersError(f"cannot load parameters {path}: {exc}") from exc
 
 
+def code_change(before: str | None, after: str) -> str | None:
+    """What an audit says when the rule code of two stamps differs: a stamp from before the
+    code was stamped, or another code hash. None when the code is the same (or no baseline)."""
+    if not before:
+        return None
+    old, new = before.partition(_CODE_MARK)[2].strip(), after.partition(_CODE_MARK)[2].strip()
+    if old == new:
+        return None
+    return (f"规则代码已变：{old or '（原盖章未记录代码版本）'} → {new} / rule code changed: "
+            f"{old or '(the baseline stamp predates code stamping)'} → {new}")
+
+
 def _package_version() -> str:
     try:
         return metadata.version("dossier")

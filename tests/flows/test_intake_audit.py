@@ -112,6 +112,7 @@ def test_audit_with_a_pinned_parameter_file(home, tmp_path, prefect_api):
     [diff] = pipeline.audit_rerun([report.dossier_id], rules=str(pinned))
     assert diff.new_rule_set.startswith("hp-ii-2019-9/")
     assert diff.baseline_total == diff.new_total
+    assert diff.code_note is None  # same rule code as the baseline's stamp
 
 
 @pytest.mark.slow

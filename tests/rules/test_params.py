@@ -9,7 +9,7 @@ from core.facts import FACTS
 from core.models import Status
 from rules.casebook import build_case
 from rules.engine import assess
-from rules.params import DEFAULT_FILE, ParametersError, load_parameters
+from rules.params import DEFAULT_FILE, ParametersError, code_change, load_parameters
 
 
 def _variant(tmp_path, **changes):
@@ -108,3 +108,12 @@ def test_facts_vocabulary_names_known_clauses():
     for name, spec in FACTS.items():
         assert spec.clauses and set(spec.clauses) <= set(p.clauses), name
         assert spec.description_zh and spec.description_en
+
+
+def test_an_audit_says_when_the_rule_code_changed_since_the_baseline():
+    now = load_parameters().rule_set_version
+    assert code_change(None, now) is None and code_change(now, now) is None
+    before_code_was_stamped = code_change("hp-ii-2019-9/1.0.0+670b613a", now)
+    assert "predates code stamping" in before_code_was_stamped and now.split(" code ")[1] in before_code_was_stamped
+    other = code_change(now.split(" code ")[0] + " code 0.1.0+00000000", now)
+    assert "0.1.0+00000000 → " in other
