@@ -298,7 +298,7 @@ def _read_attachments(reader: _Reader, document: ET.Element, doc_dir: str, pages
     """The issuer's own invoice data attached to the file (original_invoice.xml of the
     older e-invoices, a 数电票 XML, the XBRL of a bank 回单): its fields go on page 1 as
     tags, under keys the printed page's tags have not already filled."""
-    from ingest.xml_invoice import attachment_tags
+    from ingest.xml_invoice import attachment_tags, receipt_tags
 
     for att, path in _index(reader, document, doc_dir, "Attachments", "Attachment"):
         if not path.lower().endswith((".xml", ".xbrl")) and (att.get("Format") or "").lower() not in ("xml", "xbrl"):
@@ -306,7 +306,7 @@ def _read_attachments(reader: _Reader, document: ET.Element, doc_dir: str, pages
         root = reader.optional(f"attachment {path}", reader.part.xml, path)
         if root is None:
             continue
-        for key, vals in attachment_tags(root).items():
+        for key, vals in {**receipt_tags(root), **attachment_tags(root)}.items():
             if key not in pages[0].tags:
                 pages[0].tags[key] = vals
 

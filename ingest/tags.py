@@ -20,6 +20,10 @@ Values are always lists of strings, as printed (an OFD amount keeps its "¥").
 | Note | 备注 |
 | InvoiceType | 发票种类 / 票种 as the source names it |
 
+A bank's electronic 回单 (an OFD with the 财政部 XBRL attachment, `bker:` elements) is a
+payment proof, not an invoice; its XBRL gives PayerName, PayeeName, ReceiptAmount,
+ReceiptDate, ReceiptNo.
+
 OFD `CustomData` entries (OFD.xml DocInfo) are kept under their own (often Chinese) names,
 e.g. "发票号码", "合计金额". Printed QR codes add keys prefixed "qr." (see ingest.qr).
 """
@@ -47,6 +51,12 @@ TAX_RATE = "TaxScheme"
 ITEM_TAX = "TaxAmount"
 NOTE = "Note"
 INVOICE_TYPE = "InvoiceType"
+# a bank 回单's XBRL (receipts, not invoices)
+PAYER_NAME = "PayerName"
+PAYEE_NAME = "PayeeName"
+RECEIPT_AMOUNT = "ReceiptAmount"
+RECEIPT_DATE = "ReceiptDate"
+RECEIPT_NO = "ReceiptNo"
 
 KEYS = (
     INVOICE_NO, INVOICE_CODE, ISSUE_DATE, BUYER_NAME, BUYER_TAX_ID, SELLER_NAME, SELLER_TAX_ID,

@@ -136,6 +136,27 @@ def attachment_tags(root: ET.Element) -> dict[str, list[str]]:
     return tags
 
 
+# the 财政部 XBRL of a bank's electronic 回单 (bker taxonomy), local names lower-cased
+RECEIPT_FIELDS: dict[str, str] = {
+    "accountnameofpayer": T.PAYER_NAME,
+    "accountnameofpayee": T.PAYEE_NAME,
+    "transactionamountinfigures": T.RECEIPT_AMOUNT,
+    "dateofbookkeeping": T.RECEIPT_DATE,
+    "numberofbankelectronicreceipt": T.RECEIPT_NO,
+}
+
+
+def receipt_tags(root: ET.Element) -> dict[str, list[str]]:
+    """A bank 回单's fields from its XBRL attachment; {} for anything else."""
+    tags: dict[str, list[str]] = {}
+    for el in root.iter():
+        key = RECEIPT_FIELDS.get(_local(el.tag))
+        value = _leaf_text(el)
+        if key and value and key not in tags:
+            T.add(tags, key, value)
+    return tags
+
+
 def read_xml(data: bytes, name: str = "invoice.xml") -> Page:
     root = parse(data, name)
     fields = _fields(root)

@@ -128,3 +128,14 @@ def test_a_document_with_no_readable_page_is_still_an_error(tmp_path):
     path = variant(JIANGSU, tmp_path, {"Doc_0/Pages/Page_0/Content.xml": b"<<<"})
     with pytest.raises(OfdError, match="no page"):
         read_ofd(path.read_bytes())
+
+
+def test_bank_receipt_ofd_reads_its_xbrl_and_is_no_invoice():
+    """The ICBC 回单's XBRL attachment names payer, payee and amount; 附言 on the page says
+    what was paid for. A payment proof, never an invoice."""
+    src = REALDOCS / "itlabers_ofd-go__工商银行电子回单_2022-07-25.ofd"
+    doc, dc = extracted(src)
+    assert dc.doc_type.value == "receipt"
+    assert dc.value("payer_name") == "华颐昌能（北京）科技有限公司" and dc.value("payee_name") == "国网河北招标有限公司"
+    assert dc.value("amount") == Decimal("8730.00") and dc.value("purpose") == "042213服务费"
+    assert dc.get("payer_name").evidence[0].text.startswith("PayerName=")
