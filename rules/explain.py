@@ -31,6 +31,10 @@ def render_text(assessment: Assessment, *, include_not_applied: bool = False) ->
             lines.append(f"    · 上限 / cap {c.source}: {c.name} {yuan(c.limit)}，已用 / used {yuan(c.already_used)}" + ("（受限 / bound）" if c.bound else ""))
         for m in r.missing:
             lines.append(f"    · 缺 / missing: {m}")
+        for x in r.readings:
+            other = f"{yuan(x.amount_under_alternative)} 元" if x.amount_under_alternative is not None else "—"
+            lines.append(f"    · 理解 / reading {x.id} = {x.taken}（{'评审' if x.decided_by == 'reviewer' else '规则'} / {x.decided_by}）；"
+                         f"另一理解 / other: {x.alternative} → {other}")
         lines.append("")
     lines.append(f"合计（仅符合条款）/ Total of eligible clauses: {yuan(a.total)} 元")
     for f in a.flags:
