@@ -96,3 +96,17 @@ def apply_correction(
     except (ValueError, ArithmeticError) as exc:
         raise CorrectionError(f"{field}: {value!r} is not a valid {vt.value}: {exc}") from exc
     return new, None
+
+
+def replay(claims: ClaimSet, log: list[tuple[int, str | None, str, Any, str]]) -> tuple[ClaimSet, list[str]]:
+    """The change log — (id, document, field, new value, reviewer) in order — applied to a
+    claim set (a fresh extraction, at re-intake or audit). A correction that no longer applies
+    (its file is gone, its value no longer parses) is skipped and named, never dropped from
+    the log."""
+    failed: list[str] = []
+    for correction_id, document, field, value, reviewer in log:
+        try:
+            claims, _ = apply_correction(claims, document, field, value, reviewer)
+        except CorrectionError as exc:
+            failed.append(f"#{correction_id} {field}: {exc}")
+    return claims, failed

@@ -378,6 +378,21 @@ class Ledger(Model):
 # --------------------------------------------------------------------------- assessment
 
 
+class ClauseDecision(Model):
+    """A reviewer's decision on a clause the rules left open (needs_judgement or
+    needs_evidence): grant an amount up to the ceiling, reject, or mark not applied.
+    Decisions are logged, never edited; the latest per clause is in force."""
+
+    clause_id: str
+    decision: Literal["grant", "reject", "not_applied"]
+    amount: Decimal | None = None  # for a grant: at most the clause's ceiling when applied
+    reason: str
+    reviewer: str
+    assessment_id: int | None = None  # the assessment the reviewer decided on
+    id: int | None = None
+    at: dt.datetime | None = None
+
+
 class Status(str, Enum):
     eligible = "eligible"
     not_eligible = "not_eligible"

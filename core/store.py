@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -33,7 +36,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from core import home
-from core.models import Assessment, Award, ClaimSet, ClauseResult, DocType, Document, Ledger, Manifest
+from core.corrections import replay
+from core.decisions import AmountChange, apply_decisions, awards_for, differences, once_parts, undecided
+from core.models import Assessment, Award, ClaimSet, ClauseDecision, ClauseResult, Document, Ledger, Manifest
 
 
 def utcnow() -> dt.datetime:
@@ -151,7 +156,9 @@ class DecisionRow(Base):
 
 
 class AwardRow(Base):
-    """The applicant ledger: awards already granted, read by the per-year and cumulative caps."""
+    """The applicant ledger, append-only: `award` entries written by a confirmation and
+    `reversal` entries cancelling them (send-back, re-confirmation, re-intake). No row is
+    ever updated or deleted; what is granted is the awards no reversal names."""
 
     __tablename__ = "awards"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -165,6 +172,56 @@ class AwardRow(Base):
     # Invoice keys the award counted (Award.invoices), so a later dossier cannot count them again.
     invoices_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Added with the append-only ledger; nullable so an older database gains them (rows it
+    # wrote before read as awards, their entry id "row-<id>").
+    project_evidence_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    standard_code: Mapped[str | None] = mapped_column(Text, nullable=True)
+    once_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    entry_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reverses: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    assessment_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    rule_set_version: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    confirmed_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ClauseDecisionRow(Base):
+    """A reviewer's decision on a clause the rules left open (core.decisions); append-only."""
+
+    __tablename__ = "clause_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    clause_id: Mapped[str] = mapped_column(String(32))
+    decision: Mapped[str] = mapped_column(String(16))  # grant | reject | not_applied
+    amount: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(Text)
+    assessment_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EventRow(Base):
+    """What happened to a dossier besides corrections and decisions: re-intakes (with the
+    files added, removed or changed), reversals and why, corrections that could not be
+    replayed. Shown in the change log."""
+
+    __tablename__ = "dossier_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    data_json: Mapped[str] = mapped_column(Text, default="{}")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ApplicantLockRow(Base):
+    """One row per applicant, locked (SELECT … FOR UPDATE) by a confirmation on PostgreSQL so
+    two dossiers of one applicant are confirmed one after the other against the same ledger."""
+
+    __tablename__ = "applicant_locks"
+    credit_code: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class InvoiceUseRow(Base):
@@ -249,20 +306,108 @@ def _latest_assessment_row(s: Session, dossier_id: str, kinds: tuple[str, ...]) 
     )
 
 
-def _invoices_by_document(claims: ClaimSet) -> dict[str, str]:
-    """Document sha256 → invoice key ('code:number', or the 数电票 number alone), as the rules key them."""
-    out: dict[str, str] = {}
-    for doc in claims.of_type(DocType.invoice):
-        number, code = doc.value("invoice_number"), doc.value("invoice_code")
-        if number:
-            out[doc.document] = f"{code}:{number}" if code else str(number)
-    return out
+class ConfirmRefused(ValueError):
+    """A confirmation that cannot go through; nothing was written. The message says why."""
 
 
-def _counted_invoices(result: ClauseResult, invoices: dict[str, str]) -> list[str]:
-    """The invoices a clause's amount was computed from: those its formula inputs cite."""
-    cited = {e.document for i in result.inputs for e in i.evidence if e.document}
-    return [key for sha, key in invoices.items() if sha in cited]
+class Undecided(ConfirmRefused):
+    def __init__(self, results: list[ClauseResult]):
+        self.results = results
+        names = "、".join(f"{r.clause_id}（{r.status.value}）" for r in results)
+        super().__init__(f"尚有条款待审核决定：{names} — decide every clause waiting for judgement or evidence before confirming")
+
+
+class AssessmentChanged(ConfirmRefused):
+    """The amounts now differ from those the reviewer saw (the ledger or the claims moved)."""
+
+    def __init__(self, changes: list[AmountChange], assessment: Assessment, seen_id: int | None):
+        self.changes, self.assessment, self.seen_id = changes, assessment, seen_id
+        said = "; ".join(c.said() for c in changes)
+        super().__init__(f"金额已变化，请复核后再确认 — the amounts changed since assessment {seen_id} was shown: {said}")
+
+
+class OnceOnlyClash(ConfirmRefused):
+    pass
+
+
+def _award_of(r: AwardRow) -> Award:
+    return Award(
+        credit_code=r.credit_code,
+        clause_id=r.clause_id,
+        year=r.year,
+        amount=Decimal(r.amount),
+        dossier_id=r.dossier_id,
+        project=r.project,
+        project_evidence=json.loads(r.project_evidence_json) if r.project_evidence_json else [],
+        standard_code=r.standard_code,
+        once_key=r.once_key,
+        policy=r.policy,
+        invoices=json.loads(r.invoices_json) if r.invoices_json else [],
+        entry_id=r.entry_id or f"row-{r.id}",
+        kind=r.kind or "award",
+        reverses=r.reverses,
+        assessment_id=r.assessment_id,
+        rule_set_version=r.rule_set_version,
+        confirmed_by=r.confirmed_by,
+        confirmed_at=r.confirmed_at,
+        reason=r.reason,
+    )
+
+
+def _award_row(a: Award) -> AwardRow:
+    fields = a.model_dump(exclude={"invoices", "project_evidence"})
+    fields["entry_id"] = a.entry_id or uuid.uuid4().hex
+    return AwardRow(**fields, invoices_json=_dumps(a.invoices), project_evidence_json=_dumps(a.project_evidence))
+
+
+def _ledger(s: Session, credit_code: str | None, exclude_dossier: str | None = None) -> Ledger:
+    if not credit_code:
+        return Ledger()
+    q = select(AwardRow).where(AwardRow.credit_code == credit_code)
+    if exclude_dossier:
+        q = q.where((AwardRow.dossier_id.is_(None)) | (AwardRow.dossier_id != exclude_dossier))
+    return Ledger(awards=[_award_of(r) for r in s.scalars(q.order_by(AwardRow.id))])
+
+
+def _granted_of(s: Session, dossier_id: str) -> list[Award]:
+    rows = s.scalars(select(AwardRow).where(AwardRow.dossier_id == dossier_id).order_by(AwardRow.id))
+    return Ledger(awards=[_award_of(r) for r in rows]).granted()
+
+
+def _reverse(s: Session, dossier_id: str, reason: str, by: str) -> list[Award]:
+    """Appends a reversal for every award of the dossier still granted; returns those awards."""
+    granted = _granted_of(s, dossier_id)
+    now = utcnow()
+    for a in granted:
+        s.add(_award_row(a.model_copy(update={
+            "entry_id": None, "kind": "reversal", "reverses": a.entry_id, "reason": reason,
+            "confirmed_by": by, "confirmed_at": now,
+        })))
+    return granted
+
+
+def _working_claims(s: Session, dossier_id: str, origins: tuple[str, ...] = WORKING_ORIGINS) -> tuple[int, ClaimSet] | None:
+    row = s.scalar(
+        select(ClaimSetRow)
+        .where(ClaimSetRow.dossier_id == dossier_id, ClaimSetRow.origin.in_(origins))
+        .order_by(ClaimSetRow.id.desc())
+        .limit(1)
+    )
+    return (row.id, ClaimSet.model_validate_json(row.claimset_json)) if row else None
+
+
+def _decision_of(r: ClauseDecisionRow) -> ClauseDecision:
+    return ClauseDecision(id=r.id, clause_id=r.clause_id, decision=r.decision, amount=r.amount, reason=r.reason,
+                          reviewer=r.reviewer, assessment_id=r.assessment_id, at=r.at)
+
+
+def _clause_decisions(s: Session, dossier_id: str) -> list[ClauseDecision]:
+    rows = s.scalars(select(ClauseDecisionRow).where(ClauseDecisionRow.dossier_id == dossier_id).order_by(ClauseDecisionRow.id))
+    return [_decision_of(r) for r in rows]
+
+
+def _event(s: Session, dossier_id: str, kind: str, message: str, data: Any = None) -> None:
+    s.add(EventRow(dossier_id=dossier_id, kind=kind, message=message, data_json=_dumps(data or {})))
 
 
 class Store:
@@ -388,13 +533,7 @@ class Store:
         """The working claim set a reviewer sees. Audit re-runs keep theirs beside it
         (origin "audit") without disturbing the review."""
         with self.session() as s:
-            row = s.scalar(
-                select(ClaimSetRow)
-                .where(ClaimSetRow.dossier_id == dossier_id, ClaimSetRow.origin.in_(origins))
-                .order_by(ClaimSetRow.id.desc())
-                .limit(1)
-            )
-            return (row.id, ClaimSet.model_validate_json(row.claimset_json)) if row else None
+            return _working_claims(s, dossier_id, origins)
 
     def extracted_claimset(self, dossier_id: str) -> ClaimSet | None:
         """The claim set as the machine first read it, before any correction."""
@@ -431,6 +570,35 @@ class Store:
             s.flush()
             return row.id
 
+    def rebuild_claims(
+        self, dossier_id: str, refine: Callable[[ClaimSet], ClaimSet] | None = None
+    ) -> tuple[int, ClaimSet, list[str]]:
+        """The working claim set made again from the latest extraction and the whole change
+        log, under the dossier's lock, so a correction posted while a re-intake saves its
+        extraction is never lost from the claims (both build from the same log). `refine`
+        re-runs the cross-checks. Returns (claim set id, claims, corrections not replayed)."""
+        with self.locked(dossier_id) as s:
+            row = s.scalar(select(ClaimSetRow).where(ClaimSetRow.dossier_id == dossier_id, ClaimSetRow.origin == "extract")
+                           .order_by(ClaimSetRow.id.desc()).limit(1))
+            if row is None:
+                raise KeyError(f"dossier {dossier_id!r} has no extracted claims")
+            log = list(s.scalars(select(CorrectionRow).where(CorrectionRow.dossier_id == dossier_id).order_by(CorrectionRow.id)))
+            if not log:  # the extraction is the working claim set; its checks ran when it was read
+                return row.id, ClaimSet.model_validate_json(row.claimset_json), []
+            claims, failed = replay(ClaimSet.model_validate_json(row.claimset_json),
+                                    [(c.id, c.document, c.field, json.loads(c.new_json), c.reviewer) for c in log])
+            if refine is not None:
+                claims = refine(claims)
+            new = ClaimSetRow(dossier_id=dossier_id, origin="correction", claimset_json=claims.model_dump_json())
+            s.add(new)
+            s.execute(delete(InvoiceUseRow).where(InvoiceUseRow.dossier_id == dossier_id))
+            s.add_all(InvoiceUseRow(dossier_id=dossier_id, key=k) for k in sorted(_invoice_keys(claims)))
+            if failed:
+                _event(s, dossier_id, "replay", "部分更正无法重放 / corrections that could not be replayed: " + "; ".join(failed),
+                       {"failed": failed})
+            s.flush()
+            return new.id, claims, failed
+
     def corrections(self, dossier_id: str) -> list[CorrectionRow]:
         with self.session() as s:
             return list(
@@ -464,80 +632,194 @@ class Store:
             row = _latest_assessment_row(s, dossier_id, kinds)
             return (row.id, Assessment.model_validate_json(row.assessment_json)) if row else None
 
-    def decide(self, dossier_id: str, action: str, reviewer: str, comment: str = "") -> int:
-        """Confirm or send back. Confirming writes the proposed awards to the ledger, so the
-        applicant's next dossier sees them against its caps."""
-        if action not in {"confirm", "send_back"}:
-            raise ValueError(f"unknown decision {action!r}")
+    # ------------------------------------------------------------------ locks
+
+    @contextmanager
+    def locked(self, dossier_id: str, credit_code: str | None = None) -> Iterator[Session]:
+        """A transaction holding the dossier (and the applicant's ledger, when a credit code is
+        given) until it ends: on SQLite BEGIN IMMEDIATE takes the one write lock before
+        anything is read; on PostgreSQL the applicant's lock row and the dossier row are
+        selected FOR UPDATE. What is read inside is what the transaction writes against."""
+        with self.session() as s:
+            try:
+                if self.engine.dialect.name == "sqlite":
+                    s.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                elif credit_code:
+                    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                    s.execute(pg_insert(ApplicantLockRow).values(credit_code=credit_code).on_conflict_do_nothing())
+                    s.get(ApplicantLockRow, credit_code, with_for_update=True)
+                _dossier_row(s, dossier_id, lock=True)
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def _credit_code_of(self, dossier_id: str) -> str | None:
+        row = self.dossier(dossier_id)
+        if row is None:
+            raise KeyError(f"no dossier {dossier_id!r} in the store")
+        latest = self.latest_claimset(dossier_id)
+        return (latest[1].applicant.credit_code if latest else None) or row.credit_code
+
+    # ------------------------------------------------------------------ decisions
+
+    def decide_clause(self, dossier_id: str, decision: ClauseDecision) -> int:
+        """Logs a reviewer's decision on one clause; it takes effect in the next assessment."""
+        if not decision.reason.strip():
+            raise ValueError("a clause decision needs its reason")
+        if decision.decision == "grant" and (decision.amount is None or decision.amount < 0):
+            raise ValueError("a grant needs an amount of 0 or more")
         with self.session() as s, s.begin():
-            dossier = _dossier_row(s, dossier_id, lock=True)
-            latest = _latest_assessment_row(s, dossier_id, ("draft", "recomputed"))
-            row = DecisionRow(
-                dossier_id=dossier_id,
-                action=action,
-                reviewer=reviewer,
-                comment=comment,
-                assessment_id=latest.id if latest else None,
-            )
+            _dossier_row(s, dossier_id)
+            row = ClauseDecisionRow(dossier_id=dossier_id, clause_id=decision.clause_id, decision=decision.decision,
+                                    amount=decision.amount, reason=decision.reason.strip(), reviewer=decision.reviewer,
+                                    assessment_id=decision.assessment_id)
             s.add(row)
-            dossier.status = "confirmed" if action == "confirm" else "sent_back"
-            if action == "confirm" and latest:
-                assessment = Assessment.model_validate_json(latest.assessment_json)
-                assessed = s.get(ClaimSetRow, latest.claimset_id) if latest.claimset_id else None
-                invoices = _invoices_by_document(ClaimSet.model_validate_json(assessed.claimset_json)) if assessed else {}
-                # A re-confirmation replaces this dossier's earlier ledger lines, never adds to them.
-                for old in s.scalars(select(AwardRow).where(AwardRow.dossier_id == dossier_id)):
-                    s.delete(old)
-                code = assessment.applicant.credit_code or dossier.credit_code or ""
-                for r in assessment.results:
-                    if r.amount > 0:
-                        s.add(
-                            AwardRow(
-                                credit_code=code,
-                                clause_id=r.clause_id,
-                                year=assessment.year or utcnow().year,
-                                amount=r.amount,
-                                dossier_id=dossier_id,
-                                invoices_json=_dumps(_counted_invoices(r, invoices)),
-                            )
-                        )
             s.flush()
             return row.id
+
+    def clause_decisions(self, dossier_id: str) -> list[ClauseDecision]:
+        with self.session() as s:
+            return _clause_decisions(s, dossier_id)
+
+    def confirm(
+        self,
+        dossier_id: str,
+        reviewer: str,
+        comment: str = "",
+        *,
+        reassess: Callable[[ClaimSet, Ledger], Assessment],
+        seen_assessment_id: int | None = None,
+    ) -> int:
+        """Confirm as one transaction: under the applicant's lock, re-assess the working claims
+        against the ledger as it is now (`reassess`: the rules), apply the clause decisions,
+        and refuse when a clause is still open, when the amounts differ from the assessment
+        the reviewer saw (`seen_assessment_id`, else the latest), or when a once-only award
+        was already granted. Otherwise reverse this dossier's earlier awards and write the new
+        ones, each pointing at the confirmed assessment. Returns the decision id."""
+        code = self._credit_code_of(dossier_id)
+        with self.locked(dossier_id, code) as s:
+            dossier = _dossier_row(s, dossier_id)
+            working = _working_claims(s, dossier_id)
+            if working is None:
+                raise ConfirmRefused("案卷尚未提取，无法确认 — this dossier has no claims to confirm")
+            claims = working[1]
+            seen_row = (s.get(AssessmentRow, seen_assessment_id) if seen_assessment_id is not None
+                        else _latest_assessment_row(s, dossier_id, ("draft", "recomputed")))
+            if seen_row is None or seen_row.dossier_id != dossier_id:
+                raise ConfirmRefused(f"没有评估 {seen_assessment_id} — no such assessment of this dossier")
+            seen = Assessment.model_validate_json(seen_row.assessment_json)
+            now = apply_decisions(reassess(claims, _ledger(s, code, exclude_dossier=dossier_id)), _clause_decisions(s, dossier_id))
+            open_results = undecided(now)
+            if open_results:
+                raise Undecided(open_results)
+            changes = differences(seen, now)
+            if changes:
+                raise AssessmentChanged(changes, now, seen_row.id)
+            at = utcnow()
+            awards = awards_for(now, claims, credit_code=code or "", assessment_id=seen_row.id, confirmed_by=reviewer, confirmed_at=at)
+            self._check_once_only(s, code, dossier_id, awards)
+            reversed_ = _reverse(s, dossier_id, f"重新确认 / re-confirmation by {reviewer}", reviewer)
+            for a in awards:
+                s.add(_award_row(a))
+            row = DecisionRow(dossier_id=dossier_id, action="confirm", reviewer=reviewer, comment=comment,
+                              assessment_id=seen_row.id, at=at)
+            s.add(row)
+            dossier.status = "confirmed"
+            if reversed_:
+                _event(s, dossier_id, "reversal", f"重新确认，冲销此前 {len(reversed_)} 笔奖励 / re-confirmed: {len(reversed_)} earlier awards reversed",
+                       {"reversed": [a.entry_id for a in reversed_]})
+            s.flush()
+            return row.id
+
+    @staticmethod
+    def _check_once_only(s: Session, code: str | None, dossier_id: str, awards: list[Award]) -> None:
+        paid = {}
+        for a in _ledger(s, code, exclude_dossier=dossier_id).granted():
+            for part in once_parts(a.once_key) if a.once_key else ():
+                paid[part] = a
+        for a in awards:
+            for part in once_parts(a.once_key) if a.once_key else ():
+                if part in paid:
+                    was = paid[part]
+                    raise OnceOnlyClash(
+                        f"{a.clause_id}：一次性奖励（{part}）已于 {was.year} 年在案卷 {was.dossier_id} 发放 {was.amount:,.2f} 元，"
+                        f"不得重复 — a once-only award ({part}) was already granted in dossier {was.dossier_id}; "
+                        f"reject the clause (a clause decision) to confirm the rest")
+
+    def send_back(self, dossier_id: str, reviewer: str, comment: str) -> int:
+        """Back to the applicant: any award this dossier holds is reversed."""
+        code = self._credit_code_of(dossier_id)
+        with self.locked(dossier_id, code) as s:
+            dossier = _dossier_row(s, dossier_id)
+            latest = _latest_assessment_row(s, dossier_id, ("draft", "recomputed"))
+            row = DecisionRow(dossier_id=dossier_id, action="send_back", reviewer=reviewer, comment=comment,
+                              assessment_id=latest.id if latest else None)
+            s.add(row)
+            reversed_ = _reverse(s, dossier_id, f"退回 / sent back: {comment}", reviewer)
+            if reversed_:
+                _event(s, dossier_id, "reversal", f"退回，冲销 {len(reversed_)} 笔奖励 / sent back: {len(reversed_)} awards reversed",
+                       {"reversed": [a.entry_id for a in reversed_]})
+            dossier.status = "sent_back"
+            s.flush()
+            return row.id
+
+    def reopen(self, dossier_id: str, reason: str, by: str, data: Any = None) -> list[Award]:
+        """A confirmed dossier whose amounts changed goes back to review: its awards are
+        reversed and the log says why. Returns the reversed awards."""
+        code = self._credit_code_of(dossier_id)
+        with self.locked(dossier_id, code) as s:
+            dossier = _dossier_row(s, dossier_id)
+            reversed_ = _reverse(s, dossier_id, reason, by)
+            dossier.status = "in_review"
+            _event(s, dossier_id, "reopened", reason, {**(data or {}), "reversed": [a.entry_id for a in reversed_]})
+            return reversed_
+
+    def decide(self, dossier_id: str, action: str, reviewer: str, comment: str = "", **confirm: Any) -> int:
+        """Confirm (see `confirm`, which needs the rules as `reassess`) or send back."""
+        if action == "confirm":
+            return self.confirm(dossier_id, reviewer, comment, **confirm)
+        if action == "send_back":
+            return self.send_back(dossier_id, reviewer, comment)
+        raise ValueError(f"unknown decision {action!r}")
 
     def decisions(self, dossier_id: str) -> list[DecisionRow]:
         with self.session() as s:
             return list(s.scalars(select(DecisionRow).where(DecisionRow.dossier_id == dossier_id).order_by(DecisionRow.id)))
 
+    def confirmed_assessment(self, dossier_id: str) -> tuple[int, Assessment] | None:
+        """The assessment of the dossier's last confirmation, while it stands confirmed."""
+        with self.session() as s:
+            row = _dossier_row(s, dossier_id)
+            if row.status != "confirmed":
+                return None
+            last = s.scalar(select(DecisionRow).where(DecisionRow.dossier_id == dossier_id, DecisionRow.action == "confirm")
+                            .order_by(DecisionRow.id.desc()).limit(1))
+            assessed = s.get(AssessmentRow, last.assessment_id) if last and last.assessment_id else None
+            return (assessed.id, Assessment.model_validate_json(assessed.assessment_json)) if assessed else None
+
+    # ------------------------------------------------------------------ events
+
+    def add_event(self, dossier_id: str, kind: str, message: str, data: Any = None) -> None:
+        with self.session() as s, s.begin():
+            _event(s, dossier_id, kind, message, data)
+
+    def events(self, dossier_id: str) -> list[EventRow]:
+        with self.session() as s:
+            return list(s.scalars(select(EventRow).where(EventRow.dossier_id == dossier_id).order_by(EventRow.id)))
+
     # ------------------------------------------------------------------ ledger and cross-dossier checks
 
     def add_award(self, award: Award) -> None:
+        """An award from outside a confirmation (an earlier year's, another policy's)."""
         with self.session() as s, s.begin():
-            # (the ledger helper widens the table to every Award field; until then, the columns it has)
-            columns = {"credit_code", "clause_id", "year", "amount", "dossier_id", "project", "policy"}
-            s.add(AwardRow(**award.model_dump(include=columns), invoices_json=_dumps(award.invoices)))
+            s.add(_award_row(award))
 
     def ledger(self, credit_code: str | None, exclude_dossier: str | None = None) -> Ledger:
-        if not credit_code:
-            return Ledger()
         with self.session() as s:
-            q = select(AwardRow).where(AwardRow.credit_code == credit_code)
-            if exclude_dossier:
-                q = q.where((AwardRow.dossier_id.is_(None)) | (AwardRow.dossier_id != exclude_dossier))
-            return Ledger(
-                awards=[
-                    Award(
-                        credit_code=r.credit_code,
-                        clause_id=r.clause_id,
-                        year=r.year,
-                        amount=Decimal(r.amount),
-                        dossier_id=r.dossier_id,
-                        project=r.project,
-                        policy=r.policy,
-                        invoices=json.loads(r.invoices_json) if r.invoices_json else [],
-                    )
-                    for r in s.scalars(q.order_by(AwardRow.id))
-                ]
-            )
+            return _ledger(s, credit_code, exclude_dossier)
 
     def seen_invoices(self, exclude_dossier: str) -> dict[str, str]:
         """'code:number' → dossier id, for every invoice in another dossier's working claim set."""
@@ -565,6 +847,7 @@ class Store:
         with self.session() as s:
             return {
                 t.__tablename__: s.scalar(select(func.count()).select_from(t)) or 0
-                for t in (DossierRow, FileRow, DocumentRow, ClaimSetRow, CorrectionRow, AssessmentRow, AwardRow)
+                for t in (DossierRow, FileRow, DocumentRow, ClaimSetRow, CorrectionRow, AssessmentRow, AwardRow,
+                          ClauseDecisionRow, EventRow)
             }
 

@@ -11,7 +11,7 @@ from core.accounts import Role
 from core.models import ValueType
 from core.store import Store
 from review_ui.auth import Refused, account_of, may_confirm, require
-from review_ui.review import ReviewError, StaleEdit, correct, decide, field_version
+from review_ui.review import Conflict, ReviewError, StaleEdit, correct, decide, decide_clause, field_version
 from review_ui.values import MAX_LIST, MAX_TEXT
 from review_ui.views import dossier_list
 
@@ -39,6 +39,15 @@ class CorrectionRequest(Strict):
 class DecisionRequest(Strict):
     action: Literal["confirm", "send_back"]
     comment: Text = ""
+    # The assessment the reviewer (or script) saw; a confirmation whose re-assessment differs
+    # from it is refused with 409. None: the latest stored one.
+    assessment_id: Annotated[StrictInt, Field(ge=0, le=2**53)] | None = None
+
+
+class ClauseDecisionRequest(Strict):
+    decision: Literal["grant", "reject", "not_applied"]
+    reason: Text
+    amount: Text | StrictInt | StrictFloat | None = None  # for a grant, at most the clause's ceiling
 
 
 def _refused(exc: ReviewError) -> JSONResponse:
@@ -126,11 +135,24 @@ def api_router(store: Store, two_person: bool = True) -> APIRouter:
         try:
             if body.action == "confirm":
                 may_confirm(store, dossier_id, require(request, Role.approver), two_person)
-            decision_id = decide(store, dossier_id, body.action, account_of(request).name, body.comment)
+            decision_id = decide(store, dossier_id, body.action, account_of(request).name, body.comment, body.assessment_id)
         except Refused as exc:
             return JSONResponse({"detail": str(exc)}, status_code=403)
+        except Conflict as exc:
+            return JSONResponse({"detail": str(exc), "changes": exc.changes, "assessment_id": exc.assessment_id},
+                                status_code=409)
         except ReviewError as exc:
             return _refused(exc)
         return {"decision_id": decision_id, "status": store.dossier(dossier_id).status}
+
+    @api.post("/dossiers/{dossier_id}/clauses/{clause_id}/decision")
+    def post_clause_decision(request: Request, dossier_id: str, clause_id: str, body: ClauseDecisionRequest):
+        row_or_404(dossier_id)
+        try:
+            assessment_id, assessment = decide_clause(store, dossier_id, clause_id, body.decision, account_of(request).name,
+                                                      body.reason, body.amount)
+        except ReviewError as exc:
+            return _refused(exc)
+        return {"assessment_id": assessment_id, **assessment.model_dump(mode="json")}
 
     return api

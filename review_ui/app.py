@@ -30,7 +30,7 @@ from review_ui.auth import Guard, NotLoggedIn, Refused, Signer, account_of, may_
 from review_ui.security import add_security, login_routes
 from review_ui.history import change_log
 from review_ui.pages import IMAGE_TYPES, page_image_file
-from review_ui.review import ReviewError, StaleEdit, correct, decide, recompute
+from review_ui.review import DECISIONS, Conflict, ReviewError, StaleEdit, correct, decide, decide_clause, recompute
 from review_ui.views import STATUSES, claim_row_id, dossier_list, dossier_view, evidence_target, field_colour
 
 HERE = Path(__file__).parent
@@ -64,6 +64,7 @@ def _templates() -> Jinja2Templates:
         facts_vocabulary=FACTS,
         value_types=[v.value for v in ValueType],
         all_doc_types=[d.value for d in DocType],
+        clause_decisions=DECISIONS,
     )
     return t
 
@@ -200,21 +201,38 @@ def create_app(
 
     @app.post("/dossiers/{dossier_id}/decision", response_class=HTMLResponse)
     def post_decision(
-        request: Request, dossier_id: str, action: str = Form(""), comment: str = Form("")
+        request: Request, dossier_id: str, action: str = Form(""), comment: str = Form(""),
+        assessment_id: int | None = Form(None),
     ):
-        code = 200
+        code, changes = 200, []
         try:
             if action == "confirm":
                 may_confirm(store, dossier_id, require(request, Role.approver), two_person)
-            decide(store, dossier_id, action, account_of(request).name, comment)
+            decide(store, dossier_id, action, account_of(request).name, comment, seen_assessment_id=assessment_id)
             error = None
         except Refused as exc:
             error, code = str(exc), 403
+        except Conflict as exc:  # the figures moved: show the difference and the fresh assessment
+            error, code, changes = str(exc), 409, exc.changes
         except ReviewError as exc:
             error, code = str(exc), 422
         v = view_or_404(dossier_id)
-        return render(request, "_status.html", code, v=v, decision_error=error,
-                      comment=comment if error else "")
+        return render(request, "_status.html", code, v=v, decision_error=error, changes=changes,
+                      comment=comment if error else "", assessment_oob=code == 409)
+
+    @app.post("/dossiers/{dossier_id}/clauses/{clause_id}/decision", response_class=HTMLResponse)
+    def post_clause_decision(
+        request: Request, dossier_id: str, clause_id: str, decision: str = Form(""), amount: str = Form(""),
+        reason: str = Form(""),
+    ):
+        try:
+            decide_clause(store, dossier_id, clause_id, decision, account_of(request).name, reason, amount)
+            error = None
+        except ReviewError as exc:
+            error = str(exc)
+        v = view_or_404(dossier_id)
+        return render(request, "_assessment.html", 422 if error else 200, v=v, clause_error=error,
+                      error_clause=clause_id, status_oob=True)
 
     @app.get("/dossiers/{dossier_id}/log", response_class=HTMLResponse)
     def log_page(request: Request, dossier_id: str):

@@ -1,6 +1,7 @@
-"""A dossier's change log: every correction, every assessment, every decision, in order.
-
-The store keeps all three append-only; this only merges them into one timeline.
+"""A dossier's change log: every correction, every assessment, every clause decision, every
+confirm/send-back, and what else happened (re-intakes with their file changes, reversals and
+why), in order. The store keeps all of them append-only; this only merges them into one
+timeline.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from core.store import AssessmentRow, Store
 
 class LogEntry(BaseModel):
     at: dt.datetime  # naive UTC, as the store keeps it
-    kind: Literal["correction", "assessment", "decision"]
+    kind: Literal["correction", "assessment", "clause_decision", "decision", "event"]
     who: str = ""
     document: str | None = None  # file name (or short hash) a correction touched
     field: str = ""
@@ -67,8 +68,14 @@ def change_log(store: Store, dossier_id: str) -> list[LogEntry]:
                     rule_set_version=r.rule_set_version,
                 )
             )
+    for cd in store.clause_decisions(dossier_id):
+        entries.append(LogEntry(at=cd.at, kind="clause_decision", who=cd.reviewer, field=cd.clause_id, action=cd.decision,
+                                new=None if cd.amount is None else str(cd.amount), reason=cd.reason,
+                                assessment_id=cd.assessment_id))
     for d in store.decisions(dossier_id):
         entries.append(LogEntry(at=d.at, kind="decision", who=d.reviewer, action=d.action, comment=d.comment,
                                 assessment_id=d.assessment_id))
-    order = {"correction": 0, "assessment": 1, "decision": 2}
+    for e in store.events(dossier_id):
+        entries.append(LogEntry(at=e.at, kind="event", action=e.kind, comment=e.message, new=json.loads(e.data_json)))
+    order = {"correction": 0, "clause_decision": 1, "assessment": 2, "decision": 3, "event": 4}
     return sorted(entries, key=lambda e: (e.at, order[e.kind]))

@@ -15,12 +15,15 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 
 from core.corrections import FIELD_TYPES, CorrectionError, apply_correction
+from core.decisions import NO_MONEY, apply_decisions, differences
 from core.facts import FACTS
-from core.models import Assessment, ClaimSet, DocType, ValueType
-from core.store import AssessmentRow, CorrectionRow, Store
+from core.models import Assessment, ClaimSet, ClauseDecision, DocType, Ledger, Status, ValueType
+from core.store import AssessmentChanged, AssessmentRow, ConfirmRefused, CorrectionRow, Store
+from extract.recheck import recheck
 from review_ui.values import MAX_TEXT, InvalidValue, coerce_api_value, parse_input
 from rules.engine import assess
 from rules.inputs import CLAUSES
+from rules.params import load_parameters
 
 # Read-apply-save of a claim set must not interleave, or two reviewers saving at once
 # would each build on the same base and one correction would vanish from the claims.
@@ -49,6 +52,15 @@ def field_version(store: Store, dossier_id: str, document: str | None, field: st
         return s.scalar(
             select(func.max(CorrectionRow.id)).where(CorrectionRow.dossier_id == dossier_id, doc, CorrectionRow.field == field)
         ) or 0
+
+
+class Conflict(ReviewError):
+    """The figures moved under the reviewer (HTTP 409): `changes` says how; the fresh
+    assessment is saved, so the page now shows what a confirmation would write."""
+
+    def __init__(self, message: str, changes: list, assessment_id: int | None):
+        super().__init__(message)
+        self.changes, self.assessment_id = changes, assessment_id
 
 
 class CorrectionOutcome(BaseModel):
@@ -199,11 +211,20 @@ def _log_and_apply(store: Store, dossier_id: str, document: str | None, field: s
 
     old, new = _jsonable(old), _json_value(new_claims, document, field, typed)
     correction_id = store.add_correction(dossier_id, document, field, old, new, reviewer, reason.strip())
-    claimset_id = store.save_claimset(new_claims, origin="correction")
-    # A confirmed dossier that changes needs a fresh confirmation.
-    store.set_status(dossier_id, "in_review")
+    # The working claims are made again from the extraction and the whole log under the
+    # dossier's lock, so a re-intake saving its extraction meanwhile loses nothing; the
+    # cross-checks run again on the corrected values.
+    claimset_id, rebuilt, _ = store.rebuild_claims(dossier_id, refine=_recheck(store, dossier_id))
+    if store.dossier(dossier_id).status != "confirmed":  # a confirmed one reopens only if its amounts change
+        store.set_status(dossier_id, "in_review")
     return CorrectionOutcome(correction_id=correction_id, document=document, field=field, old=old, new=new,
-                             claims=new_claims, claimset_id=claimset_id)
+                             claims=rebuilt, claimset_id=claimset_id)
+
+
+def _recheck(store: Store, dossier_id: str):
+    def run(claims: ClaimSet) -> ClaimSet:
+        return recheck(claims, {d.sha256: d for d in store.documents(dossier_id)}, load_parameters().outer_window)
+    return run
 
 
 def _json_value(claims: ClaimSet, document: str | None, field: str, typed: Any) -> Any:
@@ -228,12 +249,33 @@ def _credit_code(store: Store, dossier_id: str, claims: ClaimSet) -> str | None:
     return claims.applicant.credit_code or (row.credit_code if row else None)
 
 
+def reassess(store: Store, dossier_id: str):
+    """The rules as the confirmation transaction calls them: claims and the ledger read
+    inside the transaction, the reviewer's clause decisions applied by the store."""
+    def run(claims: ClaimSet, ledger: Ledger) -> Assessment:
+        return assess(claims, ledger)
+    return run
+
+
 def _assess_and_save(store: Store, dossier_id: str, claimset_id: int, claims: ClaimSet) -> tuple[int, Assessment]:
     ledger = store.ledger(_credit_code(store, dossier_id, claims), exclude_dossier=dossier_id)
-    assessment = assess(claims, ledger)
-    return store.save_assessment(assessment, kind="recomputed", claimset_id=claimset_id), assessment
+    assessment = apply_decisions(assess(claims, ledger), store.clause_decisions(dossier_id))
+    assessment_id = store.save_assessment(assessment, kind="recomputed", claimset_id=claimset_id)
+    _reopen_if_changed(store, dossier_id, assessment, "更正 / a correction")
+    return assessment_id, assessment
 
 
+def _reopen_if_changed(store: Store, dossier_id: str, assessment: Assessment, what: str) -> None:
+    """A confirmed dossier stays confirmed while its amounts stay what was confirmed; when they
+    change it goes back to review, its awards reversed, and the log says why."""
+    confirmed = store.confirmed_assessment(dossier_id)
+    if confirmed is None:
+        return
+    changes = differences(confirmed[1], assessment)
+    if changes:
+        said = "; ".join(c.said() for c in changes)
+        store.reopen(dossier_id, f"{what}改变了已确认的金额，退回审核 / {what} changed the confirmed amounts: {said}", "system",
+                     {"changes": [c.model_dump(mode="json") for c in changes]})
 def recompute(store: Store, dossier_id: str) -> tuple[int, Assessment]:
     with _WRITE:
         claimset_id, claims = current_claims(store, dossier_id)
@@ -262,7 +304,10 @@ def assessment_is_current(store: Store, dossier_id: str) -> bool:
     return row.claimset_id is None or latest is None or row.claimset_id == latest[0]
 
 
-def decide(store: Store, dossier_id: str, action: str, reviewer: str | None, comment: str = "") -> int:
+def decide(store: Store, dossier_id: str, action: str, reviewer: str | None, comment: str = "",
+           seen_assessment_id: int | None = None) -> int:
+    """Confirm or send back. Confirming re-assesses inside the store's transaction; when the
+    amounts differ from the assessment the reviewer saw it raises Conflict (HTTP 409)."""
     reviewer = require_reviewer(reviewer)
     comment = (comment or "").strip()
     if store.dossier(dossier_id) is None:
@@ -271,8 +316,58 @@ def decide(store: Store, dossier_id: str, action: str, reviewer: str | None, com
         raise ReviewError(f"未知操作 «{action}» — action must be confirm or send_back")
     if len(comment) > MAX_TEXT:
         raise ReviewError(f"意见过长 — the comment is longer than {MAX_TEXT} characters")
-    if action == "send_back" and not comment:
-        raise ReviewError("退回须写明原因 — sending back needs a comment")
-    if action == "confirm" and not assessment_is_current(store, dossier_id):
+    if action == "send_back":
+        if not comment:
+            raise ReviewError("退回须写明原因 — sending back needs a comment")
+        return store.send_back(dossier_id, reviewer, comment)
+    if not assessment_is_current(store, dossier_id):
         raise ReviewError("评估结果不是最新 — the assessment is older than the claims; recompute before confirming")
-    return store.decide(dossier_id, action, reviewer, comment)
+    with _WRITE:
+        try:
+            return store.confirm(dossier_id, reviewer, comment, reassess=reassess(store, dossier_id),
+                                 seen_assessment_id=seen_assessment_id)
+        except AssessmentChanged as exc:
+            latest = store.latest_claimset(dossier_id)
+            new_id = store.save_assessment(exc.assessment, kind="recomputed", claimset_id=latest[0] if latest else None)
+            raise Conflict(str(exc), [c.model_dump(mode="json") for c in exc.changes], new_id) from None
+        except ConfirmRefused as exc:
+            raise ReviewError(str(exc)) from None
+
+
+DECISIONS = ("grant", "reject", "not_applied")
+
+
+def decide_clause(store: Store, dossier_id: str, clause_id: str, decision: str, reviewer: str | None,
+                  reason: str, amount: Any = None) -> tuple[int, Assessment]:
+    """A reviewer settles a clause the rules left open: grant up to the ceiling, reject, or
+    not applied, with a reason. Logged, then the assessment is made again with it."""
+    reviewer = require_reviewer(reviewer)
+    reason = (reason or "").strip()
+    if decision not in DECISIONS:
+        raise ReviewError(f"未知决定 «{decision}» — decision must be grant, reject or not_applied")
+    if not reason:
+        raise ReviewError("审核决定须写明理由 — a decision needs its reason")
+    with _WRITE:
+        claimset_id, claims = current_claims(store, dossier_id)
+        latest = store.latest_assessment(dossier_id)
+        result = latest[1].result(clause_id) if latest else None
+        if result is None:
+            raise ReviewError(f"评估中没有条款 {clause_id} — no clause {clause_id} in the assessment")
+        granted = None
+        if decision == "grant":
+            if clause_id in NO_MONEY:
+                granted = result.amount
+            else:
+                try:
+                    granted = coerce_api_value(ValueType.money, amount)
+                except InvalidValue as exc:
+                    raise ReviewError(f"金额 amount: {exc}") from None
+                if granted is None or granted < 0:
+                    raise ReviewError("给予须填写金额 — a grant needs an amount")
+                if granted > result.amount:
+                    raise ReviewError(f"给予金额 {granted:,.2f} 超过上限 {result.amount:,.2f} — a grant cannot exceed the ceiling")
+        if result.status not in (Status.needs_judgement, Status.needs_evidence, Status.eligible):
+            raise ReviewError(f"{clause_id} 为 {result.status.value}，无需决定 — nothing to decide on this clause")
+        store.decide_clause(dossier_id, ClauseDecision(clause_id=clause_id, decision=decision, amount=granted, reason=reason,
+                                                       reviewer=reviewer, assessment_id=latest[0]))
+        return _assess_and_save(store, dossier_id, claimset_id, claims)

@@ -59,6 +59,18 @@ def _assessment(dossier_id: str, *amounts: tuple[str, str], code: str | None = C
     )
 
 
+def _confirm(store: Store, dossier_id: str, assessment: Assessment, kind: str = "draft", comment: str = "",
+             reviewer: str = "王", claims: ClaimSet | None = None) -> int:
+    """Save an assessment (and a claim set, once) and confirm it, the rules standing in as
+    a function that returns that assessment whatever the ledger says."""
+    if store.latest_claimset(dossier_id) is None or claims is not None:
+        claims_id = store.save_claimset(claims or _claims(dossier_id), "extract")
+    else:
+        claims_id = store.latest_claimset(dossier_id)[0]
+    store.save_assessment(assessment, kind, claims_id)
+    return store.confirm(dossier_id, reviewer, comment, reassess=lambda _claims, _ledger: assessment)
+
+
 def _document(sha: str, name: str) -> Document:
     page = Page(
         number=1,
@@ -176,27 +188,29 @@ def test_assessments_by_kind(store: Store):
     assert back.total == Decimal("60000.01") and back.results[0].amount == Decimal("60000.01")
 
 
-def test_confirm_writes_the_ledger_and_reconfirming_replaces(store: Store):
+def test_confirm_writes_the_ledger_and_reconfirming_reverses(store: Store):
+    """Re-confirming appends reversals of the earlier awards, never deletes them (the old
+    store deleted its rows: the defect of issue 9)."""
     store.upsert_dossier("D1", "d", manifest=Manifest(credit_code=CODE))
-    store.save_assessment(_assessment("D1", ("art4.2", "60000.00"), ("art6.1", "0"), ("art9", "0.01")), "draft")
-    store.decide("D1", "confirm", "王审核", "同意")
+    _confirm(store, "D1", _assessment("D1", ("art4.2", "60000.00"), ("art6.1", "0"), ("art9", "0.01")), comment="同意")
     assert store.dossier("D1").status == "confirmed"
     ledger = store.ledger(CODE)
-    assert sorted((a.clause_id, a.amount, a.year, a.dossier_id) for a in ledger.awards) == [
+    assert sorted((a.clause_id, a.amount, a.year, a.dossier_id) for a in ledger.granted()) == [
         ("art4.2", Decimal("60000.00"), 2021, "D1"),
         ("art9", Decimal("0.01"), 2021, "D1"),  # zero amounts are not awards
     ]
-    store.save_assessment(_assessment("D1", ("art4.2", "50000.00")), "recomputed")
-    store.decide("D1", "confirm", "王审核", "复核后改")
-    assert [(a.clause_id, a.amount) for a in store.ledger(CODE).awards] == [("art4.2", Decimal("50000.00"))]
+    _confirm(store, "D1", _assessment("D1", ("art4.2", "50000.00")), kind="recomputed", comment="复核后改")
+    assert [(a.clause_id, a.amount) for a in store.ledger(CODE).granted()] == [("art4.2", Decimal("50000.00"))]
+    assert [(a.kind, a.clause_id) for a in store.ledger(CODE).awards] == [
+        ("award", "art4.2"), ("award", "art9"), ("reversal", "art4.2"), ("reversal", "art9"), ("award", "art4.2")]
     assert store.ledger(CODE).paid(CODE, {"art4.2"}, 2021) == Decimal("50000.00")
     assert [d.action for d in store.decisions("D1")] == ["confirm", "confirm"]
 
 
 def test_confirm_uses_the_dossier_credit_code_when_the_assessment_has_none(store: Store):
     store.upsert_dossier("D1", "d", manifest=Manifest(credit_code=CODE))
-    store.save_assessment(_assessment("D1", ("art4.2", "10.00"), code=None), "draft")
-    store.decide("D1", "confirm", "王")
+    cs = _claims("D1").model_copy(update={"applicant": Applicant()})
+    _confirm(store, "D1", _assessment("D1", ("art4.2", "10.00"), code=None), claims=cs)
     assert [a.amount for a in store.ledger(CODE).awards] == [Decimal("10.00")]
 
 
@@ -215,8 +229,7 @@ def test_send_back_writes_no_award(store: Store):
 def test_ledger_excludes_the_current_dossier_and_keeps_manual_awards(store: Store):
     for d in ("D1", "D2"):
         store.upsert_dossier(d, d, manifest=Manifest(credit_code=CODE))
-        store.save_assessment(_assessment(d, ("art4.2", "100.00")), "draft")
-        store.decide(d, "confirm", "王")
+        _confirm(store, d, _assessment(d, ("art4.2", "100.00")))
     store.add_award(Award(credit_code=CODE, clause_id="art10", year=2020, amount=Decimal("7.77"), project="智能工厂", policy="穗埔府规〔2020〕1号"))
     store.add_award(Award(credit_code="someone-else", clause_id="art4.2", year=2021, amount=Decimal("5")))
     ledger = store.ledger(CODE, exclude_dossier="D2")
@@ -321,7 +334,7 @@ def test_two_stores_on_one_database_see_each_other(store_url):
 
 def test_missing_dossier_is_a_clear_error(store: Store):
     with pytest.raises(KeyError, match="D404"):
-        store.decide("D404", "confirm", "王")
+        store.confirm("D404", "王", reassess=lambda _c, _l: None)
     with pytest.raises(KeyError, match="D404"):
         store.set_status("D404", "in_review")
 
@@ -360,7 +373,7 @@ def test_confirm_records_the_invoices_each_award_counted(store: Store):
     )
     a = _assessment("D1").model_copy(update={"results": [cited], "total": Decimal("50.00")})
     store.save_assessment(a, "draft", cs_id)
-    store.decide("D1", "confirm", "王")
+    store.confirm("D1", "王", reassess=lambda _c, _l: a)
     (award,) = store.ledger(CODE).awards
     assert award.invoices == ["24442000000012345678"]
 
@@ -392,15 +405,18 @@ def test_a_database_from_before_award_invoices_still_opens(tmp_path):
 def test_concurrent_confirmations_never_double_the_ledger(store: Store):
     """Reviewers pressing confirm at once: one set of awards, every decision on record."""
     store.upsert_dossier("D1", "d", manifest=Manifest(credit_code=CODE))
-    store.save_assessment(_assessment("D1", ("art4.2", "100.00"), ("art6.1", "0.01")), "draft")
+    a = _assessment("D1", ("art4.2", "100.00"), ("art6.1", "0.01"))
+    store.save_assessment(a, "draft", store.save_claimset(_claims("D1"), "extract"))
 
     def confirm(name: str) -> None:
         for _ in range(5):
-            store.decide("D1", "confirm", name)
+            store.confirm("D1", name, reassess=lambda _c, _l: a)
 
     assert _all_at_once(confirm, ["甲", "乙", "丙", "丁"]) == []
     assert len(store.decisions("D1")) == 20
-    assert sorted((a.clause_id, a.amount) for a in store.ledger(CODE).awards) == [("art4.2", Decimal("100.00")), ("art6.1", Decimal("0.01"))]
+    ledger = store.ledger(CODE)
+    assert sorted((a.clause_id, a.amount) for a in ledger.granted()) == [("art4.2", Decimal("100.00")), ("art6.1", Decimal("0.01"))]
+    assert len(ledger.awards) == 2 * 20 + 2 * 19  # every confirmation's awards, every earlier one reversed
 
 
 def test_database_url_chooses_the_backend(store_url, monkeypatch):

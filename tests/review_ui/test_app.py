@@ -162,8 +162,12 @@ def test_confirm_writes_decision_and_ledger_then_correction_needs_reconfirmation
     page = client.get(f"/dossiers/{sample.dossier_id}").text
     assert "banner reconfirm" in page and "banner confirmed" not in page
     assert approver.post(url, data={"action": "confirm"}).status_code == 200
-    # a re-confirmation replaces the dossier's ledger lines
-    assert [a.amount for a in sample.store.ledger(CREDIT_CODE).awards] == [Decimal("60000.00")]
+    # the correction changed the confirmed amount: the award was reversed (append-only), then
+    # the re-confirmation wrote the new one
+    ledger = sample.store.ledger(CREDIT_CODE)
+    assert [(a.kind, a.amount) for a in ledger.awards] == [
+        ("award", Decimal("50000.00")), ("reversal", Decimal("50000.00")), ("award", Decimal("60000.00"))]
+    assert [a.amount for a in ledger.granted()] == [Decimal("60000.00")]
     assert [d.action for d in sample.store.decisions(sample.dossier_id)] == ["confirm", "confirm"]
 
 
