@@ -141,11 +141,10 @@ def _cited(result: ClauseResult, claims: ClaimSet) -> list[str]:
 
 
 def _project(result: ClauseResult, claims: ClaimSet, cited: list[str]) -> str | None:
-    """The rules' own project name when they give one, else the `project` claim of the
+    """The rules' own project name when they give one (ClauseResult.project), else the `project` claim of the
     documents the amount was computed from (all agreeing), else the dossier's fact."""
-    given = getattr(result, "project", None)
-    if given:
-        return str(given)
+    if result.project:
+        return result.project
     names = {str(d.value("project")).strip() for d in claims.documents if d.document in cited and d.value("project")}
     if len(names) == 1:
         return names.pop()
@@ -154,9 +153,8 @@ def _project(result: ClauseResult, claims: ClaimSet, cited: list[str]) -> str | 
 
 
 def _standard_codes(result: ClauseResult, claims: ClaimSet, cited: list[str]) -> list[str]:
-    given = getattr(result, "standard_code", None)
-    if given:
-        return [str(given)]
+    if result.standard_codes:
+        return list(result.standard_codes)
     if result.clause_id != "art7.2":
         return []
     docs = [d for d in claims.of_type(DocType.standard_notice) if d.value("standard_code")]
@@ -170,21 +168,20 @@ _ONCE_KIND = {"art5.1": "application", "art5.2": "node", "art6.1": "platform", "
 
 
 def once_key(result: ClauseResult, project: str | None, standards: list[str]) -> str | None:
-    given = getattr(result, "once_key", None)
-    if given:
-        return str(given)
+    if result.once_key:
+        return result.once_key
     if result.clause_id == "art3":
         return "art3"
     if result.clause_id == "art7.2" and standards:
-        return "standard:" + "|".join(standards)
+        return "standard:" + "; ".join(standards)
     kind = _ONCE_KIND.get(result.clause_id)
     return f"{kind}:{project or result.clause_id}" if kind else None
 
 
 def once_parts(key: str) -> set[str]:
-    """'standard:A|B' → {'standard:A', 'standard:B'}: two awards clash when they share a part."""
+    """'standard:A; B' → {'standard:A', 'standard:B'}: two awards clash when they share a part."""
     kind, _, names = key.partition(":")
-    return {f"{kind}:{n}" for n in names.split("|")} if names else {kind}
+    return {f"{kind}:{n.strip()}" for n in names.split(";")} if names else {kind}
 
 
 def awards_for(assessment: Assessment, claims: ClaimSet, *, credit_code: str, assessment_id: int,
@@ -198,7 +195,7 @@ def awards_for(assessment: Assessment, claims: ClaimSet, *, credit_code: str, as
         if r.status != Status.eligible or r.amount <= 0 or r.clause_id in NO_MONEY:
             continue
         cited = _cited(r, claims)
-        counted = [invoices[sha] for sha in cited if sha in invoices]
+        counted = list(r.invoices) or [invoices[sha] for sha in cited if sha in invoices]
         project = _project(r, claims, cited)
         standards = _standard_codes(r, claims, cited)
         out.append(Award(
@@ -208,8 +205,8 @@ def awards_for(assessment: Assessment, claims: ClaimSet, *, credit_code: str, as
             amount=r.amount,
             dossier_id=assessment.dossier_id,
             project=project,
-            project_evidence=list(getattr(r, "project_evidence", None) or [*counted, *(s for s in cited if s not in invoices)]),
-            standard_code="|".join(standards) or None,
+            project_evidence=list(r.project_evidence) or [*counted, *(s for s in cited if s not in invoices)],
+            standard_code="; ".join(standards) or None,
             once_key=once_key(r, project, standards),
             invoices=counted,
             assessment_id=str(assessment_id),
