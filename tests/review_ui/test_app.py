@@ -146,8 +146,16 @@ def test_document_type_change_is_logged_and_reassessed(client, sample):
     assert r.status_code == 422 and len(sample.store.corrections(sample.dossier_id)) == 1
 
 
+def settle_gate(client, sample):
+    """The sample's letter has no read promises, so art2 waits for a reviewer's decision
+    (issue 9: nothing open is confirmed)."""
+    r = client.post(f"/dossiers/{sample.dossier_id}/clauses/art2/decision", data={"decision": "grant", "reason": "承诺书四项承诺已核对"})
+    assert r.status_code == 200, r.text
+
+
 def test_confirm_writes_decision_and_ledger_then_correction_needs_reconfirmation(client, approver, sample):
     url = f"/dossiers/{sample.dossier_id}/decision"
+    settle_gate(client, sample)
     r = client.post(url, data={"action": "confirm"})  # 张三 is a reviewer: confirming money needs an approver
     assert r.status_code == 403 and "approver" in r.text and sample.store.decisions(sample.dossier_id) == []
     r = approver.post(url, data={"action": "confirm", "comment": "材料齐全"})
@@ -177,6 +185,7 @@ def test_confirm_refuses_a_stale_assessment(approver, sample):
 
     claims = sample.store.latest_claimset(sample.dossier_id)[1]
     changed, _ = apply_correction(claims, sample.invoice, "total_amount", "90000", "script")
+    settle_gate(client, sample)
     sample.store.save_claimset(changed, origin="correction")
     r = client.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm"})
     assert r.status_code == 422 and "recompute" in r.text

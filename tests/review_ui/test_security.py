@@ -147,8 +147,16 @@ def test_bearer_tokens_for_scripts(anon, sample):
     assert anon.get("/api/dossiers", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
+def settle_gate(client, sample):
+    """The sample's letter has no read promises, so art2 waits for a reviewer's decision
+    (issue 9: nothing open is confirmed)."""
+    r = client.post(f"/dossiers/{sample.dossier_id}/clauses/art2/decision", data={"decision": "grant", "reason": "承诺书四项承诺已核对"})
+    assert r.status_code == 200, r.text
+
+
 def test_two_people_confirm_money(client, approver, app, sample):
     url = f"/dossiers/{sample.dossier_id}/decision"
+    settle_gate(client, sample)
     assert approver.post(f"/dossiers/{sample.dossier_id}/corrections", data=correction(sample)).status_code == 200
     r = approver.post(url, data={"action": "confirm"})
     assert r.status_code == 403 and "two-person" in r.text and sample.store.decisions(sample.dossier_id) == []
@@ -164,6 +172,7 @@ def test_two_person_rule_can_be_turned_off(sample):
 
     add_users(sample.store)
     solo = login(TestClient(create_app(sample.store, allowed_hosts=["testserver"], key=b"k", two_person=False)), "李四")
+    settle_gate(solo, sample)
     assert solo.post(f"/dossiers/{sample.dossier_id}/corrections", data=correction(sample)).status_code == 200
     assert solo.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm"}).status_code == 200
 

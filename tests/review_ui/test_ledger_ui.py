@@ -1,0 +1,79 @@
+"""The review app's side of issue 9, over HTTP: open clauses decided with a reason before
+confirming, a confirmation refused with 409 and the difference shown when the ledger moved
+under the reviewer, and the cross-checks run again after every correction."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from core.models import Award
+from tests.review_ui.conftest import CREDIT_CODE
+
+
+def _decide(client, sample, clause: str, **form):
+    return client.post(f"/dossiers/{sample.dossier_id}/clauses/{clause}/decision", data=form)
+
+
+def test_open_clauses_are_decided_with_a_reason_before_confirming(client, approver, sample):
+    url = f"/dossiers/{sample.dossier_id}/decision"
+    page = client.get(f"/dossiers/{sample.dossier_id}").text
+    assert 'id="undecided"' in page and 'class="clause-decision"' in page
+    r = approver.post(url, data={"action": "confirm"})
+    assert r.status_code == 422 and "art2" in r.text and "decide every clause" in r.text
+    assert sample.store.ledger(CREDIT_CODE).awards == []  # the old app wrote the 50,000 ceiling here
+
+    assert _decide(client, sample, "art2", decision="grant").status_code == 422  # no reason
+    assert _decide(client, sample, "art2", decision="maybe", reason="x").status_code == 422
+    r = _decide(client, sample, "art2", decision="grant", reason="承诺书四项承诺已核对")
+    assert r.status_code == 200 and "审核决定" in r.text and "¥50,000.00" in r.text
+    assessment = sample.store.latest_assessment(sample.dossier_id)[1]
+    assert (assessment.result("art2").status.value, assessment.result("art4.2").status.value) == ("eligible", "eligible")
+    assert approver.post(url, data={"action": "confirm"}).status_code == 200
+    assert [(a.clause_id, a.amount) for a in sample.store.ledger(CREDIT_CODE).granted()] == [("art4.2", Decimal("50000.00"))]
+    log = client.get(f"/dossiers/{sample.dossier_id}/log").text
+    assert 'class="log-clause_decision"' in log and "承诺书四项承诺已核对" in log
+
+
+def test_a_grant_cannot_exceed_the_ceiling(client, sample):
+    _decide(client, sample, "art2", decision="reject", reason="承诺书未含四项承诺")
+    assert sample.store.latest_assessment(sample.dossier_id)[1].total == 0  # the gate rejected: nothing pays
+    _decide(client, sample, "art2", decision="grant", reason="补交后核对无误")
+    r = client.post(f"/api/dossiers/{sample.dossier_id}/clauses/art4.2/decision",
+                    json={"decision": "grant", "amount": "60000", "reason": "多给"})
+    assert r.status_code == 422 and "ceiling" in r.json()["detail"]
+
+
+def test_confirming_after_the_ledger_moved_is_409_with_the_difference(client, approver, sample):
+    _decide(client, sample, "art2", decision="grant", reason="承诺书四项承诺已核对")
+    seen = sample.store.latest_assessment(sample.dossier_id)[0]
+    # Meanwhile another dossier of the applicant was confirmed: 160,000 of the 200,000 cap.
+    sample.store.add_award(Award(credit_code=CREDIT_CODE, clause_id="art4.2", year=2021, amount=Decimal("160000"), dossier_id="other"))
+    r = approver.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm", "assessment_id": str(seen)})
+    assert r.status_code == 409
+    assert 'id="confirm-changes"' in r.text and "50,000.00" in r.text and "40,000.00" in r.text
+    assert 'id="assessment"' in r.text and "hx-swap-oob" in r.text  # the fresh figures replace the panel
+    assert sample.store.decisions(sample.dossier_id) == []
+    fresh = int(re.search(r'name="assessment_id" value="(\d+)"', r.text)[1])
+    assert fresh != seen
+    r = approver.post(f"/api/dossiers/{sample.dossier_id}/decisions", json={"action": "confirm", "assessment_id": seen})
+    assert r.status_code == 409 and r.json()["changes"][0]["amount_now"] == "40000.00"
+    assert approver.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm", "assessment_id": str(fresh)}).status_code == 200
+    assert sample.store.ledger(CREDIT_CODE).paid(CREDIT_CODE, {"art4.2"}, 2021) == Decimal("200000.00")
+
+
+def test_cross_checks_run_again_after_a_correction(client, sample):
+    api = f"/api/dossiers/{sample.dossier_id}/corrections"
+    for field, value in (("amount_excl_tax", "88495.58"), ("tax_amount", "11504.42"), ("total_amount_words", "100000")):
+        r = client.post(api, json={"document": sample.invoice, "field": field, "value": value, "value_type": "money"})
+        assert r.status_code == 200, r.text
+    invoice = lambda: next(d for d in sample.store.latest_claimset(sample.dossier_id)[1].documents if d.document == sample.invoice)  # noqa: E731
+    assert invoice().flags == []  # 88,495.58 + 11,504.42 = 100,000.00 and the words agree
+    r = client.post(api, json={"document": sample.invoice, "field": "total_amount", "value": "120000"})
+    assert r.status_code == 200
+    total = invoice().get("total_amount")
+    assert {f.code for f in total.flags} == {"sum_mismatch", "words_figures"}
+    page = client.get(f"/dossiers/{sample.dossier_id}").text
+    assert "sum_mismatch" in page and "words_figures" in page
+    # Corrected back: the flags go with the mismatch.
+    client.post(api, json={"document": sample.invoice, "field": "total_amount", "value": "100000"})
+    assert invoice().get("total_amount").flags == [] and invoice().flags == []
