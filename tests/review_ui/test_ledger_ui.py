@@ -16,22 +16,25 @@ def _decide(client, sample, clause: str, **form):
 
 def test_open_clauses_are_decided_with_a_reason_before_confirming(client, approver, sample):
     url = f"/dossiers/{sample.dossier_id}/decision"
+    # SME status cleared: art4.2 now waits for evidence, its 50,000 only provisional.
+    r = client.post(f"/api/dossiers/{sample.dossier_id}/corrections", json={"field": "sme", "value": None, "reason": "声明存疑"})
+    assert r.status_code == 200 and sample.store.latest_assessment(sample.dossier_id)[1].result("art4.2").status.value == "needs_evidence"
     page = client.get(f"/dossiers/{sample.dossier_id}").text
     assert 'id="undecided"' in page and 'class="clause-decision"' in page
     r = approver.post(url, data={"action": "confirm"})
-    assert r.status_code == 422 and "art2" in r.text and "decide every clause" in r.text
-    assert sample.store.ledger(CREDIT_CODE).awards == []  # the old app wrote the 50,000 ceiling here
+    assert r.status_code == 422 and "art4.2" in r.text and "decide every clause" in r.text
+    assert sample.store.ledger(CREDIT_CODE).awards == []  # the old app wrote the provisional 50,000 here
 
-    assert _decide(client, sample, "art2", decision="grant").status_code == 422  # no reason
-    assert _decide(client, sample, "art2", decision="maybe", reason="x").status_code == 422
-    r = _decide(client, sample, "art2", decision="grant", reason="承诺书四项承诺已核对")
-    assert r.status_code == 200 and "审核决定" in r.text and "¥50,000.00" in r.text
+    assert _decide(client, sample, "art4.2", decision="grant", amount="30000").status_code == 422  # no reason
+    assert _decide(client, sample, "art4.2", decision="maybe", reason="x").status_code == 422
+    r = _decide(client, sample, "art4.2", decision="grant", amount="30000", reason="中小企业证明已补交，按核定费用")
+    assert r.status_code == 200 and "审核决定" in r.text and "¥30,000.00" in r.text
     assessment = sample.store.latest_assessment(sample.dossier_id)[1]
-    assert (assessment.result("art2").status.value, assessment.result("art4.2").status.value) == ("eligible", "eligible")
+    assert (assessment.result("art4.2").status.value, assessment.total) == ("eligible", Decimal("30000.00"))
     assert approver.post(url, data={"action": "confirm"}).status_code == 200
-    assert [(a.clause_id, a.amount) for a in sample.store.ledger(CREDIT_CODE).granted()] == [("art4.2", Decimal("50000.00"))]
+    assert [(a.clause_id, a.amount) for a in sample.store.ledger(CREDIT_CODE).granted()] == [("art4.2", Decimal("30000.00"))]
     log = client.get(f"/dossiers/{sample.dossier_id}/log").text
-    assert 'class="log-clause_decision"' in log and "承诺书四项承诺已核对" in log
+    assert 'class="log-clause_decision"' in log and "中小企业证明已补交" in log
 
 
 def test_a_grant_cannot_exceed_the_ceiling(client, sample):
