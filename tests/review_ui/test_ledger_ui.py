@@ -7,7 +7,14 @@ import re
 from decimal import Decimal
 
 from core.models import Award
+from review_ui.review import field_version
 from tests.review_ui.conftest import CREDIT_CODE
+
+
+def _correct(client, sample, field: str, value, document: str | None = None, **extra):
+    version = field_version(sample.store, sample.dossier_id, document, field)
+    return client.post(f"/api/dossiers/{sample.dossier_id}/corrections",
+                       json={"document": document, "field": field, "value": value, "version": version, **extra})
 
 
 def _decide(client, sample, clause: str, **form):
@@ -17,7 +24,7 @@ def _decide(client, sample, clause: str, **form):
 def test_open_clauses_are_decided_with_a_reason_before_confirming(client, approver, sample):
     url = f"/dossiers/{sample.dossier_id}/decision"
     # SME status cleared: art4.2 now waits for evidence, its 50,000 only provisional.
-    r = client.post(f"/api/dossiers/{sample.dossier_id}/corrections", json={"field": "sme", "value": None, "reason": "声明存疑"})
+    r = _correct(client, sample, "sme", None, reason="声明存疑")
     assert r.status_code == 200 and sample.store.latest_assessment(sample.dossier_id)[1].result("art4.2").status.value == "needs_evidence"
     page = client.get(f"/dossiers/{sample.dossier_id}").text
     assert 'id="undecided"' in page and 'class="clause-decision"' in page
@@ -65,18 +72,17 @@ def test_confirming_after_the_ledger_moved_is_409_with_the_difference(client, ap
 
 
 def test_cross_checks_run_again_after_a_correction(client, sample):
-    api = f"/api/dossiers/{sample.dossier_id}/corrections"
     for field, value in (("amount_excl_tax", "88495.58"), ("tax_amount", "11504.42"), ("total_amount_words", "100000")):
-        r = client.post(api, json={"document": sample.invoice, "field": field, "value": value, "value_type": "money"})
+        r = _correct(client, sample, field, value, sample.invoice, value_type="money")
         assert r.status_code == 200, r.text
     invoice = lambda: next(d for d in sample.store.latest_claimset(sample.dossier_id)[1].documents if d.document == sample.invoice)  # noqa: E731
     assert invoice().flags == []  # 88,495.58 + 11,504.42 = 100,000.00 and the words agree
-    r = client.post(api, json={"document": sample.invoice, "field": "total_amount", "value": "120000"})
+    r = _correct(client, sample, "total_amount", "120000", sample.invoice)
     assert r.status_code == 200
     total = invoice().get("total_amount")
     assert {f.code for f in total.flags} == {"sum_mismatch", "words_figures"}
     page = client.get(f"/dossiers/{sample.dossier_id}").text
     assert "sum_mismatch" in page and "words_figures" in page
     # Corrected back: the flags go with the mismatch.
-    client.post(api, json={"document": sample.invoice, "field": "total_amount", "value": "100000"})
+    assert _correct(client, sample, "total_amount", "100000", sample.invoice).status_code == 200
     assert invoice().get("total_amount").flags == [] and invoice().flags == []
