@@ -380,6 +380,33 @@ def audit(
         raise typer.Exit(1)
 
 
+@app.command()
+def doctor(
+    install_automation: bool = typer.Option(False, "--install-automation", help="install Prefect's zombie-run automation (once per server)"),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="re-run dossiers an intake left `received`"),
+    older_than: int = typer.Option(600, help="seconds a dossier must have been `received` to count as stuck"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Finish what a crash left half done: stuck dossiers resumed from the archive; zombie runs
+    marked Crashed by Prefect's heartbeat automation (and then re-submitted by their batch)."""
+    from flows import doctor as doc
+
+    _start_up()
+    lines = [doc.install_zombie_automation()] if install_automation else []
+    resumed = doc.resume_stuck(dt.timedelta(seconds=older_than)) if resume else []
+    if as_json:
+        _print_json({"automation": lines, "resumed": [r.model_dump() for r in resumed]})
+    else:
+        for line in lines:
+            console.print(line)
+        for r in resumed:
+            console.print(f"{r.dossier_id} {r.name}: {r.files} file(s) re-run → {r.status}")
+        if resume and not resumed:
+            console.print("no stuck dossier")
+    if any(r.status.startswith("failed") for r in resumed):
+        raise typer.Exit(1)
+
+
 @app.command("list")
 def list_dossiers():
     """The dossiers in the store."""

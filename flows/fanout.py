@@ -42,8 +42,11 @@ class StagedDossier(BaseModel):
     errors: list[FileError] = Field(default_factory=list)
 
 
-def stage(incoming: IncomingDossier) -> StagedDossier:
+def stage(incoming: IncomingDossier, store: Store) -> StagedDossier:
+    """Archive the dossier and record it `received`: from here on, a crash anywhere leaves
+    something `dossier doctor` can resume."""
     dossier_id, archived, unreadable = archive_files(incoming)
+    store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)
     return StagedDossier(
         dossier_id=dossier_id,
         name=incoming.name,
@@ -130,8 +133,8 @@ def fan_out(
 
     ctx = FlowRunContext.get()
     parent = str(ctx.flow_run.id) if ctx and ctx.flow_run else f"cli-{time.time_ns()}"
-    staged = [stage(d) for d in dossiers]
     store = Store(database_url)
+    staged = [stage(d, store) for d in dossiers]
     runs = {s.dossier_id: (_submit(s, 1, parent, engine, today, database_url), 1) for s in staged}
     errors: dict[str, str] = {}
     done: set[str] = set()
