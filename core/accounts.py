@@ -68,7 +68,16 @@ class TokenRow(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-TABLES = [UserRow.__table__, SessionRow.__table__, TokenRow.__table__]
+class AssignmentRow(Base):
+    """Who is working on a dossier: a reviewer takes it, so the others see it is in hand."""
+
+    __tablename__ = "assignments"
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+TABLES = [UserRow.__table__, SessionRow.__table__, TokenRow.__table__, AssignmentRow.__table__]
 
 
 class Account(BaseModel):
@@ -166,6 +175,19 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             return None
         return _account(row) if row and not row.disabled else None
+
+    def assign(self, dossier_id: str, name: str | None) -> None:
+        """Give the dossier to `name` (None: to nobody)."""
+        with self.store.session() as s, s.begin():
+            s.execute(delete(AssignmentRow).where(AssignmentRow.dossier_id == dossier_id))
+            if name is not None:
+                s.add(AssignmentRow(dossier_id=dossier_id, user_id=self._row(s, name).id))
+
+    def assignments(self) -> dict[str, str]:
+        """dossier id → the name of whoever has it."""
+        with self.store.session() as s:
+            rows = s.execute(select(AssignmentRow.dossier_id, UserRow.name).join(UserRow, UserRow.id == AssignmentRow.user_id))
+            return dict(rows.all())
 
     # ------------------------------------------------------------------ sessions
 

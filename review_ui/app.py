@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -26,6 +26,7 @@ from core.store import Store
 from rules.explain import render_text
 from review_ui import labels, values
 from review_ui.api import api_router
+from review_ui.attention import KINDS
 from review_ui.auth import Guard, NotLoggedIn, Refused, Signer, account_of, may_confirm, require, secret_key
 from review_ui.security import add_security, login_routes
 from review_ui.history import change_log
@@ -53,6 +54,7 @@ def _templates() -> Jinja2Templates:
         editable=values.editable,
         field_colour=field_colour,
         field_label=labels.field_label,
+        attention_kinds=KINDS,
         row_id=claim_row_id,
         evidence_target=evidence_target,
         statuses=STATUSES,
@@ -124,14 +126,43 @@ def create_app(
         view = dossier_view(store, dossier_id)
         if view is None:
             raise HTTPException(404, f"no dossier {dossier_id}")
+        view.assignee = accounts.assignments().get(dossier_id)
         return view
 
+    def queue(request: Request, status: str = "", mine: bool = False, judgement: bool = False):
+        assigned = accounts.assignments()
+        me = account_of(request).name
+        rows = []
+        for r in dossier_list(store):
+            r.assignee = assigned.get(r.id)
+            if (status and r.status != status) or (mine and r.assignee != me) or (judgement and not r.attention["judgement"]):
+                continue
+            rows.append(r)
+        return rows
+
     @app.get("/", response_class=HTMLResponse)
-    def index(request: Request, status: str | None = None):
-        rows = dossier_list(store)
-        present = sorted({r.status for r in rows} | set(STATUSES))
-        shown = [r for r in rows if not status or r.status == status]
-        return render(request, "index.html", dossiers=shown, status=status or "", present=present)
+    def index(request: Request, status: str = Query("", max_length=32), mine: bool = False, judgement: bool = False):
+        shown = queue(request, status, mine, judgement)
+        present = sorted({r.status for r in shown} | set(STATUSES))
+        return render(request, "index.html", dossiers=shown, status=status, mine=mine, judgement=judgement,
+                      present=present)
+
+    @app.get("/next")
+    def next_dossier(request: Request, after: str = Query("", max_length=64)):
+        """The next dossier to work on: not yet decided, needing attention, after `after` in the list."""
+        todo = [r for r in queue(request) if r.status not in ("confirmed", "sent_back")]
+        ids = [r.id for r in todo]
+        start = ids.index(after) + 1 if after in ids else 0
+        for r in todo[start:] + todo[:start]:
+            if r.id != after and (r.needs_attention or r.assignee in (None, account_of(request).name)):
+                return RedirectResponse(f"/dossiers/{quote(r.id)}", status_code=303)
+        return RedirectResponse("/?status=", status_code=303)
+
+    @app.post("/dossiers/{dossier_id}/assign", response_class=HTMLResponse)
+    def assign(request: Request, dossier_id: str, action: str = Form("take", max_length=16)):
+        view_or_404(dossier_id)
+        accounts.assign(dossier_id, account_of(request).name if action == "take" else None)
+        return render(request, "_assignee.html", v=view_or_404(dossier_id))
 
     @app.get("/dossiers/{dossier_id}", response_class=HTMLResponse)
     def dossier_page(request: Request, dossier_id: str):

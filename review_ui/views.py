@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from core.models import Assessment, Claim, ClaimSet, Document, DocumentClaims, Evidence, EvidenceKind, Page
 from core.store import DecisionRow, DossierRow, Store
+from review_ui.attention import Item, attention, claim_row_id, counts
 from review_ui.review import assessment_is_current, latest_assessment_row
 
 STATUSES = {
@@ -33,10 +34,6 @@ class View(BaseModel):
 def field_colour(field: str) -> str:
     """One stable hue per field name, so a box and its claim row share a colour."""
     return f"hsl({zlib.crc32(field.encode()) % 360}, 75%, 42%)"
-
-
-def claim_row_id(document: str | None, index: int) -> str:
-    return f"fact-{index}" if document is None else f"c-{document[:12]}-{index}"
 
 
 def evidence_target(ev: Evidence, fallback_document: str | None = None) -> dict[str, str] | None:
@@ -91,6 +88,12 @@ class DossierSummary(View):
     status: str
     total: Decimal | None
     received_at: dt.datetime
+    attention: dict[str, int] = {}
+    assignee: str | None = None
+
+    @property
+    def needs_attention(self) -> int:
+        return sum(self.attention.values())
 
 
 class DossierView(View):
@@ -105,6 +108,8 @@ class DossierView(View):
     corrections: int
     versions: dict[tuple[str | None, str], int] = {}
     claimset_id: int | None = None
+    attention: list[Item] = []
+    assignee: str | None = None
 
     def version(self, document: str | None, field: str) -> int:
         """The version an edit of this value is made on (see review.field_version)."""
@@ -117,10 +122,9 @@ def dossier_list(store: Store, status: str | None = None) -> list[DossierSummary
         if status and row.status != status:
             continue
         latest = store.latest_assessment(row.id)
-        applicant = row.applicant_name
-        if not applicant:
-            claims = store.latest_claimset(row.id)
-            applicant = claims[1].applicant.name if claims else None
+        latest_claims = store.latest_claimset(row.id)
+        claims = latest_claims[1] if latest_claims else None
+        applicant = row.applicant_name or (claims.applicant.name if claims else None)
         out.append(
             DossierSummary(
                 id=row.id,
@@ -129,6 +133,7 @@ def dossier_list(store: Store, status: str | None = None) -> list[DossierSummary
                 status=row.status,
                 total=latest[1].total if latest else None,
                 received_at=row.received_at,
+                attention=counts(attention(claims, latest[1] if latest else None)),
             )
         )
     return out
@@ -218,4 +223,5 @@ def dossier_view(store: Store, dossier_id: str) -> DossierView | None:
         corrections=len(versions),
         versions={k: c for k, c in versions},
         claimset_id=latest_claims[0] if latest_claims else None,
+        attention=attention(claims, latest[1] if latest else None),
     )

@@ -97,4 +97,46 @@
   document.addEventListener("htmx:responseError", function (e) {
     if (e.detail.xhr.status === 401) window.location = "/login?next=" + encodeURIComponent(location.pathname);
   });
+
+  // Attention first: n / p walk the items needing attention, e edits the current one.
+  var current = -1;
+  function attnLinks() { return document.querySelectorAll("#attention a.attn-link"); }
+  function showCurrent() {
+    var links = attnLinks();
+    links.forEach(function (a, i) { a.parentElement.classList.toggle("current", i === current); });
+    var link = links[current];
+    if (!link) return;
+    link.scrollIntoView({ block: "nearest" });
+    var target = document.getElementById(link.dataset.target);
+    if (!target) return;
+    if (target.tagName === "DETAILS") target.open = true;
+    target.scrollIntoView({ behavior: "smooth", block: "center" });
+    document.querySelectorAll(".attn-target").forEach(function (el) { el.classList.remove("attn-target"); });
+    target.classList.add("attn-target");
+    var box = boxesFor(target.id)[0];
+    if (box && window.zoomToBox) window.zoomToBox(box);
+  }
+  function typing(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+    var n = attnLinks().length;
+    if (!n) return;
+    if (e.key === "n" || e.key === "p") {
+      current = e.key === "n" ? (current + 1) % n : (current - 1 + n) % n;
+      showCurrent();
+      e.preventDefault();
+    } else if (e.key === "e" && current >= 0) {
+      var target = document.getElementById(attnLinks()[current].dataset.target);
+      var edit = target && target.querySelector(".value-btn");
+      if (edit) { edit.click(); e.preventDefault(); }
+    }
+  });
+  // The list is swapped in again after each save: keep the place in it.
+  document.addEventListener("htmx:afterSettle", function () {
+    attnLinks().forEach(function (a, i) { a.parentElement.classList.toggle("current", i === current); });
+    var input = document.querySelector("tr.editing .edit-value");
+    if (input && document.activeElement !== input && !document.activeElement.closest("tr.editing")) input.focus();
+  });
 })();
