@@ -55,7 +55,7 @@ def _in_district(d: Draft, claims: ClaimSet, params: Parameters) -> None:
     if fact.problem:
         d.require(fact, "注册地、税务及统计关系在本区", "registered, taxed and counted in the district")
         return
-    if fact.known and fact.decided and fact.claim.evidence[0].kind.value == "reviewer":
+    if fact.known and any(e.kind.value == "reviewer" for e in fact.claim.evidence):
         d.require(fact, "注册地、税务及统计关系在本区（评审认定）", "in the district (a reviewer's finding)")
         return
     address, evidence, has_licence = _licence_address(claims)

@@ -115,3 +115,33 @@ def test_an_unrelated_document_never_changes_another_clause(case, clause, amount
         if any(c.source == "art10" for c in r.caps + r2.caps):
             continue
         assert r2 == r, (r.clause_id, r.explanation, r2.explanation)
+
+
+ONCE = st.sampled_from(["art3", "art5.1", "art5.2", "art6.1", "art6.2", "art7.2"])
+
+
+@FAST
+@given(ONCE, st.integers(1, 5_000_000).map(Decimal), MONEY, st.sampled_from([2020, 2021]))
+def test_a_once_only_award_is_never_paid_again(clause, paid, base, year):
+    """Whatever was paid before for the same settlement, one-time application, node, platform
+    or standard, the next year's award (under the readings the rules take) never pays it
+    again beyond what the cap leaves: 0 for art3, art5.1 and the same standard; cap − paid for
+    the same node or platform."""
+    node = "黄埔二级节点"
+    facts = {"node": node, "platform": node, "platform_kind": "industry" if clause == "art6.2" else "cross_industry",
+             "paid_in_capital": "20000000", "project_investment": str(base), "node_participation_investment": str(base),
+             "platform_investment": str(base)}
+    docs = [{"type": "standard_notice", "standard_code": "GB/T 50000-2020", "standard_title": "工业互联网 平台要求",
+             "publish_date": "2020-03-01", "implement_date": "2020-06-01", "applicant_is_lead": True}] if clause == "art7.2" else []
+    once_key = {"art5.2": f"art5.2:{node}", "art6.1": f"art6.1:{node}", "art6.2": f"art6.1:{node}"}.get(clause)
+    ledger = [{"clause": clause, "year": year, "amount": str(paid), "once_key": once_key,
+               "standard_code": "GB/T 50000-2020" if clause == "art7.2" else None}]
+    case = build_case({"name": "again", "year": 2022, "clauses": [clause], "documents": docs,
+                       "facts": {**ALL_FACTS, **facts}, "ledger": ledger})
+    r = assess(case.claims, case.ledger, PARAMS).result(clause)
+    cap = PARAMS.clause(clause).award_cap
+    if clause in ("art5.2", "art6.1", "art6.2"):
+        assert r.amount <= max(cap.value - paid, Decimal("0"))
+        assert r.status != Status.eligible  # the lifetime reading waits for a reviewer
+    else:
+        assert r.amount == 0 and r.status == Status.not_eligible, r.explanation
