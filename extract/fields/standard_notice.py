@@ -19,7 +19,8 @@ from extract.fields.standards.family import family_of, kind
 from extract.fields.standards.foreword import drafting_units
 from extract.fields.standards.listing import entry, listing, out_of_order
 from extract.fields.standards.publication import publication_claims
-from extract.normalise import StandardCode, clean, find_standard_code_spans, parse_date, parse_standard_code, to_halfwidth
+from extract.normalise import (StandardCode, clean, find_standard_code_spans, find_standard_codes, parse_date,
+                               parse_standard_code, to_halfwidth)
 
 LABELS = (
     "标准编号", "标准号", "标准名称", "发布日期", "实施日期", "发布单位", "起草单位", "主要起草单位", "牵头单位",
@@ -65,11 +66,10 @@ def _blocks(pages: list[PageView], replaces_labels: list[str] | None = None) -> 
     blocks: list[Block] = []
     for view in pages:
         before: list[Row] = []
-        replaced_at = _replaces_column(view, replaces_labels or ["代替标准号", "代替"])
+        columns = _columns(view, replaces_labels or ["代替标准号", "代替"])
+        first = len(blocks)
         for row in view.rows:
-            own, replaced = [], []
-            for sc, a, b in _row_codes(row):
-                (replaced if _is_replaced(row, a, b, replaced_at) else own).append((sc, a, b))
+            own = [(sc, a, b) for sc, a, b in _row_codes(row) if not _is_replaced(row, a, b, columns)]
             if own:
                 sc, a, b = own[0]
                 blocks.append(Block(view, row, _spaced(sc, row.span(a, b)), (a, b), [row]))
@@ -77,12 +77,35 @@ def _blocks(pages: list[PageView], replaces_labels: list[str] | None = None) -> 
                 blocks[-1].rows.append(row)
             else:
                 before.append(row)
-            if blocks and blocks[-1].view is view:
-                blocks[-1].replaces += [sc.code for sc, _, _ in replaced]
+        for block in blocks[first:]:
+            block.replaces = _replaced_codes(block, columns)
         orphan = _orphan(view, before)
         if orphan:
             blocks.append(orphan)
     return blocks
+
+
+def _replaced_codes(block: Block, columns: list[tuple[bool, float]]) -> list[str]:
+    """Codes after 代替 in the block's rows, and the text of its 代替标准号 column read down
+    the rows, where a code may wrap ("GB/T" over "23660-2016")."""
+    found = [sc.code for row in block.rows for sc, a, b in _row_codes(row) if "代替" in row.string[max(0, a - 8) : a]]
+    if columns:
+        column = " ".join(c.text for row in block.rows for c in row.cells if _under_replaces(c, columns))
+        found += [sc.code for sc in find_standard_codes(column)]
+    return list(dict.fromkeys(code for code in found if block.code is None or code != block.code.code))
+
+
+def _columns(view: PageView, labels: list[str]) -> list[tuple[bool, float]]:
+    """The annex table's header cells as (is the 代替标准号 column, x centre), when its header
+    row names both the 标准编号 and a 代替 column; else []."""
+    for row in view.rows:
+        if "标准编号" in row.string and "、" not in row.string and find_labels([row], labels):
+            return [(any(norm(lab) in c.key for lab in labels), c.box.cx) for c in row.cells]
+    return []
+
+
+def _under_replaces(cell, columns: list[tuple[bool, float]]) -> bool:
+    return bool(columns) and min(columns, key=lambda col: abs(col[1] - cell.box.cx))[0]
 
 
 def _row_codes(row: Row) -> list[tuple[StandardCode, int, int]]:
@@ -98,26 +121,10 @@ def _row_codes(row: Row) -> list[tuple[StandardCode, int, int]]:
     return sorted(found, key=lambda t: t[1])
 
 
-def _replaces_column(view: PageView, labels: list[str]) -> tuple[float, float] | None:
-    """x centres of the 代替标准号 and 标准编号 headers, when the annex table has both."""
-    for row in view.rows:
-        code_at = row.string.find("标准编号")
-        hit = next((h for h in find_labels([row], labels) if h.start != code_at), None) if code_at >= 0 else None
-        if hit is not None and "、" not in row.string:
-            code_cells = row.span(code_at, code_at + 4)
-            return (sum(c.box.cx for c in hit.cells) / len(hit.cells), sum(c.box.cx for c in code_cells) / len(code_cells))
-    return None
-
-
-def _is_replaced(row: Row, a: int, b: int, column: tuple[float, float] | None) -> bool:
-    """A code the row says is replaced: after 代替 ("代替GB/T 1-2010"), or under the table's
-    代替标准号 header rather than its 标准编号 one."""
-    if "代替" in row.string[max(0, a - 8) : a]:
-        return True
-    if column is None:
-        return False
-    cx = sum(c.box.cx for c in row.span(a, b)) / max(len(row.span(a, b)), 1)
-    return abs(cx - column[0]) < abs(cx - column[1])
+def _is_replaced(row: Row, a: int, b: int, columns: list[tuple[bool, float]]) -> bool:
+    """A code the row says is replaced: after 代替 ("代替GB/T 1-2010"), or in the table's
+    代替标准号 column."""
+    return "代替" in row.string[max(0, a - 8) : a] or any(_under_replaces(c, columns) for c in row.span(a, b))
 
 
 def _spaced(sc: StandardCode, cells) -> StandardCode:

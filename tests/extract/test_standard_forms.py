@@ -155,3 +155,17 @@ def test_issuers_signed_above_the_date_and_under_a_cover_are_found():
     got = _got(extract_document(doc_of(cover)))
     assert got["issuing_body"].value == "国家市场监督管理总局 国家标准化管理委员会"
     assert (got["publish_date"].value, got["implement_date"].value) == (date(2020, 6, 12), date(2020, 12, 1))
+
+
+def test_a_replaced_code_wrapped_in_its_column_is_joined_not_taken_for_a_new_standard():
+    pg = text_page("national_samr.txt")
+    y = 300
+    cols = {"序号": 40, "标准编号": 80, "标准名称": 210, "代替标准号": 560, "实施日期": 700}
+    pg.lines += [line(h, x, y, 12) for h, x in cols.items()]
+    pg.lines += [line("1", 40, y + 26, 12), line("GB/T 38744-2020", 80, y + 26, 12), line("工业互联网 时间敏感网络 设备技术要求", 210, y + 26, 12),
+                 line("GB/T", 560, y + 26, 12), line("2021-03-01", 700, y + 26, 12), line("23660-2016", 560, y + 42, 12),
+                 line("2", 40, y + 68, 12), line("GB/T 38445-2020", 80, y + 68, 12), line("智能制造 工业云服务 数据管理通用要求", 210, y + 68, 12),
+                 line("2021-03-01", 700, y + 68, 12)]
+    got = _got(extract_document(doc_of(pg)))
+    assert [(e.code, e.replaces) for e in got["standards"].value] == [
+        ("GB/T 38744-2020", ["GB/T 23660-2016"]), ("GB/T 38445-2020", [])]
