@@ -90,7 +90,8 @@ def check_parts(dc: DocumentClaims, doc: Document) -> None:
     were broken or missing: the pages were read, but the reviewer should know what was not."""
     for page in doc.pages:
         for problem in page.tags.get("ofd.problem", []):  # ingest.ofd.PROBLEM_TAG
-            _flag(dc, [], "part_unreadable", f"OFD part skipped or repaired: {problem}")
+            # a part read after a repair is told, one skipped is to be looked at
+            _flag(dc, [], "part_unreadable", f"OFD part skipped or repaired: {problem}", "info" if "repaired" in problem else "warning")
 
 
 def document_checks(dc: DocumentClaims, doc: Document | None = None) -> DocumentClaims:

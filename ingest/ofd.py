@@ -167,7 +167,7 @@ def _lenient(reader: "_Reader", path: str) -> ET.Element:
             root = parse_xml(repaired.encode("utf-8"))
         except ET.ParseError:
             raise exc from None
-        reader.problems.append(f"{path}: not well-formed XML, read with its namespace prefixes dropped")
+        reader.problems.append(f"{path}: not well-formed XML, repaired (its namespace prefixes dropped)")
         return root
 
 
@@ -317,3 +317,131 @@ def _check_signatures(reader: _Reader, body: ET.Element) -> None:
     loc = _text_at(body, "Signatures")
     if loc and loc.strip():
         reader.optional("signatures", reader.part.xml, _resolve("", loc))
+
+
+# --------------------------------------------------------------------------- glyph outlines
+
+OUTLINE_PX_PER_MM = 8.0  # ≈ 200 dpi: what OCR reads an invoice's small print at
+_PATH_TOKEN = re.compile(r"[A-Za-z]|-?\d*\.?\d+(?:[eE][-+]?\d+)?")
+
+
+def _subpaths(data: str) -> list[list[tuple[float, float]]]:
+    """AbbreviatedData (S/M start, L line, Q quadratic, B cubic, A arc, C close) as
+    polylines, curves flattened."""
+    tokens = _PATH_TOKEN.findall(data or "")
+    paths: list[list[tuple[float, float]]] = []
+    cur: list[tuple[float, float]] = []
+    i = 0
+
+    def nums(n: int) -> list[float]:
+        nonlocal i
+        out = [float(t) for t in tokens[i:i + n]]
+        i += n
+        return out
+
+    while i < len(tokens):
+        op = tokens[i]
+        i += 1
+        try:
+            if op in ("S", "M"):
+                if len(cur) > 1:
+                    paths.append(cur)
+                x, y = nums(2)
+                cur = [(x, y)]
+            elif op == "L":
+                cur.append(tuple(nums(2)))
+            elif op == "Q" and cur:
+                (x0, y0), (x1, y1, x2, y2) = cur[-1], nums(4)
+                cur += [((1 - t) ** 2 * x0 + 2 * (1 - t) * t * x1 + t * t * x2, (1 - t) ** 2 * y0 + 2 * (1 - t) * t * y1 + t * t * y2)
+                        for t in (k / 8 for k in range(1, 9))]
+            elif op == "B" and cur:
+                (x0, y0), (x1, y1, x2, y2, x3, y3) = cur[-1], nums(6)
+                cur += [((1 - t) ** 3 * x0 + 3 * (1 - t) ** 2 * t * x1 + 3 * (1 - t) * t * t * x2 + t ** 3 * x3,
+                         (1 - t) ** 3 * y0 + 3 * (1 - t) ** 2 * t * y1 + 3 * (1 - t) * t * t * y2 + t ** 3 * y3)
+                        for t in (k / 10 for k in range(1, 11))]
+            elif op == "A":
+                *_, x, y = nums(7)  # an arc: its end point is close enough for reading glyphs
+                cur.append((x, y))
+            elif op in ("C", "Z"):
+                if len(cur) > 1:
+                    paths.append(cur)
+                cur = [cur[0]] if cur else []
+        except (ValueError, IndexError):
+            break
+    if len(cur) > 1:
+        paths.append(cur)
+    return paths
+
+
+def _draw_paths(canvas, root: ET.Element, scale: float) -> int:
+    import cv2
+    import numpy as np
+
+    drawn = 0
+    for obj in _iter(root, "PathObject"):
+        bx, by, *_ = _floats(obj.get("Boundary")) + [0.0, 0.0]
+        a, b, c, d, e, f = (_floats(obj.get("CTM")) + [])[:6] if len(_floats(obj.get("CTM"))) == 6 else (1, 0, 0, 1, 0, 0)
+        polys = [np.array([[(a * x + c * y + e + bx) * scale, (b * x + d * y + f + by) * scale] for x, y in path], dtype=np.int32)
+                 for path in _subpaths(_text_at(obj, "AbbreviatedData") or "")]
+        if not polys:
+            continue
+        if (obj.get("Fill") or "false").lower() == "true":
+            cv2.fillPoly(canvas, polys, 0)  # glyphs: holes (口, 日) stay open as even-odd
+        if (obj.get("Stroke") or "true").lower() == "true":
+            width = max(1, round(float(obj.get("LineWidth") or 0.353) * scale))
+            cv2.polylines(canvas, polys, True, 0, width)
+        drawn += 1
+    return drawn
+
+
+def outline_image(data: bytes, number: int, px_per_mm: float = OUTLINE_PX_PER_MM):
+    """Page `number` drawn from its path objects (and its template's), for a page whose text
+    is there only as glyph outlines: OCR reads the picture. None when it has no paths."""
+    import numpy as np
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        part = _Part(zf, {posixpath.normpath(n.lstrip("/")).lower(): n for n in zf.namelist()})
+        body = _find(part.xml("OFD.xml"), "DocBody")
+        doc_path = _resolve("", _text_at(body, "DocRoot") or "")
+        doc_dir = posixpath.dirname(doc_path)
+        document = part.xml(doc_path)
+        locs = _page_locs(document, part, doc_dir)
+        if not 1 <= number <= len(locs):
+            return None
+        content = part.xml(locs[number - 1][1])
+        if next(_iter(content, "TextObject"), None) is not None or next(_iter(content, "PathObject"), None) is None:
+            return None  # its text is text (read directly), or it has nothing drawn
+        box = _floats(_text_at(content, "Area", "PhysicalBox")) or _floats(_text_at(document, "CommonData", "PageArea", "PhysicalBox"))
+        w_mm, h_mm = (box[2], box[3]) if len(box) == 4 else A4_MM
+        canvas = np.full((int(h_mm * px_per_mm), int(w_mm * px_per_mm)), 255, dtype=np.uint8)
+        roots = [content]
+        templates = {t.get("ID"): _resolve(doc_dir, t.get("BaseLoc", "")) for t in _iter(document, "TemplatePage")}
+        for tpl in _iter(content, "Template"):
+            try:
+                roots.append(part.xml(templates.get(tpl.get("TemplateID")) or ""))
+            except OfdError:
+                continue
+        if not sum(_draw_paths(canvas, root, px_per_mm) for root in roots):
+            return None
+        # the template's own text objects (the form's labels) drawn too, so OCR reads the
+        # page whole, labels and values in one reading
+        return np.dstack([_draw_words(canvas, [w for root in roots[1:] for w in _text_words(root)[0]], px_per_mm)] * 3)
+
+
+_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+          "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/arphic/uming.ttc")
+
+
+def _draw_words(canvas, words: list[Word], scale: float):
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = next((f for f in _FONTS if posixpath.exists(f)), None)
+    if not words or font_file is None:
+        return canvas
+    img = Image.fromarray(canvas)
+    draw = ImageDraw.Draw(img)
+    for w in words:
+        size = max(6, int(w.box.height * scale / 1.0))
+        draw.text((w.box.x0 * scale, w.box.y0 * scale), w.text, font=ImageFont.truetype(font_file, size), fill=0)
+    return np.array(img)

@@ -139,3 +139,46 @@ def test_bank_receipt_ofd_reads_its_xbrl_and_is_no_invoice():
     assert dc.value("payer_name") == "华颐昌能（北京）科技有限公司" and dc.value("payee_name") == "国网河北招标有限公司"
     assert dc.value("amount") == Decimal("8730.00") and dc.value("purpose") == "042213服务费"
     assert dc.get("payer_name").evidence[0].text.startswith("PayerName=")
+
+
+def _outlines(lines: list[tuple[str, float, float, float]], px_per_mm: float = 10.0) -> bytes:
+    """Glyph outlines of text lines (text, x mm, y mm, size mm) as OFD PathObjects: the text
+    rasterised with a CJK font, its contours (holes too) traced back into millimetres."""
+    import cv2
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from fixtures.generator.fonts import font_path
+
+    objects = []
+    for i, (text, x, y, size) in enumerate(lines):
+        font = ImageFont.truetype(str(font_path()), int(size * px_per_mm))
+        w, h = int(len(text) * size * px_per_mm * 1.1) + 10, int(size * px_per_mm * 1.4)
+        img = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(img).text((2, 2), text, font=font, fill=255)
+        contours, _ = cv2.findContours(np.array(img), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+        data = " ".join(
+            "M " + " L ".join(f"{px / px_per_mm:.2f} {py / px_per_mm:.2f}" for px, py in c.reshape(-1, 2)) + " C"
+            for c in contours if len(c) > 2)
+        objects.append(f'<ofd:PathObject ID="{900 + i}" Boundary="{x} {y} {w / px_per_mm:.1f} {h / px_per_mm:.1f}" '
+                       f'Fill="true" Stroke="false"><ofd:AbbreviatedData>{data}</ofd:AbbreviatedData></ofd:PathObject>')
+    return ('<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">'
+            '<ofd:Template TemplateID="2" ZOrder="Background"/><ofd:Content><ofd:Layer ID="60">'
+            + "".join(objects) + "</ofd:Layer></ofd:Content></ofd:Page>").encode()
+
+
+@pytest.mark.slow  # one real OCR of a rendered page
+def test_page_whose_text_is_only_glyph_outlines_is_rendered_and_read(tmp_path):
+    """No text objects on the page, the text drawn as filled paths (some issuers outline
+    their fonts): the page is drawn from its paths and OCR'd."""
+    # the values where the real page prints them; the template prints the labels
+    page = _outlines([("江苏增值税电子普通发票", 69, 7, 6.7), ("032001900311", 164, 6.2, 3.2), ("25577301", 164, 11.7, 3.2),
+                      ("2020年11月12日", 164, 17.2, 3.2), ("南京爱洋文化传播有限公司", 36, 104, 3.2)])
+    doc = read_document(variant(JIANGSU, tmp_path, {"Doc_0/Pages/Page_0/Content.xml": page}),
+                        "outlined", "outlined.ofd", cache=NoCache())
+    assert doc.status == FileStatus.ok, doc.error
+    read = doc.pages[0]
+    assert read.source.kind == "ocr" and read.source.settings.get("ofd") == "glyph outlines rendered"
+    text = read.text.replace(" ", "")
+    assert all(v in text for v in ("25577301", "2020年11月12日", "南京爱洋文化传播有限公司", "开户行及账号")), text
+    assert read.tags["发票号码"] == ["25577301"]  # the OFD's own data kept beside the reading
