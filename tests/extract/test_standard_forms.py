@@ -169,3 +169,12 @@ def test_a_replaced_code_wrapped_in_its_column_is_joined_not_taken_for_a_new_sta
     got = _got(extract_document(doc_of(pg)))
     assert [(e.code, e.replaces) for e in got["standards"].value] == [
         ("GB/T 38744-2020", ["GB/T 23660-2016"]), ("GB/T 38445-2020", [])]
+
+
+def test_drafting_units_running_on_to_the_next_page_past_its_header_and_footer():
+    first = prose(["GB/T 28181—2022", "前 言", "本文件由中华人民共和国公安部提出。",
+                   "本文件起草单位：公安部第一研究所、视频图像信息智能分析与共享应用技术国家工程实验室、国", "V"])
+    second = prose(["GB/T 28181—2022", "家信息中心、华为技术有限公司。", "本文件主要起草人：陈朝武、崔云红。"], number=2)
+    got = _got(extract_document(doc_of(first, second)))
+    assert got["drafting_units"].value == ["公安部第一研究所", "视频图像信息智能分析与共享应用技术国家工程实验室", "国家信息中心", "华为技术有限公司"]
+    assert [e.page for e in got["drafting_units"].evidence] == [1, 2]

@@ -17,8 +17,14 @@ _SPLIT = re.compile(r"[、，,;；]+")
 _NEXT_SENTENCE = re.compile(r"。?(?:本(?:文件|标准|部分))?")
 
 
-def _stream(view: PageView) -> Row | None:
-    return reduce(join_rows, view.rows) if view.rows else None
+# running headers (the code) and footers (the page number) are no part of a sentence
+_FURNITURE = re.compile(r"[IVXⅠ-Ⅻivx\d]{1,4}|(?:GB|[A-Z]{2}|DB\d+|T)/?[TZ]?[A-Z]*\d[\d.]*[—\-–]\d{4}")
+
+
+def _stream(*views: PageView) -> Row | None:
+    """The pages' body text as one row: a sentence may run on from one page to the next."""
+    rows = [r for v in views for r in v.rows if not _FURNITURE.fullmatch(r.string)]
+    return reduce(join_rows, rows) if rows else None
 
 
 def _alternation(labels: list[str]) -> str:
@@ -37,8 +43,8 @@ def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], i
 def drafting_units(pages: list[PageView], fam: Family) -> Claim | None:
     """The 前言's drafting units with the cells they were read from; None when no page says."""
     lead_labels, more_labels = fam.label("drafting_units"), fam.label("participating_units")
-    for view in pages:
-        row = _stream(view)
+    for view, after in zip(pages, [*pages[1:], None]):
+        row = _stream(view, after) if after is not None else _stream(view)
         if row is None:
             continue
         lead = _sentence(row, lead_labels)
@@ -50,6 +56,7 @@ def drafting_units(pages: list[PageView], fam: Family) -> Claim | None:
             units = units + [u for u in more[0] if u not in units]
             end = more[2]
         cells = row.span(start, end)
-        conf = min(c.confidence for c in cells)
-        return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
+        by_page = {v.page.number: v for v in (view, after) if v is not None}
+        evidence = [by_page[n].cell_evidence([c for c in cells if c.page == n]) for n in sorted({c.page for c in cells})]
+        return claim("drafting_units", ValueType.list, units, min(c.confidence for c in cells), evidence)
     return None
