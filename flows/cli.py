@@ -93,11 +93,17 @@ def show_assessment(assessment, console: Console = console) -> None:
 
 
 def _start_up() -> None:
-    """What a run that writes to DOSSIER_HOME does first: clear temp files of runs killed
-    mid-write."""
+    """What a run that writes to DOSSIER_HOME does first, one process at a time (a new home
+    is set up by whichever comes first): clear temp files of runs killed mid-write, create
+    the store's tables, boot Prefect's temporary API bound to this process (flows.server)."""
     from core.atomic import sweep_temp
+    from core.store import Store
+    from flows import server
 
-    sweep_temp(home.home())
+    with server.first_run_lock(home.home()):
+        sweep_temp(home.home())
+        Store()
+        server.ensure_api()
 
 
 def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt.date] = None, workers: int = 1, **spread):

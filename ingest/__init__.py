@@ -9,3 +9,10 @@ read.read_document(...)      one file → core.models.Document (never raises for
   ocr/       rapidocr (default), tesseract, paddleocr      cache   page OCR results by key
 Tag keys shared by OFD, XML and QR: ingest.tags.
 """
+
+import os as _os
+
+# onnxruntime (the OCR models) keeps a telemetry store (a device id, a session file) under
+# $HOME/.cache/Microsoft and $TMPDIR unless this is set before it is first loaded; its
+# documented opt-out. Nothing of a run may leave DOSSIER_HOME.
+_os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")

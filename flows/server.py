@@ -1,0 +1,65 @@
+"""Prefect's API for a `dossier` command on one machine with many processes.
+
+Without PREFECT_API_URL, Prefect boots a temporary API server (uvicorn, ~200 MB) in a child
+process on its first client call, creating or migrating its database under PREFECT_HOME.
+Here that happens once, from the main thread, at start-up, and
+  * under a file lock in DOSSIER_HOME: two intakes on a new home do not race on creating
+    Prefect's database (nor on the store's tables, created under the same lock);
+  * with a parent-death signal (prctl PR_SET_PDEATHSIG) and its own session: kill -9 of the
+    command takes its server down with it; a terminal's Ctrl-C reaches only the command,
+    whose exit stops the server cleanly.
+A PREFECT_API_URL set by the user (a shared server) is used as it is.
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import functools
+import os
+import signal
+import subprocess
+import types
+from pathlib import Path
+
+PR_SET_PDEATHSIG = 1
+
+
+@contextlib.contextmanager
+def first_run_lock(home: Path):
+    """Held while a command sets up what a new DOSSIER_HOME lacks."""
+    path = home / ".first-run.lock"
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _die_with_parent(parent: int) -> None:  # runs in the child between fork and exec
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _bound_popen():
+    popen = functools.partial(subprocess.Popen, preexec_fn=functools.partial(_die_with_parent, os.getpid()), start_new_session=True)
+    return types.SimpleNamespace(**{**vars(subprocess), "Popen": popen})
+
+
+def ensure_api() -> str | None:
+    """Start the temporary server now (main thread), bound to this process. Returns its URL,
+    or None when PREFECT_API_URL names a server already."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return None
+    from prefect.server.api import server as prefect_server
+
+    # Only Prefect's server module gets the bound Popen: it starts nothing but uvicorn.
+    prefect_server.subprocess = _bound_popen()
+    api = prefect_server.SubprocessASGIServer()
+    api.start()
+    return api.api_url

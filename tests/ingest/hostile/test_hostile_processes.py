@@ -1,0 +1,65 @@
+"""One machine, many processes: intakes on a new DOSSIER_HOME set it up one at a time, and
+a killed intake takes its temporary Prefect server with it. These run without a shared
+Prefect server, as a user's first commands do."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from tests.ingest.hostile import make_corpus as corpus
+from tests.ingest.hostile.conftest import REPO, cli, cli_env
+from tests.ingest.hostile.watchdog import children
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def test_two_intakes_on_a_new_home_both_succeed_and_write_nothing_outside_it(tmp_path):
+    dossier = corpus.small_dossier(tmp_path)
+    outside = {"HOME": tmp_path / "user-home", "TMPDIR": tmp_path / "tmp"}
+    for folder in outside.values():
+        folder.mkdir()
+    env = cli_env(tmp_path / "home", **{k: str(v) for k, v in outside.items()})
+    runs = [
+        subprocess.Popen(cli("intake", "--json", str(dossier)), env=env, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [r.communicate(timeout=400) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], [err[-2000:] for _, err in outs]
+    assert all('"ocr:rapidocr' in out for out, _ in outs)  # the OCR engine ran
+    left = {str(p.relative_to(tmp_path)) for folder in outside.values() for p in folder.rglob("*")}
+    assert not left, f"written outside DOSSIER_HOME: {sorted(left)}"
+
+
+def test_kill_9_of_an_intake_leaves_no_prefect_server(tmp_path):
+    dossier = corpus.small_dossier(tmp_path)
+    env = cli_env(tmp_path / "home")
+    proc = subprocess.Popen(cli("intake", str(dossier)), env=env, cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, deadline = None, time.monotonic() + 300
+    while server is None and time.monotonic() < deadline and proc.poll() is None:
+        server = next((c for c in children(proc.pid) if "uvicorn" in _cmdline(c)), None)
+        time.sleep(0.2)
+    assert server is not None, "no temporary Prefect server seen"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while _alive(server) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    orphan = _alive(server)
+    if orphan:
+        os.kill(server, signal.SIGKILL)
+    assert not orphan, "the temporary Prefect server outlived its intake"
