@@ -72,6 +72,8 @@ def test_iso_and_itu_pages():
     iso = _got(extract_document(doc_of(text_page("iso_iec_30141_2018.txt"), name="iso.html.pdf")))
     assert iso["standard_code"].value == "ISO/IEC 30141:2018" and iso["level"].value == "international"
     assert iso["publish_date"].value == date(2018, 8, 1)
+    assert iso["standard_title"].value == "Internet of Things (loT) - Reference Architecture"  # as printed, OCR-like slip and all
+    assert [(e.code, e.level, e.publish_date) for e in iso["standards"].value] == [("ISO/IEC 30141:2018", "international", date(2018, 8, 1))]
     dc = extract_document(doc_of(text_page("iso_iec_30141_2024.txt")))
     assert dc.doc_type == DocType.standard_notice
     assert _got(dc)["standard_code"].value == "ISO/IEC 30141:2024" and _got(dc)["publish_date"].value == date(2024, 8, 27)

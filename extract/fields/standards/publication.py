@@ -10,6 +10,7 @@ import re
 from core.models import Claim, Flag, ValueType
 from extract.families import Family
 from extract.fields.base import PageView, claim, labelled, match_evidence
+from extract.fields.standards.listing import entry, listing
 from extract.normalise import find_standard_code_spans, parse_date
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -41,6 +42,23 @@ def _spaced(row) -> tuple[str, list[int]]:
     return text, owner
 
 
+def _title(view: PageView, row, sc) -> Claim | None:
+    """The title: the rest of the code's line ("ISO/IEC 30141:2018 Internet of Things (IoT) -
+    Reference Architecture"), else the next line that reads as one (not a heading in capitals,
+    not a label)."""
+    text, owner = _spaced(row)
+    rest = re.sub(r"^.*?" + r"\s*".join(map(re.escape, re.sub(r"\s", "", sc.code))) + r"(?:\s*\(\d{2}/\d{4}\))?", "", text, count=1).strip(" -—:")
+    if re.search(r"[a-z]{3}", rest) and not rest.startswith(("This ", "This document")):
+        cells = [row.cells[i] for i in sorted(set(owner[len(text) - len(rest) :]))]
+        return claim("standard_title", ValueType.text, rest, min(c.confidence for c in cells) * 0.9, [view.cell_evidence(cells)])
+    rows = view.rows
+    for nxt in rows[rows.index(row) + 1 : rows.index(row) + 3]:
+        words = " ".join(c.text for c in nxt.cells).strip()
+        if re.search(r"[a-z]{3}", words) and ":" not in words and not words.lower().startswith(("general", "abstract")):
+            return claim("standard_title", ValueType.text, words, min(c.confidence for c in nxt.cells) * 0.85, [view.cell_evidence(nxt.cells)])
+    return None
+
+
 def publication_claims(pages: list[PageView], fam: Family) -> list[Claim]:
     found: list[Claim] = []
     code = None
@@ -59,6 +77,10 @@ def publication_claims(pages: list[PageView], fam: Family) -> list[Claim]:
                 break
         if code:
             break
+    if code is not None:
+        title = _title(*code)
+        if title is not None:
+            found.append(title)
     published = labelled(pages, "publish_date", fam.label("publish_date"), english_date, ValueType.date)
     if published is None and code is not None:
         view, row, sc = code
@@ -70,4 +92,7 @@ def publication_claims(pages: list[PageView], fam: Family) -> list[Claim]:
                                         "the cover gives no day; the reviewer reads it off the ITU page"))
     if published is not None:
         found.append(published)
+    if code is not None:
+        fields = {c.field: c for c in found}
+        found.append(listing([(entry(code[2], fields, None, [], None, {}), fields["standard_code"].evidence[0], fields["standard_code"].confidence)]))
     return found
