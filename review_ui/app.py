@@ -52,6 +52,8 @@ def _templates() -> Jinja2Templates:
         show=values.show,
         money=values.money,
         editable=values.editable,
+        item_columns=values.ITEM_COLUMNS,
+        item_rows=values.item_rows,
         field_colour=field_colour,
         field_label=labels.field_label,
         attention_kinds=KINDS,

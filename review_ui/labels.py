@@ -43,6 +43,7 @@ FIELDS: dict[str, str] = {
     "registered_capital": "注册资本",
     "established_date": "成立日期",
     "commitment_years": "承诺年限",
+    "commitments": "承诺事项",
     "paid_in_capital": "实缴资本",
     "verification_date": "验资日期",
     "doc_type": "文件类型",

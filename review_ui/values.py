@@ -78,7 +78,9 @@ def parse_input(value_type: ValueType, raw: str) -> Any:
                 return False
             raise InvalidValue(f"«{text}» 不是 是/否 — expected yes/no (是/否, true/false)")
         case ValueType.list:
-            items = [part.strip() for part in _LIST_SEP.split(text) if part.strip()]
+            # One item a line as the edit box shows it; typed on one line, the usual separators.
+            parts = text.splitlines() if "\n" in text else _LIST_SEP.split(text)
+            items = [part.strip() for part in parts if part.strip()]
             if len(items) > MAX_LIST:
                 raise InvalidValue(f"条目过多 — more than {MAX_LIST} items")
             return items
@@ -183,6 +185,22 @@ def coerce_api_value(value_type: ValueType, value: Any) -> Any:
             return _parse_json_list(value, StandardEntry, "标准列表")
         case _:
             raise InvalidValue(f"须为文字 — {value_type.value} must be a string")
+
+
+ITEM_COLUMNS: dict[str, str] = {
+    "name": "名称", "spec": "规格型号", "unit": "单位", "quantity": "数量", "unit_price": "单价",
+    "amount": "金额", "tax_rate": "税率", "tax": "税额",
+}
+
+
+def item_rows(text: str) -> list[dict[str, str]]:
+    """Line items as the edit table shows them, from the JSON in the edit box (typed or stored)."""
+    try:
+        data = json.loads(text or "[]")
+    except ValueError:
+        return []
+    rows = data if isinstance(data, list) else []
+    return [{k: "" if v is None else str(v) for k, v in r.items() if k in ITEM_COLUMNS} for r in rows if isinstance(r, dict)]
 
 
 def money(value: Any) -> str:

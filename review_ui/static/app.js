@@ -51,19 +51,21 @@
       return;
     }
     var box = e.target.closest(".box");
-    if (box) {
+    if (box) {  // a box selects its value
       var row = document.getElementById(box.dataset.target);
       if (row) {
         row.scrollIntoView({ behavior: "smooth", block: "center" });
-        row.classList.add("hl");
-        setTimeout(function () { row.classList.remove("hl"); }, 1500);
+        document.querySelectorAll("tr.claim.selected").forEach(function (r) { r.classList.remove("selected"); });
+        row.classList.add("selected");
+        var value = row.querySelector(".value-btn");
+        if (value) value.focus({ preventScroll: true });
       }
       return;
     }
-    var swatch = e.target.closest("tr.claim td.swatch");
-    if (swatch) {
-      var first = boxesFor(swatch.parentElement.id)[0];
-      if (first) first.scrollIntoView({ behavior: "smooth", block: "center" });
+    var cell = e.target.closest("tr.claim td.swatch, tr.claim td.field, tr.claim .value-btn");
+    if (cell) {  // a value zooms to its box
+      var first = boxesFor(cell.closest("tr").id)[0];
+      if (first && window.zoomToBox) window.zoomToBox(first);
     }
   });
 
@@ -80,12 +82,47 @@
     t.hidden = false;
   });
 
+  // Line items: the table's cells are kept in the hidden JSON value that is saved.
+  function syncItems(table) {
+    var rows = [];
+    table.querySelectorAll("tr.item-row").forEach(function (tr) {
+      var row = {}, any = false;
+      tr.querySelectorAll("input[data-key]").forEach(function (input) {
+        var v = input.value.trim();
+        if (v) { row[input.dataset.key] = v; any = true; }
+      });
+      if (any) rows.push(row);
+    });
+    table.closest("td").querySelector("input.items-json").value = JSON.stringify(rows);
+  }
+  document.addEventListener("input", function (e) {
+    var table = e.target.closest && e.target.closest("table.items-edit");
+    if (table) syncItems(table);
+  });
+  document.addEventListener("click", function (e) {
+    var del = e.target.closest("button.item-del"), add = e.target.closest("button.item-add");
+    if (del) {
+      var table = del.closest("table.items-edit");
+      del.closest("tr").remove();
+      syncItems(table);
+    } else if (add) {
+      var body = add.closest("td").querySelector("table.items-edit tbody");
+      var last = body.querySelector("tr.item-row:last-child");
+      var row = last.cloneNode(true);
+      row.querySelectorAll("input").forEach(function (i) { i.value = ""; });
+      body.appendChild(row);
+      row.querySelector("input").focus();
+    }
+  });
+
   // Enter saves an inline edit, Escape leaves it without saving. (Here, not in hx-trigger
   // filters: those need eval, which the Content-Security-Policy forbids.)
   document.addEventListener("keyup", function (e) {
     var row = e.target.closest && e.target.closest("tr.editing");
-    if (!row || e.target.tagName !== "INPUT") return;
-    var button = e.key === "Escape" ? "button.cancel" : e.key === "Enter" ? "button.save" : null;
+    if (!row || (e.target.tagName !== "INPUT" && e.target.tagName !== "TEXTAREA")) return;
+    // in a list's text box Enter starts the next item; Ctrl+Enter saves
+    var enter = e.key === "Enter" && (e.target.tagName === "INPUT" || e.ctrlKey);
+    var button = e.key === "Escape" ? "button.cancel" : enter ? "button.save" : null;
     if (button) row.querySelector(button).click();
   });
 

@@ -132,6 +132,8 @@ def build_sample(home: Path, dossier_id: str = "d-2021-001") -> Sample:
                                read(invoice, inv_lines[3], "issue_date", ValueType.date, "2021-03-15"),
                                read(invoice, inv_lines[4], "seller_name", ValueType.text, "广州云工业软件有限公司"),
                                read(invoice, inv_lines[6], "total_amount", ValueType.money, "100000.00", 0.72),
+                               read(invoice, inv_lines[5], "items", ValueType.items,
+                                    [{"name": "云MES订阅服务费", "unit": "年", "quantity": "1", "amount": "100000.00"}]),
                            ]),
             DocumentClaims(document=licence.sha256, file_name=licence.original_name, doc_type=DocType.business_licence,
                            doc_type_confidence=0.99, claims=[

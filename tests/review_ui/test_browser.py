@@ -85,7 +85,7 @@ def test_review_a_dossier_in_the_browser(server, sample, page):
     invoice_img = page.locator(f'figure[data-doc="{sample.invoice}"] img')
     expect(invoice_img).to_be_visible()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=invoice_img.element_handle())
-    assert page.locator(".box").count() == 11
+    assert page.locator(".box").count() == 12
     row_id = f"c-{sample.invoice[:12]}-4"
     box = page.locator(f'.box[data-target="{row_id}"]')
     frame = page.locator(f'figure[data-doc="{sample.invoice}"] .page-frame').bounding_box()

@@ -23,7 +23,8 @@ from review_ui.values import InvalidValue, coerce_api_value, editable, parse_inp
         (ValueType.date, "2024-03-05", dt.date(2024, 3, 5)),
         (ValueType.boolean, "是", True),
         (ValueType.boolean, "FALSE", False),
-        (ValueType.list, "甲公司、乙公司\n丙公司", ["甲公司", "乙公司", "丙公司"]),
+        (ValueType.list, "甲公司、乙公司；丙公司", ["甲公司", "乙公司", "丙公司"]),  # typed on one line
+        (ValueType.list, "甲公司、乙公司\n丙公司", ["甲公司、乙公司", "丙公司"]),  # one item a line, as edited
         (ValueType.text, "  广州  ", "广州"),
         (ValueType.money, "   ", None),
     ],
