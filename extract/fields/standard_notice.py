@@ -17,7 +17,7 @@ from extract.layout import Row, Value, continuation, find_labels, norm
 from extract.fields.standards.cover import cover_claims
 from extract.fields.standards.family import family_of, kind
 from extract.fields.standards.foreword import drafting_units
-from extract.fields.standards.listing import entry, listing, out_of_order
+from extract.fields.standards.listing import entry, listing, out_of_order, year_disagrees
 from extract.fields.standards.publication import publication_claims
 from extract.normalise import (StandardCode, clean, find_standard_code_spans, find_standard_codes, parse_date,
                                parse_standard_code, to_halfwidth)
@@ -379,7 +379,7 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
     if rows:
         found["standards"] = listing(rows)
     _check_level(found.get("level"), notice_level)
-    _check_dates(found.get("publish_date"), found.get("implement_date"))
+    _check_dates(found.get("standard_code"), found.get("publish_date"), found.get("implement_date"))
     return list(found.values())
 
 
@@ -406,11 +406,13 @@ def _in_force_by_body(pages: list[PageView], fam: Family | None) -> Claim | None
     return first_match(pages, "implement_date", pattern, parse_date, ValueType.date, group="date", quality=0.9) if pattern else None
 
 
-def _check_dates(publish: Claim | None, implement: Claim | None) -> None:
-    """A standard in force before its notice is a misread date (a row's date taken from
-    another row, a year OCR got wrong): kept, flagged."""
+def _check_dates(code: Claim | None, publish: Claim | None, implement: Claim | None) -> None:
+    """A standard in force before its notice, or a code whose year is not the notice's, is a
+    misread (a row's date taken from another row, a year OCR got wrong): kept, flagged."""
     if publish is not None and implement is not None and out_of_order(publish.value, implement.value):
         implement.flags.append(Flag(code="date_order", message=f"in force {implement.value}, before the notice's date {publish.value}"))
+    if code is not None and publish is not None and year_disagrees(code.value, publish.value):
+        code.flags.append(Flag(code="code_year", message=f"{code.value}: its year is not the year of the notice ({publish.value})"))
 
 
 def _check_level(level: Claim | None, notice_level: str | None) -> None:

@@ -180,3 +180,21 @@ def test_drafting_units_running_on_to_the_next_page_past_its_header_and_footer()
     got = _got(extract_document(doc_of(first, second)))
     assert got["drafting_units"].value == ["公安部第一研究所", "视频图像信息智能分析与共享应用技术国家工程实验室", "国家信息中心", "华为技术有限公司"]
     assert [e.page for e in got["drafting_units"].evidence] == [1, 2]
+
+
+def test_a_code_whose_year_is_not_the_notices_is_flagged():
+    pg = prose(["国家市场监督管理总局 国家标准化管理委员会", "关于批准发布《数字化车间 设备互联互通规范》推荐性国家标准的公告",
+                "标准编号：GB/T 39622-2012", "实施日期：2022-02-01", "国家市场监督管理总局", "2021年8月23日"])  # OCR read 2021 as 2012
+    got = _got(extract_document(doc_of(pg)))
+    assert got["standard_code"].value == "GB/T 39622-2012" and [f.code for f in got["standard_code"].flags] == ["code_year"]
+    assert "code_year" in [f.code for f in got["standards"].flags]
+
+
+def test_a_group_notice_naming_a_ministry_institute_among_its_drafters_stays_a_group_notice():
+    pg = prose(["中国电子工业标准化技术协会", "关于发布团体标准的公告", "经审查，批准《工业互联网平台 微服务参考框架》团体标准发布，现予公告。",
+                "标准编号：T/CESA 1188-2021", "起草单位：工业和信息化部电子第五研究所、华南理工大学", "以上标准自2021年2月20日起实施。",
+                "中国电子工业标准化技术协会", "2021年2月14日"])
+    dc = extract_document(doc_of(pg))
+    got = _got(dc)
+    assert got["level"].value == "group" and not got["level"].flags  # not read as an MIIT notice (电子工业标准 ≈ 行业标准)
+    assert got["implement_date"].value == date(2021, 2, 20)

@@ -41,9 +41,20 @@ def listing(rows: list[tuple[StandardEntry, Evidence, float]]) -> Claim | None:
     for i, (e, ev, _) in enumerate(rows, 1):
         if e.code is None:
             got.flags.append(Flag(code="code_unread", message=f"row {i} ({e.title or ev.text}): its code could not be read"))
+        if year_disagrees(e.code, e.publish_date):
+            got.flags.append(Flag(code="code_year", message=f"{e.code}: its year is not the year it was published ({e.publish_date})"))
         if out_of_order(e.publish_date, e.implement_date):
             got.flags.append(Flag(code="date_order", message=f"{e.code or f'row {i}'}: in force {e.implement_date}, before it was published {e.publish_date}"))
     return got
+
+
+def year_disagrees(code: str | None, publish: dt.date | None) -> bool:
+    """A code's year is the year it was approved: published that year or early the next. Any
+    other year is a misread digit (OCR's 2012 for 2021) or a row read against another's date."""
+    from extract.normalise import parse_standard_code
+
+    sc = parse_standard_code(code) if code else None
+    return sc is not None and sc.year is not None and publish is not None and not 0 <= publish.year - sc.year <= 1
 
 
 def out_of_order(publish: dt.date | None, implement: dt.date | None) -> bool:
