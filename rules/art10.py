@@ -12,6 +12,7 @@ on the results, with the amount under the other reading."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -34,6 +35,16 @@ class Earlier:
     evidence: frozenset[str] = frozenset()
 
 
+def _key(evidence: str) -> str:
+    """A ledger entry's evidence in the rules' own form ("invoice:…", "doc:<sha256>",
+    "declared:…"), whatever form an earlier writer gave it (a bare invoice key or sha256)."""
+    if evidence.startswith(("invoice:", "doc:", "declared:")):
+        return evidence
+    if re.fullmatch(r"[0-9a-f]{64}", evidence):
+        return f"doc:{evidence}"
+    return f"invoice:{evidence}"
+
+
 def earlier_awards(claims: ClaimSet, ledger: Ledger) -> tuple[dict[str, list[Earlier]], list[Flag]]:
     """Earlier awards of the applicant by project name ("" for those known only by their
     evidence)."""
@@ -42,7 +53,7 @@ def earlier_awards(claims: ClaimSet, ledger: Ledger) -> tuple[dict[str, list[Ear
     for a in ledger.granted():
         if a.credit_code != claims.applicant.credit_code or a.dossier_id == claims.dossier_id:
             continue
-        evidence = frozenset([*a.project_evidence, *(f"invoice:{k}" for k in a.invoices)])
+        evidence = frozenset([*(_key(e) for e in a.project_evidence), *(f"invoice:{k}" for k in a.invoices)])
         if a.project or evidence:
             out.setdefault((a.project or "").strip(), []).append(
                 Earlier(a.policy, a.clause_id, a.amount, f"{a.year} 年台账", evidence))

@@ -163,12 +163,16 @@ def one_cap_per(d: Draft, claims: ClaimSet, ledger: Ledger, family: set[str], fa
     does not say so in as many words, so when there are such awards a reviewer confirms the
     reading (or takes the other: a fresh cap for a new phase)."""
     name = read_fact(claims, fact_name)
-    key = f"{sorted(family)[0]}:{_norm_name(str(name.value))}" if name.known and str(name.value).strip() else None
+    prefix = f"{sorted(family)[0]}:"
+    key = f"{prefix}{_norm_name(str(name.value))}" if name.known and str(name.value).strip() else None
     d.once_key = key
     if name.known:
         d.note_input(fact_name, str(name.value), name.evidence)
+    # Another node or platform only when both are named by the rules' own key and differ; an
+    # earlier award keyed otherwise (no name, or the ledger's fallback) may be this one.
     same = [a for a in ledger.granted() if a.credit_code == claims.applicant.credit_code and a.clause_id in family
-            and a.dossier_id != claims.dossier_id and (not key or not a.once_key or a.once_key == key)]
+            and a.dossier_id != claims.dossier_id
+            and (not key or not (a.once_key or "").startswith(prefix) or a.once_key == key)]
     paid = sum((a.amount for a in same), Decimal("0"))
     if paid <= 0:
         d.cap("award_cap")
