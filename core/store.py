@@ -435,6 +435,15 @@ class Store:
                 row.applicant_name = manifest.applicant_name or row.applicant_name
                 row.year = manifest.year or row.year
 
+    def dossier_from(self, name: str, source: str) -> DossierRow | None:
+        """The dossier an earlier intake made of the same folder (name and path), whatever its
+        files were then: a re-intake continues it instead of starting another."""
+        if not source:
+            return None
+        with self.session() as s:
+            return s.scalar(select(DossierRow).where(DossierRow.name == name, DossierRow.source == source)
+                            .order_by(DossierRow.received_at.desc()).limit(1))
+
     def dossier(self, dossier_id: str) -> DossierRow | None:
         with self.session() as s:
             return s.get(DossierRow, dossier_id)
@@ -700,6 +709,9 @@ class Store:
         was already granted. Otherwise reverse this dossier's earlier awards and write the new
         ones, each pointing at the confirmed assessment. Returns the decision id."""
         code = self._credit_code_of(dossier_id)
+        if not code:  # an award nobody can cap or find again: the applicant must be known first
+            raise ConfirmRefused("申请人统一社会信用代码未知，无法确认 — the applicant's credit code is unknown; "
+                                 "correct it (a licence, or the manifest) before confirming")
         with self.locked(dossier_id, code) as s:
             dossier = _dossier_row(s, dossier_id)
             working = _working_claims(s, dossier_id)
@@ -719,7 +731,7 @@ class Store:
             if changes:
                 raise AssessmentChanged(changes, now, seen_row.id)
             at = utcnow()
-            awards = awards_for(now, claims, credit_code=code or "", assessment_id=seen_row.id, confirmed_by=reviewer, confirmed_at=at)
+            awards = awards_for(now, claims, credit_code=code, assessment_id=seen_row.id, confirmed_by=reviewer, confirmed_at=at)
             self._check_once_only(s, code, dossier_id, awards)
             reversed_ = _reverse(s, dossier_id, f"重新确认 / re-confirmation by {reviewer}", reviewer)
             for a in awards:
@@ -776,6 +788,19 @@ class Store:
             dossier.status = "in_review"
             _event(s, dossier_id, "reopened", reason, {**(data or {}), "reversed": [a.entry_id for a in reversed_]})
             return reversed_
+
+    def reopen_if_changed(self, dossier_id: str, assessment: Assessment, what: str) -> list[AmountChange]:
+        """A confirmed dossier stays confirmed while its amounts stay what was confirmed; when
+        they change it goes back to review, its awards reversed, and the log says why."""
+        confirmed = self.confirmed_assessment(dossier_id)
+        if confirmed is None:
+            return []
+        changes = differences(confirmed[1], assessment)
+        if changes:
+            said = "; ".join(c.said() for c in changes)
+            self.reopen(dossier_id, f"{what}改变了已确认的金额，退回审核 / {what} changed the confirmed amounts: {said}", "system",
+                        {"changes": [c.model_dump(mode="json") for c in changes]})
+        return changes
 
     def decide(self, dossier_id: str, action: str, reviewer: str, comment: str = "", **confirm: Any) -> int:
         """Confirm (see `confirm`, which needs the rules as `reassess`) or send back."""

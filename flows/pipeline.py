@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from core import home
 from core.atomic import write_atomic
+from core.decisions import apply_decisions
 from core.models import Assessment, ClaimSet, Document, DocumentClaims
 from core.store import Store
 
@@ -29,6 +30,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # 
 
 from extract import extract_document  # noqa: E402
 from extract.claimset import build_claimset  # noqa: E402
+from extract.recheck import recheck  # noqa: E402
 from flows.recovery import transient  # noqa: E402
 from ingest.archive import Archive, default_archive, sha256_of  # noqa: E402
 from ingest.cache import NoCache, OcrCache  # noqa: E402
@@ -184,6 +186,11 @@ def intake_dossier(
     """One dossier: archive → read (text layer or OCR) → classify/extract → rules → draft."""
     store = Store(database_url)
     dossier_id, archived, unreadable = archive_files(incoming)
+    # The same folder handed in again (its files changed or not) continues its dossier.
+    earlier = store.dossier(dossier_id) or store.dossier_from(incoming.name, str(incoming.source))
+    if earlier is not None:
+        dossier_id = earlier.id
+    files_before = {f.original_name: f.sha256 for f in store.files(dossier_id) if f.status != "removed"}
     errors = incoming.errors + unreadable
     store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)
     for err in errors:
@@ -198,23 +205,67 @@ def intake_dossier(
 
     params = load_parameters()
     claims = claims_for(store, dossier_id, documents, incoming.manifest, params)
-    claimset_id = store.save_claimset(claims, "extract")
-    ledger = store.ledger(claims.applicant.credit_code, exclude_dossier=dossier_id)
-    assessment = assess(claims, ledger, params, today=today)
-    store.save_assessment(assessment, "draft", claimset_id)
-    store.set_status(
-        dossier_id,
-        "in_review",
-        credit_code=claims.applicant.credit_code,
-        applicant_name=claims.applicant.name,
-        year=claims.year,
-    )
+    if earlier is None:
+        assessment = settle(store, dossier_id, claims, documents, params, today)
+        store.set_status(dossier_id, "in_review", credit_code=claims.applicant.credit_code,
+                         applicant_name=claims.applicant.name, year=claims.year)
+    else:
+        files = file_changes(files_before, {d.original_name: d.sha256 for d in documents}
+                             | {e.name: None for e in errors})
+        for name in files["removed"]:
+            store.link_file(dossier_id, name["name"], name["sha256"], status="removed")
+        assessment = reintake(store, dossier_id, claims, documents, params, today, files)
     report = _report(dossier_id, incoming.name, documents, claims, errors)
     report.total = assessment.total
     report.rule_set_version = assessment.rule_set_version
     report.assessment_path = str(_write_json(dossier_id, assessment, claims))
     _progress("done", incoming.name)
     return report
+
+
+def settle(store: Store, dossier_id: str, claims: ClaimSet, documents: list[Document], params, today,
+           ) -> Assessment:
+    """A fresh extraction saved, then the working claims made from it and the change log (a
+    known dossier's corrections replayed, the cross-checks run again), assessed against the
+    applicant's ledger with the reviewer's clause decisions: the draft."""
+    store.save_claimset(claims, "extract")
+    window = params.outer_window
+    by_sha = {d.sha256: d for d in documents}
+    claimset_id, working, _ = store.rebuild_claims(dossier_id, refine=lambda c: recheck(c, by_sha, window))
+    ledger = store.ledger(working.applicant.credit_code, exclude_dossier=dossier_id)
+    assessment = apply_decisions(assess(working, ledger, params, today=today), store.clause_decisions(dossier_id))
+    store.save_assessment(assessment, "draft", claimset_id)
+    return assessment
+
+
+def file_changes(before: dict[str, str | None], after: dict[str, str | None]) -> dict[str, list[dict]]:
+    """Files added, removed or changed (same name, other content) between two intakes."""
+    return {
+        "added": [{"name": n, "sha256": after[n]} for n in sorted(after) if n not in before],
+        "removed": [{"name": n, "sha256": before[n]} for n in sorted(before) if n not in after],
+        "changed": [{"name": n, "sha256": after[n], "was": before[n]} for n in sorted(after)
+                    if n in before and before[n] != after[n]],
+    }
+
+
+def reintake(store: Store, dossier_id: str, claims: ClaimSet, documents: list[Document], params, today,
+             files: dict[str, list[dict]]) -> Assessment:
+    """A known dossier read again: corrections replayed on the new extraction, decisions kept.
+    A confirmed dossier goes back to review only when its amounts change (its awards reversed,
+    the log says why); otherwise it stays confirmed. The log records what changed in the files."""
+    status = store.dossier(dossier_id).status
+    assessment = settle(store, dossier_id, claims, documents, params, today)
+    changes = store.reopen_if_changed(dossier_id, assessment, "重新接收 / re-intake ")
+    if status != "confirmed":
+        store.set_status(dossier_id, "in_review", credit_code=claims.applicant.credit_code,
+                         applicant_name=claims.applicant.name, year=claims.year)
+    said = ", ".join(f"{k} {len(v)}" for k, v in files.items() if v) or "files unchanged"
+    stays = ("金额不变，仍为已确认 / amounts unchanged: stays confirmed" if status == "confirmed" and not changes
+             else "金额变化，退回审核 / amounts changed: back to review" if changes else "待审核 / in review")
+    store.add_event(dossier_id, "reintake", f"重新接收 / re-intake: {said}; {stays}",
+                    {"files": files, "corrections_replayed": len(store.corrections(dossier_id)),
+                     "amounts_changed": [c.model_dump(mode="json") for c in changes]})
+    return assessment
 
 
 def task_runner(workers: int, kind: str = "process", dask_address: str | None = None):
@@ -391,7 +442,7 @@ def _audit_one(store: Store, archive: Archive, params, dossier_id: str, engine: 
     refs = [
         ArchivedFile(sha256=f.sha256, original_name=f.original_name, path=archive.path(f.sha256), size=f.size)
         for f in store.files(dossier_id)
-        if f.sha256
+        if f.sha256 and f.status != "removed"
     ]
     for ref in refs:
         if not archive.verify(ref.sha256):

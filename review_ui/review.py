@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 
 from core.corrections import FIELD_TYPES, CorrectionError, apply_correction
-from core.decisions import NO_MONEY, apply_decisions, differences
+from core.decisions import NO_MONEY, apply_decisions
 from core.facts import FACTS
 from core.models import Assessment, ClaimSet, ClauseDecision, DocType, Ledger, Status, ValueType
 from core.store import AssessmentChanged, AssessmentRow, ConfirmRefused, CorrectionRow, Store
@@ -261,21 +261,10 @@ def _assess_and_save(store: Store, dossier_id: str, claimset_id: int, claims: Cl
     ledger = store.ledger(_credit_code(store, dossier_id, claims), exclude_dossier=dossier_id)
     assessment = apply_decisions(assess(claims, ledger), store.clause_decisions(dossier_id))
     assessment_id = store.save_assessment(assessment, kind="recomputed", claimset_id=claimset_id)
-    _reopen_if_changed(store, dossier_id, assessment, "更正 / a correction")
+    store.reopen_if_changed(dossier_id, assessment, "更正或审核决定 / a correction or decision ")
     return assessment_id, assessment
 
 
-def _reopen_if_changed(store: Store, dossier_id: str, assessment: Assessment, what: str) -> None:
-    """A confirmed dossier stays confirmed while its amounts stay what was confirmed; when they
-    change it goes back to review, its awards reversed, and the log says why."""
-    confirmed = store.confirmed_assessment(dossier_id)
-    if confirmed is None:
-        return
-    changes = differences(confirmed[1], assessment)
-    if changes:
-        said = "; ".join(c.said() for c in changes)
-        store.reopen(dossier_id, f"{what}改变了已确认的金额，退回审核 / {what} changed the confirmed amounts: {said}", "system",
-                     {"changes": [c.model_dump(mode="json") for c in changes]})
 def recompute(store: Store, dossier_id: str) -> tuple[int, Assessment]:
     with _WRITE:
         claimset_id, claims = current_claims(store, dossier_id)
