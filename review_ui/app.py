@@ -7,6 +7,7 @@ the figures on screen are always those the store now holds.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from html import escape
 from pathlib import Path
@@ -27,6 +28,7 @@ from rules.explain import render_text
 from review_ui import labels, values
 from review_ui.api import api_router
 from review_ui.attention import KINDS
+from review_ui.opinion import OpinionError, archive_opinion, archived_opinion
 from review_ui.auth import Guard, NotLoggedIn, Refused, Signer, account_of, may_confirm, require, secret_key
 from review_ui.security import add_security, login_routes
 from review_ui.history import change_log
@@ -243,6 +245,8 @@ def create_app(
                 may_confirm(store, dossier_id, require(request, Role.approver), two_person)
             decide(store, dossier_id, action, account_of(request).name, comment, seen_assessment_id=assessment_id)
             error = None
+            if action == "confirm":
+                _archive_opinion(store, dossier_id)
         except Refused as exc:
             error, code = str(exc), 403
         except Conflict as exc:  # the figures moved: show the difference and the fresh assessment
@@ -252,6 +256,16 @@ def create_app(
         v = view_or_404(dossier_id)
         return render(request, "_status.html", code, v=v, decision_error=error, changes=changes,
                       comment=comment if error else "", assessment_oob=code == 409)
+
+    @app.get("/dossiers/{dossier_id}/opinion.pdf")
+    def opinion(dossier_id: str):
+        """审核意见 of the latest confirmation, as archived beside the assessment."""
+        view_or_404(dossier_id)
+        try:
+            path = archived_opinion(store, dossier_id)
+        except OpinionError as exc:
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        return FileResponse(path, media_type="application/pdf", filename=f"审核意见-{dossier_id}.pdf")
 
     @app.post("/dossiers/{dossier_id}/clauses/{clause_id}/decision", response_class=HTMLResponse)
     def post_clause_decision(
@@ -280,6 +294,14 @@ def create_app(
         return FileResponse(path, media_type=IMAGE_TYPES[path.suffix.lower()])
 
     return app
+
+
+def _archive_opinion(store: Store, dossier_id: str) -> None:
+    # The confirmation stands even if the PDF cannot be made now; the download makes it then.
+    try:
+        archive_opinion(store, dossier_id)
+    except Exception as exc:  # noqa: BLE001 - reported, never fatal to the decision
+        logging.getLogger(__name__).error("审核意见 not archived for %s: %s", dossier_id, exc)
 
 
 def _doc_of(v, document: str | None):
