@@ -30,6 +30,7 @@ FIELDS: dict[str, str] = {
     # standard notice
     "standard_code": "标准编号",
     "standard_title": "标准名称",
+    "standards": "发布的标准",
     "level": "标准级别",
     "issuing_body": "发布机构",
     "publish_date": "发布日期",

@@ -20,7 +20,11 @@ def test_every_field_name_in_architecture_has_a_chinese_label():
     names = set()
     for line in section.splitlines()[1:]:
         if line.startswith("- ") and ":" in line:
-            names |= set(re.findall(r"\b[a-z][a-z_]+\b", re.sub(r"\(.*?\)", "", line.split(":", 1)[1])))
+            # "a, b, c (a remark), and `d`: what d is, ..." → a, b, c, d
+            for part in re.sub(r"\(.*?\)", "", line.split(":", 1)[1]).split(","):
+                name = part.strip().removeprefix("and ").split(":")[0].strip().strip("`")
+                if re.fullmatch(r"[a-z][a-z_]*", name):
+                    names.add(name)
     assert len(names) > 30
     unlabelled = sorted(n for n in names if not re.search(r"[\u4e00-\u9fff]", field_label(n)))
     assert unlabelled == []
