@@ -315,8 +315,13 @@ def _standard_matches(s: str) -> list[tuple[StandardCode, int, int]]:
 _RULE = re.compile(r"(?<![A-Za-z])[|｜丨]|[|｜丨](?![TZtz])")
 
 
+# OCR reads the em dash before a code's year as 一 ("JT/T 808一2019")
+_YEAR_DASH = re.compile(r"(?<=\d)(\s?)一(?=\s?(?:19|20)\d\d(?!\d))")
+
+
 def _unruled(text: str) -> str:
-    return normalise_chars(_RULE.sub(" ", text))
+    """Length-preserving, so spans found in it are spans of the text."""
+    return normalise_chars(_YEAR_DASH.sub(r"\1-", _RULE.sub(" ", text)))
 
 
 def parse_standard_code(text: str) -> StandardCode | None:

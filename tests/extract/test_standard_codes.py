@@ -17,6 +17,8 @@ from extract.normalise.text import normalise_chars
     ("DB44/T 2451—2025", "DB44/T 2451-2025"),
     ("GB/T 46803.1-2025", "GB/T 46803.1-2025"),  # a part
     ("GB|T 28181-2022", "GB/T 28181-2022"),  # OCR's slash stays a slash
+    ("JT/T 808一2019", "JT/T 808-2019"),  # OCR's 一 for the em dash
+    ("JT/T697.7一2014", "JT/T 697.7-2014"),
 ])
 def test_codes_clean_of_rules_glyphs_spaces_and_dash_variants(text, code):
     assert parse_standard_code(text).code == code
