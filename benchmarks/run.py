@@ -1,7 +1,7 @@
 """All benchmarks, one after the other (they must not share the 2 cores): `make bench`."""
 from __future__ import annotations
 
-from benchmarks import demo_bench, ingest_bench, ocr_bench
+from benchmarks import cluster_bench, demo_bench, ingest_bench, ocr_bench
 
 
 def main() -> None:
@@ -11,6 +11,8 @@ def main() -> None:
     ingest_bench.main()
     print("\n## ocr: `dossier ocr` against the raw engine on real invoice photos\n")
     ocr_bench.main([])
+    print("\n## scale-out: worker processes and single-file cold start\n")
+    cluster_bench.main()
 
 
 if __name__ == "__main__":

@@ -150,7 +150,10 @@ def fan_out(
             if state == "COMPLETED":
                 done.add(s.dossier_id)
             elif attempt < attempts:
-                runs[s.dossier_id] = (_submit(s, attempt + 1, parent, engine, today, database_url), attempt + 1)
+                try:
+                    runs[s.dossier_id] = (_submit(s, attempt + 1, parent, engine, today, database_url), attempt + 1)
+                except Exception:  # the API is away: the next round tries again
+                    continue
             else:
                 errors[s.dossier_id] = f"run {run_id} ended {state} after {attempt} attempts"
                 done.add(s.dossier_id)

@@ -103,9 +103,13 @@ status() {
   return $ok
 }
 
-stop_pidfile() {
+stop_pidfile() {  # the whole process group (a worker and the flow runs it started); KILL if TERM is not enough
   local pid; pid=$(cat "$1" 2>/dev/null || true)
-  [ -n "$pid" ] && kill -TERM -- "-$pid" 2>/dev/null || true
+  if [ -n "$pid" ]; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
   rm -f "$1"
 }
 
