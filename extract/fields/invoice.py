@@ -241,7 +241,10 @@ class InvoicePage:
 
     def _remark_box(self) -> Box | None:
         """The 备注 label (printed across, or 备 over 注 down the box's left edge)."""
-        for hit in self.view.labels(["备注"]):
+        from extract.families import families
+
+        labels = list(dict.fromkeys(w for fam in families("invoice") for w in fam.label("remark"))) or ["备注"]
+        for hit in self.view.labels(labels):
             return hit.box
         for row in self.rows:
             for c in row.cells:
