@@ -198,3 +198,11 @@ def test_a_group_notice_naming_a_ministry_institute_among_its_drafters_stays_a_g
     got = _got(dc)
     assert got["level"].value == "group" and not got["level"].flags  # not read as an MIIT notice (电子工业标准 ≈ 行业标准)
     assert got["implement_date"].value == date(2021, 2, 20)
+
+
+def test_miit_body_date_after_who_publishes_the_texts():
+    pg = prose(["中华人民共和国工业和信息化部", "公 告", "工业和信息化部批准《工业互联网平台 企业上云效果评价方法》等1项行业标准，现予公告。",
+                "标准编号：SJ/T 11735-2021", "以上电子行业标准由中国电子技术标准化研究院组织出版，自2021年7月1日起实施。",
+                "工业和信息化部", "2021年3月5日"])
+    got = _got(extract_document(doc_of(pg)))
+    assert got["implement_date"].value == date(2021, 7, 1) and got["standards"].value[0].implement_date == date(2021, 7, 1)
