@@ -24,6 +24,7 @@ FIELDS: dict[str, str] = {
     "party_a": "甲方",
     "party_b": "乙方",
     "signing_date": "签订日期",
+    "signing_place": "签订地点",
     "term_start": "期限起",
     "term_end": "期限止",
     "subject": "标的",
