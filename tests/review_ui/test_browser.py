@@ -1,7 +1,9 @@
-"""The review page in a real browser (Debian's chromium through Playwright): page images
-and boxes drawn, an inline edit recomputing the assessment without a reload, confirm, log."""
+"""The review page in a real browser (Debian's chromium through Playwright): log in, walk the
+attention list by keyboard, zoom to a box, correct a value and a line item without a reload,
+a second account confirms, the 审核意见 downloads, and a phone-width window has one column."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -76,52 +78,66 @@ def test_review_a_dossier_in_the_browser(server, sample, page):
 
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{server}/")
     log_in(page, "张三")
+    expect(page.locator(f'tr[data-dossier="{sample.dossier_id}"] .attn-count.k-low_confidence')).to_contain_text("1")
     page.get_by_role("link", name="示例案卷 2021 上云补助").click()
     expect(page.locator("#assessment-total")).to_have_text("¥50,000.00")
 
     # every page image is loaded and carries its boxes
-    invoice_img = page.locator(f'figure[data-doc="{sample.invoice}"] img')
-    expect(invoice_img).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=invoice_img.element_handle())
+    invoice = page.locator(f'figure[data-doc="{sample.invoice}"]')
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=invoice.locator("img").element_handle())
     assert page.locator(".box").count() == 12
-    row_id = f"c-{sample.invoice[:12]}-4"
-    box = page.locator(f'.box[data-target="{row_id}"]')
-    frame = page.locator(f'figure[data-doc="{sample.invoice}"] .page-frame').bounding_box()
-    b = box.bounding_box()
+    row_id = f"c-{sample.invoice[:12]}-4"  # the invoice total, read at 72%: first on the attention list
+    frame = invoice.locator(".viewport").bounding_box()
+    b = page.locator(f'.box[data-target="{row_id}"]').bounding_box()
     assert frame["x"] < b["x"] < frame["x"] + frame["width"] / 2 and frame["y"] < b["y"] < frame["y"] + frame["height"] / 2
-
-    # hovering the box lights up its claim row
-    box.hover()
-    expect(page.locator(f"#{row_id}")).to_have_class("claim hl")
-    page.screenshot(path=str(SCREENSHOTS / "review_ui_dossier.png"))
-
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
-    # an invalid value is refused inline
-    page.locator(f"#{row_id} .value-btn").click()
-    page.locator(f"#{row_id} .edit-value").fill("abc")
-    page.locator(f"#{row_id} button.save").click()
+    # the attention list by keyboard: n goes to the total and zooms to its box, e edits, Enter saves
+    page.locator("h1.dossier-title").click()
+    page.keyboard.press("n")
+    expect(page.locator("#attention li.current")).to_contain_text("total_amount")
+    expect(page.locator(f"#{row_id}")).to_have_class(re.compile(r"\battn-target\b"))
+    assert float(invoice.get_attribute("data-zoom")) > 1.5
+    page.screenshot(path=str(SCREENSHOTS / "review_ui_attention.png"))
+    page.keyboard.press("e")
+    edit = page.locator(f"#{row_id} .edit-value")
+    expect(edit).to_be_focused()
+    edit.fill("abc")
+    edit.press("Enter")
     expect(page.locator(f"#{row_id} .error")).to_contain_text("not a number")
-    expect(page.locator("#assessment-total")).to_have_text("¥50,000.00")
-
-    # a valid one saves; the assessment recomputes on screen
     page.locator(f"#{row_id} .edit-value").fill("120000")
     page.locator(f"#{row_id} .edit-reason").fill("小写金额识别错误")
     page.locator(f"#{row_id} .edit-value").press("Enter")
     expect(page.locator(f"#{row_id} .value-btn")).to_have_text("120,000.00")
     expect(page.locator("#assessment-total")).to_have_text("¥60,000.00")
-    expect(page.locator("#clause-art4-2 .amount")).to_have_text("¥60,000.00")
-    expect(page.locator("#status-badge")).to_have_text("审核中 in review")
+    expect(page.locator("#attention")).not_to_contain_text("total_amount")  # corrected: off the list
+
+    # pages: a box selects its value; a value zooms to its box; rotate and reset
+    page.locator(f'figure[data-doc="{sample.invoice}"] button[data-act="reset"]').click()
+    seller = f"c-{sample.invoice[:12]}-3"
+    page.locator(f'.box[data-target="{seller}"]').click()
+    expect(page.locator(f"#{seller}")).to_have_class(re.compile(r"\bselected\b"))
+    page.locator(f"#{seller} td.field").click()
+    assert float(invoice.get_attribute("data-zoom")) > 1.5
+    page.locator(f'figure[data-doc="{sample.invoice}"] button[data-act="rotate"]').click()
+    expect(invoice).to_have_attribute("data-rotate", "90")
+    page.screenshot(path=str(SCREENSHOTS / "review_ui_zoomed.png"))
+    page.locator(f'figure[data-doc="{sample.invoice}"] button[data-act="reset"]').click()
+
+    # a line item corrected in its table, one row added (the lines now add up to the corrected total)
+    items = f"c-{sample.invoice[:12]}-5"
+    page.locator(f"#{items} .value-btn").click()
+    page.locator(f'#{items} tr.item-row >> nth=0 >> input[data-key="quantity"]').fill("1")
+    page.locator(f'#{items} tr.item-row >> nth=1 >> input[data-key="name"]').fill("云平台软件服务")
+    page.locator(f'#{items} tr.item-row >> nth=1 >> input[data-key="amount"]').fill("20000")
+    page.locator(f"#{items} button.save").click()
+    expect(page.locator(f"#{items} .value-btn")).to_contain_text("云平台软件服务 = 20,000.00")
     assert page.evaluate("window.__sameDocument === true")
-    page.screenshot(path=str(SCREENSHOTS / "review_ui_corrected.png"))
 
-    # evidence in the assessment jumps to its box on the page
-    page.locator("#clause-art4-2 a.jump").first.click()
-    expect(page.locator(".flash")).to_have_count(1)
-
-    # a second person, an approver, confirms the money
+    # a second person, an approver, confirms the money; the 审核意见 downloads
     page.locator("button.logout").click()
     log_in(page, "李四")
     page.goto(f"{server}/dossiers/{sample.dossier_id}")
@@ -129,13 +145,21 @@ def test_review_a_dossier_in_the_browser(server, sample, page):
     page.locator("button.confirm").click()
     expect(page.locator(".banner.confirmed")).to_contain_text("李四")
     assert sample.store.dossier(sample.dossier_id).status == "confirmed"
-    page.screenshot(path=str(SCREENSHOTS / "review_ui_confirmed.png"))
+    with page.expect_download() as download:
+        page.locator("a.opinion-link").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and download.value.suggested_filename.endswith(".pdf")
 
     page.locator(".log-link").click()
-    expect(page.locator("tr.log-correction")).to_contain_text("120000.00")
-    expect(page.locator("tr.log-correction")).to_contain_text("小写金额识别错误")
-    expect(page.locator("tr.log-correction")).to_contain_text("张三")
+    expect(page.locator("tr.log-correction").first).to_contain_text("张三")
     expect(page.locator("tr.log-decision")).to_contain_text("李四")
-    expect(page.locator("tr.log-assessment")).to_have_count(2)
-    page.screenshot(path=str(SCREENSHOTS / "review_ui_log.png"), full_page=True)
+
+    # a phone: one column, nothing to scroll sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (f"{server}/", f"{server}/dossiers/{sample.dossier_id}"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+    panes = page.locator("section.pane")
+    assert panes.nth(0).bounding_box()["width"] > 350 and panes.nth(1).bounding_box()["y"] > panes.nth(0).bounding_box()["y"]
+    page.screenshot(path=str(SCREENSHOTS / "review_ui_phone.png"))
     assert errors == []
