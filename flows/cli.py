@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from core import home
+from flows.engines_cli import engines_app
 from flows.users_cli import users_app
 
 app = typer.Typer(help="Dossier: subsidy dossiers (穗埔府规〔2019〕9号) to draft assessments.", no_args_is_help=True)
@@ -22,6 +23,7 @@ fixtures_app = typer.Typer(help="Generate sample documents with ground truth.", 
 app.add_typer(rules_app, name="rules")
 app.add_typer(fixtures_app, name="fixtures")
 app.add_typer(users_app, name="users")
+app.add_typer(engines_app, name="engines")
 
 console = Console()
 err = Console(stderr=True)
@@ -180,7 +182,7 @@ def _show_files(report) -> None:
 def intake(
     paths: list[Path] = typer.Argument(..., help="dossier folders or zips, or folders of them"),
     as_json: bool = typer.Option(False, "--json", help="print per dossier its id and each file's status"),
-    engine: str = typer.Option("rapidocr", help="OCR engine: rapidocr, paddleocr, tesseract"),
+    engine: str = typer.Option("rapidocr", help="OCR engine: rapidocr, rapidocr3, paddleocr, tesseract"),
     workers: int = typer.Option(1, help="processes reading (OCR) files in parallel"),
     fan_out: bool = typer.Option(False, "--fan-out", help="one deployed run per dossier over every worker of the `dossier` pool (needs PREFECT_API_URL and the deployments)"),
     task_runner: str = typer.Option("process", "--task-runner", help="process, or dask (a local Dask cluster of --workers, or --dask-address)"),
@@ -225,7 +227,7 @@ def intake(
 def ocr(
     file: Path,
     as_json: bool = typer.Option(False, "--json"),
-    engine: str = typer.Option("rapidocr", help="OCR engine: rapidocr, paddleocr, tesseract"),
+    engine: Optional[str] = typer.Option(None, help="OCR engine: rapidocr (default, or $DOSSIER_OCR_ENGINE), rapidocr3, paddleocr, tesseract"),
 ):
     """Read one file: pages → lines with text, box and confidence."""
     from flows.probe import read_single

@@ -11,6 +11,6 @@ from ingest.ocr import get_engine
 from ingest.read import read_document
 
 
-def read_single(path: Path, engine: str = "rapidocr") -> Document:
+def read_single(path: Path, engine: str | None = None) -> Document:
     sha, _ = sha256_of(path)
     return read_document(path, sha, path.name, engine=get_engine(engine), cache=OcrCache())

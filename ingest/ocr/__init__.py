@@ -1,24 +1,36 @@
 """OCR engines behind one protocol (ingest.ocr.base.OcrEngine); pick one by name."""
 from __future__ import annotations
 
+import os
+
 from ingest.ocr.base import EngineUnavailable, OcrEngine, settings_hash
 
-__all__ = ["EngineUnavailable", "OcrEngine", "available_engines", "get_engine", "settings_hash"]
+__all__ = ["DEFAULT", "EngineUnavailable", "OcrEngine", "available_engines", "engine_names", "get_engine", "settings_hash"]
 
 
 def _factories():
     from ingest.ocr.paddle import PaddleOcrEngine
-    from ingest.ocr.rapid import RapidOcrEngine
+    from ingest.ocr.rapid import Rapid3OcrEngine, RapidOcrEngine
     from ingest.ocr.tesseract import TesseractEngine
 
-    return {"rapidocr": RapidOcrEngine, "tesseract": TesseractEngine, "paddleocr": PaddleOcrEngine}
+    return {"rapidocr": RapidOcrEngine, "rapidocr3": Rapid3OcrEngine, "tesseract": TesseractEngine,
+            "paddleocr": PaddleOcrEngine}
 
 
-def get_engine(name: str = "rapidocr") -> OcrEngine:
+DEFAULT = "rapidocr"
+
+
+def get_engine(name: str | None = None) -> OcrEngine:
+    """`name`, else $DOSSIER_OCR_ENGINE, else the default (PP-OCRv4 through rapidocr)."""
+    name = name or os.environ.get("DOSSIER_OCR_ENGINE") or DEFAULT
     factories = _factories()
     if name not in factories:
         raise EngineUnavailable(f"unknown OCR engine {name!r}; known: {', '.join(factories)}")
     return factories[name]()
+
+
+def engine_names() -> list[str]:
+    return list(_factories())
 
 
 def available_engines() -> list[str]:

@@ -1,4 +1,18 @@
-"""Default engine: PP-OCRv4 (det + angle cls + rec) through rapidocr_onnxruntime, on CPU."""
+"""PP-OCR (det + angle cls + rec) on onnxruntime, on CPU, through rapidocr's packages:
+
+* `rapidocr` (the default): PP-OCRv4 mobile, from rapidocr_onnxruntime 1.4;
+* `rapidocr3`: PP-OCRv6 small, from rapidocr 3.9 (the last 3.x on `opencv-python`, the cv2
+  distribution rapidocr_onnxruntime needs too; 3.10 moved to opencv-python-headless).
+
+Both weights ship inside the wheels: nothing is downloaded. The engines run rapidocr's own
+stages (detector, classifier, recogniser) in the order rapidocr does, so a page reads as the
+raw package reads it, and add what the pipeline needs: orientation from the same pass, and
+crops read at the page's scale (the seal pass).
+
+Threads (DOSSIER_OCR_THREADS): 0 lets onnxruntime take every core, right for one `dossier ocr`;
+a pool of worker processes sets 1 per worker (flows, benchmarks), or two workers fight over
+the cores and each runs slower than alone.
+"""
 from __future__ import annotations
 
 import os
@@ -7,19 +21,26 @@ from importlib.metadata import version as _pkg_version
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from core.models import Box, Line
+from ingest.ocr.base import EngineUnavailable
+
+# Lines are recognised one at a time. PP-OCR's recognisers mix the whole line globally, so
+# their cost grows faster than the width they are given, and a batch is padded to its widest
+# line: on the real invoices (60 lines a page, 1 thread, PP-OCRv4) batches of 1 / 3 / 6 / 12 /
+# 48 lines cost 1.6 / 1.9 / 2.5 / 3.4 / 13.8 CPU s a page. rapidocr's default is 6.
+REC_BATCH = 1
 
 
 def _threads() -> int:
-    # Each worker process of a pool should ask for 1 thread, or two workers fight over cores.
     return int(os.environ.get("DOSSIER_OCR_THREADS", "0") or 0)
 
 
 @lru_cache(maxsize=2)
 def rapid_instance(threads: int | None = None):
-    """The RapidOCR object, built once per process (model load ~0.5 s)."""
+    """rapidocr_onnxruntime's RapidOCR, built once per process (model load ~0.5 s)."""
     from rapidocr_onnxruntime import RapidOCR
 
     threads = _threads() if threads is None else threads
@@ -27,24 +48,46 @@ def rapid_instance(threads: int | None = None):
     if threads > 0:
         # Global keys: rapidocr 1.4 copies the global thread settings over per-stage ones.
         kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
-    return RapidOCR(**kwargs)
+    ocr = RapidOCR(**kwargs)
+    ocr.text_rec.rec_batch_num = REC_BATCH
+    return ocr
 
 
-def _model_names() -> list[str]:
-    import rapidocr_onnxruntime
+@lru_cache(maxsize=2)
+def rapid3_instance(threads: int | None = None):
+    """rapidocr 3.x's RapidOCR with the PP-OCRv6 small models its wheel ships."""
+    try:
+        from rapidocr import RapidOCR
+    except ImportError as exc:
+        raise EngineUnavailable(f"rapidocr3: the `rapidocr` 3.x package is not installed ({exc}); pip install -e '.'") from exc
+    threads = _threads() if threads is None else threads
+    params: dict[str, Any] = {"Global.log_level": "warning", "Rec.rec_batch_num": REC_BATCH}
+    if threads > 0:
+        params |= {"EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                   "EngineConfig.onnxruntime.inter_op_num_threads": 1}
+    return RapidOCR(params=params)
 
-    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+
+def _model_names(package: str) -> list[str]:
+    import importlib
+
+    models = Path(importlib.import_module(package).__file__).parent / "models"
     return sorted(p.stem for p in models.glob("*.onnx"))
 
 
 class RapidOcrEngine:
+    """PP-OCRv4 through rapidocr_onnxruntime 1.4: the default engine."""
+
     name = "rapidocr"
+    package = "rapidocr-onnxruntime"
+    module = "rapidocr_onnxruntime"
 
     def __init__(self, text_score: float = 0.5, use_cls: bool = True, seal_pass: bool = True):
-        self.version = f"rapidocr-onnxruntime {_pkg_version('rapidocr-onnxruntime')} ({', '.join(_model_names())})"
+        self.version = f"{self.package} {_pkg_version(self.package)} ({', '.join(_model_names(self.module))})"
         # seal_pass: pages with a red seal get a second pass with the seal lifted off (see
         # ingest.seal); a setting, so it is part of the OCR cache key.
-        self.settings: dict[str, Any] = {"text_score": text_score, "use_cls": use_cls, "seal_pass": seal_pass}
+        self.settings: dict[str, Any] = {"text_score": text_score, "use_cls": use_cls, "seal_pass": seal_pass,
+                                         "rec_batch": REC_BATCH}
         if seal_pass:
             from ingest import seal
 
@@ -54,56 +97,95 @@ class RapidOcrEngine:
     def ocr(self):
         return rapid_instance()
 
-    def read(self, image: np.ndarray) -> list[Line]:
-        result, _ = self.ocr(image, use_cls=self.settings["use_cls"], text_score=self.settings["text_score"])
+    # ------------------------------------------------------------ rapidocr's stages
+    def _prepare(self, image: np.ndarray) -> tuple[np.ndarray, tuple[float, float], int]:
+        """The page as rapidocr hands it to the detector: pages over max_side_len shrunk, very
+        flat strips padded top and bottom. Returns (image, x and y ratios back to the page,
+        top pad)."""
+        img, ratio_h, ratio_w = self.ocr.preprocess(image)
+        img, record = self.ocr.maybe_add_letterbox(img, {})
+        return img, (ratio_w, ratio_h), record["padding_1"]["top"]
+
+    def _detect(self, img: np.ndarray) -> np.ndarray | None:
+        boxes, _ = self.ocr.auto_text_det(img)
+        return None if boxes is None else np.asarray(boxes)
+
+    def _detect_scaled(self, img: np.ndarray, scale: float) -> np.ndarray | None:
+        """The detector at a given scale rather than at its own size rule."""
+        det = self.ocr.text_det
+        h, w = img.shape[:2]
+        size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
+        pre = det.get_preprocess(max(h, w))
+        x = pre.permute(pre.normalize(cv2.resize(img, size)))[None].astype(np.float32)
+        boxes, _ = det.postprocess_op(self._det_infer(x), (h, w))
+        boxes = self._det_filter(boxes, (h, w))
+        return np.asarray(self._sort(boxes)) if len(boxes) else None
+
+    def _det_infer(self, x: np.ndarray) -> np.ndarray:
+        return self.ocr.text_det.infer(x)[0]
+
+    def _det_filter(self, boxes, shape):
+        return self.ocr.text_det.filter_tag_det_res(boxes, shape)
+
+    def _sort(self, boxes):
+        return self.ocr.sorted_boxes(boxes)
+
+    def _det_limits(self) -> tuple[int, str]:
+        det = self.ocr.text_det
+        return det.limit_side_len, det.limit_type
+
+    def _crops(self, img: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
+        return self.ocr.get_crop_img_list(img, list(boxes))
+
+    def _classify(self, crops: list[np.ndarray]) -> tuple[list[np.ndarray], list]:
+        crops, cls_res, _ = self.ocr.text_cls(crops)
+        return crops, cls_res
+
+    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        rec_res, _ = self.ocr.text_rec(crops, False)
+        return [(r[0], float(r[1])) for r in rec_res]
+
+    # ------------------------------------------------------------ the engine
+    def _lines(self, quads, rec_res) -> list[Line]:
         lines = []
-        for quad, text, score in result or []:
-            if text.strip():
-                lines.append(Line(text=text, box=Box.from_quad(quad), confidence=float(score)))
+        for quad, (text, score) in zip(quads, rec_res):
+            if score >= self.settings["text_score"] and text.strip():
+                lines.append(Line(text=text, box=Box.from_quad(np.asarray(quad).tolist()), confidence=score))
         return lines
+
+    @staticmethod
+    def _to_page(boxes: np.ndarray, ratio: tuple[float, float], top: int = 0) -> np.ndarray:
+        return np.clip((boxes - np.array([0.0, top], dtype=np.float32)) * np.array(ratio, dtype=np.float32), 0, None)
+
+    def _read_boxes(self, img: np.ndarray, boxes: np.ndarray, ratio: tuple[float, float], top: int = 0) -> list[Line]:
+        crops = self._crops(img, boxes)
+        if self.settings["use_cls"]:
+            crops, _ = self._classify(crops)
+        return self._lines(self._to_page(boxes, ratio, top), self._recognise(crops))
+
+    def read(self, image: np.ndarray) -> list[Line]:
+        img, ratio, top = self._prepare(image)
+        boxes = self._detect(img)
+        return [] if boxes is None else self._read_boxes(img, boxes, ratio, top)
 
     def _scales(self, shape: tuple[int, ...]) -> tuple[float, float]:
         """(shrink, detector scale) rapidocr applies to a page of this shape: pages over
         max_side_len are shrunk first, then the detector enlarges the short side to its limit."""
-        ocr = self.ocr
         h, w = shape[:2]
-        shrink = min(1.0, ocr.max_side_len / max(h, w))
+        shrink = min(1.0, self.ocr.max_side_len / max(h, w))
         h, w = h * shrink, w * shrink
-        det = ocr.text_det
-        if det.limit_type == "min":
-            return shrink, max(1.0, det.limit_side_len / min(h, w))
-        return shrink, min(1.0, det.limit_side_len / max(h, w))
+        limit, kind = self._det_limits()
+        if kind == "min":
+            return shrink, max(1.0, limit / min(h, w))
+        return shrink, min(1.0, limit / max(h, w))
 
     def read_crop(self, crop: np.ndarray, page_shape: tuple[int, ...]) -> list[Line]:
         """Lines on a part of a page, read at the scale the whole page is read at (the
         detector's own rule would blow a small crop up to its 736 px short side)."""
-        import cv2
-
-        ocr = self.ocr
         shrink, scale = self._scales(page_shape)
         img = crop if shrink == 1.0 else cv2.resize(crop, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
-        h, w = img.shape[:2]
-        size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
-        pre = ocr.text_det.get_preprocess(max(h, w))
-        x = pre.permute(pre.normalize(cv2.resize(img, size)))[None].astype(np.float32)
-        preds = ocr.text_det.infer(x)[0]
-        boxes, _ = ocr.text_det.postprocess_op(preds, (h, w))
-        boxes = ocr.text_det.filter_tag_det_res(boxes, (h, w))
-        if len(boxes) == 0:
-            return []
-        boxes = ocr.sorted_boxes(boxes)
-        crops = ocr.get_crop_img_list(img, boxes)
-        if self.settings["use_cls"]:
-            crops, _, _ = ocr.text_cls(crops)
-        rec_res, _ = ocr.text_rec(crops, False)
-        return self._lines([np.asarray(b) / shrink for b in boxes], rec_res)
-
-    def _lines(self, quads, rec_res) -> list[Line]:
-        lines = []
-        for quad, (text, score, *_rest) in zip(quads, rec_res):
-            if float(score) >= self.settings["text_score"] and text.strip():
-                lines.append(Line(text=text, box=Box.from_quad(quad.tolist()), confidence=float(score)))
-        return lines
+        boxes = self._detect_scaled(img, scale)
+        return [] if boxes is None else self._read_boxes(img, boxes, (1 / shrink, 1 / shrink))
 
     def read_oriented(self, image: np.ndarray) -> tuple[list[Line], np.ndarray, int, float]:
         """Read a page and turn it upright on the way, reusing this pass's own detection and
@@ -111,19 +193,65 @@ class RapidOcrEngine:
         one costs a second pass on the corrected image. Returns (lines, image read, rotation, skew)."""
         from ingest import orient
 
-        ocr = self.ocr
-        h, w = image.shape[:2]
-        img, ratio_h, ratio_w = ocr.preprocess(image)
-        record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
-        img, record = ocr.maybe_add_letterbox(img, record)
-        boxes, _ = ocr.auto_text_det(img)
+        img, ratio, top = self._prepare(image)
+        boxes = self._detect(img)
         if boxes is None:
             return [], image, 0, 0.0
-        crops = ocr.get_crop_img_list(img, boxes)
-        crops, cls_res, _ = ocr.text_cls(crops)
+        crops, cls_res = self._classify(self._crops(img, boxes))
         rotation, skew = orient.decide(boxes, cls_res)
         if rotation or skew:
             corrected = orient.deskew(orient.rotate(image, rotation), skew)
             return self.read(corrected), corrected, rotation, skew
-        rec_res, _ = ocr.text_rec(crops, False)
-        return self._lines(ocr._get_origin_points(boxes, record, h, w), rec_res), image, 0, 0.0
+        if not self.settings["use_cls"]:
+            crops = self._crops(img, boxes)
+        return self._lines(self._to_page(boxes, ratio, top), self._recognise(crops)), image, 0, 0.0
+
+
+class Rapid3OcrEngine(RapidOcrEngine):
+    """PP-OCRv6 small through rapidocr 3.x: `--engine rapidocr3`."""
+
+    name = "rapidocr3"
+    package = "rapidocr"
+    module = "rapidocr"
+
+    def __init__(self, *args, **kwargs):
+        rapid3_instance()  # EngineUnavailable here, not at the first page, when it is missing
+        super().__init__(*args, **kwargs)
+
+    @property
+    def ocr(self):
+        return rapid3_instance()
+
+    def _prepare(self, image: np.ndarray) -> tuple[np.ndarray, tuple[float, float], int]:
+        from rapidocr.utils.process_img import apply_vertical_padding, resize_image_within_bounds
+
+        ocr = self.ocr
+        img, ratio_h, ratio_w = resize_image_within_bounds(image, ocr.min_side_len, ocr.max_side_len)
+        img, record = apply_vertical_padding(img, {}, ocr.width_height_ratio, ocr.min_height)
+        return img, (ratio_w, ratio_h), record["padding_1"]["top"]
+
+    def _detect(self, img: np.ndarray) -> np.ndarray | None:
+        res = self.ocr.text_det(img)
+        return None if res.boxes is None or len(res.boxes) == 0 else np.asarray(res.boxes)
+
+    def _det_infer(self, x: np.ndarray) -> np.ndarray:
+        return self.ocr.text_det.session(x)
+
+    def _det_filter(self, boxes, shape):
+        return boxes  # rapidocr 3's postprocess filters tiny boxes itself
+
+    def _sort(self, boxes):
+        return self.ocr.text_det.sorted_boxes(boxes)
+
+    def _crops(self, img: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
+        return self.ocr.crop_text_regions(img, boxes)
+
+    def _classify(self, crops: list[np.ndarray]) -> tuple[list[np.ndarray], list]:
+        res = self.ocr.text_cls(crops)
+        return res.img_list, res.cls_res
+
+    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+        res = self.ocr.text_rec(TextRecInput(img=crops, return_word_box=False))
+        return [(t, float(s)) for t, s in zip(res.txts or (), res.scores or ())]
