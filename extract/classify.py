@@ -67,13 +67,20 @@ def _title_hits(view: PageView, top_rows: int) -> list[tuple[DocType, str | None
     for i, row in enumerate(view.rows):
         weight = 1.0 if (view.page.number == 1 and i < top_rows) else 0.5
         for doc_type, titles in TITLES.items():
+            # the best title of this type on this row, the more specific first among equals:
+            # "增值税电子专用发票" also reads as "增值税电子普通发票" with two slips
+            best = None
             for title, subtype in titles:
                 hits = fuzzy_find(row.string, norm(title))
                 if hits:
                     s, e, score = max(hits, key=lambda h: h[2])
-                    ev = view.cell_evidence(row.span(s, e))
-                    out.append((doc_type, subtype, score * weight * (1 + len(title) / 40), ev))
-                    break  # the most specific title of this type on this row
+                    if best is None or score > best[0]:
+                        best = (score, title, subtype, s, e)
+                    if score == 1.0:
+                        break
+            if best is not None:
+                score, title, subtype, s, e = best
+                out.append((doc_type, subtype, score * weight * (1 + len(title) / 40), view.cell_evidence(row.span(s, e))))
     return out
 
 

@@ -77,6 +77,8 @@ def test_real_suwell_ofd_with_a_malformed_tag_file_is_read_and_flagged(src):
     doc, dc = extracted(src)
     assert_fields(dc, src)
     assert any("CustomTag.xml" in m for m in part_flags(dc))
+    # 增值税电子专用发票 is a 专票, though it reads as 电子普通发票 with two slips
+    assert dc.subtype == {JIANGSU: "电子普通发票", SICHUAN: "专票"}[src]
 
 
 @pytest.mark.parametrize("edits, named", [
