@@ -41,10 +41,13 @@ def apply_correction(
     value: Any,
     reviewer: str,
     value_type: ValueType | None = None,
+    *,
+    copy: bool = True,
 ) -> tuple[ClaimSet, Any]:
     """Return (new claim set, old value). `document` None corrects a dossier fact; the special
-    fields `doc_type` and `clauses` of a document re-classify it or re-assign its clauses."""
-    new = claims.model_copy(deep=True)
+    fields `doc_type` and `clauses` of a document re-classify it or re-assign its clauses.
+    copy=False changes `claims` itself (replay copies once for the whole log)."""
+    new = claims.model_copy(deep=True) if copy else claims
     evidence = Evidence(kind=EvidenceKind.reviewer, text=str(value), source=reviewer)
 
     if document is None:
@@ -104,9 +107,12 @@ def replay(claims: ClaimSet, log: list[tuple[int, str | None, str, Any, str]]) -
     (its file is gone, its value no longer parses) is skipped and named, never dropped from
     the log."""
     failed: list[str] = []
+    # One copy for the whole log, not one per correction: a long-worked dossier replays its
+    # log on every correction, and a deep copy per entry made that quadratic.
+    claims = claims.model_copy(deep=True)
     for correction_id, document, field, value, reviewer in log:
         try:
-            claims, _ = apply_correction(claims, document, field, value, reviewer)
+            claims, _ = apply_correction(claims, document, field, value, reviewer, copy=False)
         except CorrectionError as exc:
             failed.append(f"#{correction_id} {field}: {exc}")
     return claims, failed
