@@ -1,7 +1,7 @@
 """All benchmarks, one after the other (they must not share the 2 cores): `make bench`."""
 from __future__ import annotations
 
-from benchmarks import cluster_bench, demo_bench, ingest_bench, ocr_bench
+from benchmarks import cluster_bench, demo_bench, ingest_bench, ocr_bench, review_bench
 
 
 def main() -> None:
@@ -13,6 +13,8 @@ def main() -> None:
     ocr_bench.main([])
     print("\n## scale-out: worker processes and single-file cold start\n")
     cluster_bench.main()
+    print("\n## review app: 5 sessions at once on a 20-document dossier\n")
+    review_bench.main([])
 
 
 if __name__ == "__main__":
