@@ -206,3 +206,19 @@ def test_miit_body_date_after_who_publishes_the_texts():
                 "工业和信息化部", "2021年3月5日"])
     got = _got(extract_document(doc_of(pg)))
     assert got["implement_date"].value == date(2021, 7, 1) and got["standards"].value[0].implement_date == date(2021, 7, 1)
+
+
+def test_a_hole_in_the_drafting_units_line_is_flagged_and_so_is_the_lead_read_from_it():
+    from core.models import Applicant
+    from extract.claimset import mark_lead
+    from tests.extract.builders import OCR, page
+
+    # OCR lost "有限公司、华南理" under a blot: two pieces of one line far apart
+    pg = page([line("GB/T 39622—2021", 500, 20), line("前 言", 250, 60), line("本文件起草单位：广州恒通精密制造科技", 60, 100),
+               line("工大学、工业和信息化部电子第五研究所。", 420, 100), line("本文件主要起草人：孙娟、刘明。", 60, 130)], source=OCR)
+    dc = extract_document(doc_of(pg))
+    units = dc.get("drafting_units")
+    assert [f.code for f in units.flags] == ["text_gap"] and units.confidence <= 0.5  # the joined name is not trusted
+    mark_lead(dc, Applicant(name="广州恒通精密制造科技有限公司"))
+    lead = dc.get("applicant_is_lead")
+    assert lead.value is False and "uncertain_units" in [f.code for f in lead.flags]

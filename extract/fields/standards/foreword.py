@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import reduce
 
-from core.models import Claim, ValueType
+from core.models import Claim, Flag, ValueType
 from extract.families import Family
 from extract.fields.base import PageView, claim
 from extract.layout import Row, join_rows, norm
@@ -40,6 +40,15 @@ def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], i
     return (units, m.start(), m.end("units")) if units else None
 
 
+def _hole(cells) -> tuple[str, str] | None:
+    """Two pieces of one printed line far apart, with nothing read between them."""
+    for a, b in zip(cells, cells[1:]):
+        same_line = abs(a.box.cy - b.box.cy) < 0.5 * a.box.height
+        if same_line and b.box.x0 - a.box.x1 > 2 * max(a.box.height, b.box.height):
+            return a.text[-6:], b.text[:6]
+    return None
+
+
 def drafting_units(pages: list[PageView], fam: Family) -> Claim | None:
     """The 前言's drafting units with the cells they were read from; None when no page says."""
     lead_labels, more_labels = fam.label("drafting_units"), fam.label("participating_units")
@@ -58,5 +67,11 @@ def drafting_units(pages: list[PageView], fam: Family) -> Claim | None:
         cells = row.span(start, end)
         by_page = {v.page.number: v for v in (view, after) if v is not None}
         evidence = [by_page[n].cell_evidence([c for c in cells if c.page == n]) for n in sorted({c.page for c in cells})]
-        return claim("drafting_units", ValueType.list, units, min(c.confidence for c in cells), evidence)
+        got = claim("drafting_units", ValueType.list, units, min(c.confidence for c in cells), evidence)
+        hole = _hole(cells)
+        if hole:
+            got.confidence = round(got.confidence * 0.5, 4)
+            got.flags.append(Flag(code="text_gap", message=f"drafting_units: the line is not read between «{hole[0]}» and «{hole[1]}» "
+                                  "(a seal or a blot over it?): a unit may be missing or cut"))
+        return got
     return None
