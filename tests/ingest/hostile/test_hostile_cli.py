@@ -21,6 +21,7 @@ def batch_report(tmp_path_factory, prefect_url):
     batch = corpus.make_batch(out, CASES)
     env = cli_env(out / "home", PREFECT_API_URL=prefect_url, DOSSIER_MAX_TOTAL_PIXELS=str(40_000_000))
     run = run_watched(cli("intake", "--json", str(batch)), BUDGET_MB, env=env, timeout=600, cwd=str(REPO))
+    print(f"hostile batch through dossier intake: peak RSS {run.peak_mb:.0f} MB")
     assert not run.killed_over_budget, f"peak RSS {run.peak_mb:.0f} MB over {BUDGET_MB} MB"
     assert run.returncode == 0, run.stderr[-3000:]
     return {d["name"]: d for d in json.loads(run.stdout)}, run

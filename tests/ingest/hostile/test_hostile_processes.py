@@ -3,6 +3,7 @@ a killed intake takes its temporary Prefect server with it. These run without a 
 Prefect server, as a user's first commands do."""
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -28,6 +29,11 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _blocked_on_flock(pid: int) -> bool:
+    """/proc/locks lists a process waiting for a lock as "N: -> FLOCK ... <pid> ..."."""
+    return any("->" in line and f" {pid} " in line for line in Path("/proc/locks").read_text().splitlines())
+
+
 def test_two_intakes_on_a_new_home_both_succeed_and_write_nothing_outside_it(tmp_path):
     dossier = corpus.small_dossier(tmp_path)
     outside = {"HOME": tmp_path / "user-home", "TMPDIR": tmp_path / "tmp"}
@@ -45,17 +51,29 @@ def test_two_intakes_on_a_new_home_both_succeed_and_write_nothing_outside_it(tmp
     assert not left, f"written outside DOSSIER_HOME: {sorted(left)}"
 
 
-def test_kill_9_of_an_intake_leaves_no_prefect_server(tmp_path):
+def test_set_up_waits_for_the_first_run_lock_and_kill_9_leaves_no_prefect_server(tmp_path):
     dossier = corpus.small_dossier(tmp_path)
-    env = cli_env(tmp_path / "home")
-    proc = subprocess.Popen(cli("intake", str(dossier)), env=env, cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = cli_env(home)
+    with open(home / ".first-run.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another command is setting the home up
+        proc = subprocess.Popen(cli("intake", str(dossier)), env=env, cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        waiting, deadline = False, time.monotonic() + 120
+        while not waiting and time.monotonic() < deadline and proc.poll() is None:
+            if (home / "prefect" / "prefect.db").exists() or children(proc.pid):
+                break  # set-up went ahead regardless
+            waiting = _blocked_on_flock(proc.pid)
+            time.sleep(0.2)
+        fcntl.flock(lock, fcntl.LOCK_UN)
     server, deadline = None, time.monotonic() + 300
     while server is None and time.monotonic() < deadline and proc.poll() is None:
         server = next((c for c in children(proc.pid) if "uvicorn" in _cmdline(c)), None)
         time.sleep(0.2)
-    assert server is not None, "no temporary Prefect server seen"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert waiting, "Prefect's database was set up while another command held the first-run lock"
+    assert server is not None, "no temporary Prefect server seen"
     deadline = time.monotonic() + 20
     while _alive(server) and time.monotonic() < deadline:
         time.sleep(0.2)
