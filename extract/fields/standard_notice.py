@@ -135,6 +135,7 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
     rows = _rows(groups, notice_level, defaults, found if len(groups) == 1 else {})
     if rows:
         found["standards"] = listing(rows)
+        _check_count(found["standards"], pages, fam)
     _check_level(found.get("level"), notice_level)
     _check_dates(found.get("standard_code"), found.get("publish_date"), found.get("implement_date"))
     return list(found.values())
@@ -170,6 +171,16 @@ def _check_dates(code: Claim | None, publish: Claim | None, implement: Claim | N
         implement.flags.append(Flag(code="date_order", message=f"in force {implement.value}, before the notice's date {publish.value}"))
     if code is not None and publish is not None and year_disagrees(code.value, publish.value):
         code.flags.append(Flag(code="code_year", message=f"{code.value}: its year is not the year of the notice ({publish.value})"))
+
+
+def _check_count(listed: Claim, pages: list[PageView], fam: Family | None) -> None:
+    """批准《…》等3项…标准 with fewer rows read: a row was not read, or the applicant handed in only
+    the annex pages that list theirs (so: info, not a warning)."""
+    pattern = fam.regex.get("count") if fam is not None else None
+    got = first_match(pages, "count", pattern, int, ValueType.integer, group="n") if pattern else None
+    if got is not None and got.value > len(listed.value):
+        listed.flags.append(Flag(code="rows_missing", severity="info", message=f"the notice publishes {got.value} standards, {len(listed.value)} read: "
+                                 "a row or the annex page is missing"))
 
 
 def _check_level(level: Claim | None, notice_level: str | None) -> None:

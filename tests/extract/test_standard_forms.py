@@ -222,3 +222,10 @@ def test_a_hole_in_the_drafting_units_line_is_flagged_and_so_is_the_lead_read_fr
     mark_lead(dc, Applicant(name="广州恒通精密制造科技有限公司"))
     lead = dc.get("applicant_is_lead")
     assert lead.value is False and "uncertain_units" in [f.code for f in lead.flags]
+
+
+def test_fewer_rows_read_than_the_notice_publishes_is_flagged():
+    full = _got(extract_document(doc_of(text_page("industry_miit.txt", "industry_miit_annex.tsv"))))
+    assert not full["standards"].flags  # 等3项, three rows
+    cut = _got(extract_document(doc_of(text_page("industry_miit.txt", "industry_miit_rows.tsv"))))  # an annex of two rows
+    assert [f.code for f in cut["standards"].flags] == ["rows_missing"]
