@@ -145,12 +145,21 @@ def _by_roles(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> lis
 
 def _sided(pages: list[PageView], field: str, labels: list[str], stops: tuple[str, ...]) -> tuple[Claim | None, bool]:
     """(the party, whether its label matched exactly). Labels match exactly first: the other
-    side's labels differ by one character (甲方/乙方, 发包人/承包人)."""
+    side's labels differ by one character (甲方/乙方, 发包人/承包人). A label with an OCR slip
+    ("委托方(甲方〕") still counts when its 甲/乙 was read as this side's."""
     exact = labelled(pages, field, _colon(labels), _party, ValueType.text, stops, min_score=1.0)
     if exact is not None:
         return exact, True
-    return labelled(pages, field, _colon([lab for lab in labels if "甲" not in lab and "乙" not in lab]),
-                    _party, ValueType.text, stops, min_score=0.85), False
+    mark, other = ("甲", "乙") if field == "party_a" else ("乙", "甲")
+    for view in pages:
+        for hit in view.labels(_colon(labels), 0.85):
+            read = hit.row.string[hit.start:hit.end]
+            if other in read or (mark in hit.label and mark not in read):
+                continue
+            found = value_after(hit, view.rows, lambda t: _party(t) is not None, stops)
+            if found is not None:
+                return value_claim(view, field, ValueType.text, _party(found.text), found, hit.score), False
+    return None, False
 
 
 def _side_labels(fam: Family, side: str) -> list[str]:

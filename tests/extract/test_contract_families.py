@@ -113,3 +113,11 @@ def test_civil_code_names_for_a_commissioned_development():
                     "签订时间：2022年8月8日"]])
     assert got["party_a"] == A and got["party_b"] == "华南理工大学" and got["subject"] == "高精度减速器寿命预测"
     assert got["signing_date"] == date(2022, 8, 8)
+
+
+def test_a_slip_in_the_label_still_reads_but_never_swaps_the_sides():
+    """OCR reads 〕 for ）: the label still names its side; 甲 and 乙 never trade."""
+    _, got = read([["技术开发（委托）合同", f"委托方（甲方〕：{A}", "受托方（乙方〕：华南理工大学"]])
+    assert got["party_a"] == A and got["party_b"] == "华南理工大学"
+    _, got = read([["建设工程施工合同", f"发包人（全称〕：{A}", "承包人（全称〕：中建科工集团有限公司"]])
+    assert got["party_a"] == A and got["party_b"] == "中建科工集团有限公司"
