@@ -34,7 +34,7 @@ from extract.recheck import recheck  # noqa: E402
 from flows.recovery import transient  # noqa: E402
 from ingest.archive import Archive, default_archive, sha256_of  # noqa: E402
 from ingest.cache import NoCache, OcrCache  # noqa: E402
-from ingest.intake import FileError, IncomingDossier, MemberError, collect, from_printable  # noqa: E402
+from ingest.intake import FileError, IncomingDossier, MemberError, collect, from_printable, release_buffers  # noqa: E402
 from ingest.ocr import get_engine  # noqa: E402
 from ingest.read import read_document  # noqa: E402
 from rules.engine import assess  # noqa: E402
@@ -106,6 +106,7 @@ def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> 
             continue
         receipt = archive.put(f.archive_source(), f.name, dossier_id)
         archived.append(ArchivedFile(sha256=receipt.sha256, original_name=f.name, path=archive.path(receipt.sha256), size=receipt.size))
+    release_buffers()
     return dossier_id, archived, errors
 
 

@@ -78,6 +78,11 @@ def _inner_zip(zip_path: Path, key: tuple[str, ...], zf: zipfile.ZipFile, name: 
     return _INNER[cache_key]
 
 
+def release_buffers() -> None:
+    """Drop the nested zip kept for its next member: the dossier's files are all taken in."""
+    _INNER.clear()
+
+
 def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         with zf.open(info) as member:
@@ -91,20 +96,17 @@ def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 class IncomingFile(BaseModel):
-    """One file of a dossier; `read()` gives its bytes (from disk, a zip, or memory)."""
+    """One file of a dossier; `read()` gives its bytes (from disk or from a zip)."""
 
     model_config = ConfigDict(extra="forbid")
     name: str  # as the reviewer should see it, relative to the dossier
     source: str  # where it came from: a path, or "<zip path>!<member>"
     size: int
     _path: Path | None = PrivateAttr(default=None)
-    _data: bytes | None = PrivateAttr(default=None)
     _member: _Member | None = PrivateAttr(default=None)
 
     def read(self) -> bytes:
         """Raises MemberError (a zip member found damaged or oversized) or OSError."""
-        if self._data is not None:
-            return self._data
         if self._member is not None:
             return self._member.read()
         assert self._path is not None
@@ -122,12 +124,6 @@ class IncomingFile(BaseModel):
     def on_disk(cls, name: str, path: Path) -> "IncomingFile":
         f = cls(name=name, source=printable(str(path)), size=path.stat().st_size)
         f._path = path
-        return f
-
-    @classmethod
-    def in_memory(cls, name: str, source: str, data: bytes) -> "IncomingFile":
-        f = cls(name=name, source=source, size=len(data))
-        f._data = data
         return f
 
     @classmethod

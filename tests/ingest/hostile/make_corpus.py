@@ -155,6 +155,21 @@ def small_dossier(out: Path, name: str = "small") -> Path:
     return folder
 
 
+def earlier_cases(out: Path) -> Path:
+    """The hostile inputs of the earlier tests in tests/ingest, as one dossier: an empty
+    file, a truncated and an encrypted PDF, a PNG bomb, and a zip with a traversal, an
+    absolute path and a zip-bomb member."""
+    folder = out / "earlier"
+    folder.mkdir()
+    pdf = pdf_bytes(out)
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "truncated.pdf").write_bytes(pdf[: len(pdf) // 2])
+    text_pdf(folder / "encrypted.pdf", [INVOICE_TEXT], encrypt="secret")
+    Image.new("1", (12000, 12000)).save(folder / "bomb.png", "PNG")  # 144 MP, a few kB
+    (folder / "evil.zip").write_bytes(_zip({"../../escape.pdf": pdf, "/etc/abs.pdf": pdf, "zeros.pdf": b"%PDF" + bytes(8 << 20), "fine.pdf": pdf}))
+    return folder
+
+
 CASES = {
     "stored": stored_zip_with_pdfs,
     "nested": nested_zips,
@@ -167,6 +182,7 @@ CASES = {
     "utf16-xml": einvoice_utf16,
     "ofd-entity": ofd_utf16_entity,
     "late-doctype": xml_late_doctype,
+    "earlier": earlier_cases,
 }
 
 

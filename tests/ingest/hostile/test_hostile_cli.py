@@ -72,3 +72,16 @@ def test_xml_is_read_in_its_encoding_and_dtds_are_refused(batch_report):
     for case in ("ofd-entity", "late-doctype"):
         [refused] = files(report, case).values()
         assert "DOCTYPE/entities is refused" in refused["error"]
+
+
+def test_the_earlier_hostile_inputs_are_rows_with_their_reasons(batch_report):
+    report, _ = batch_report
+    earlier = files(report, "earlier")
+    expected = {
+        "empty.pdf": "zero-byte", "truncated.pdf": "truncated PDF", "encrypted.pdf": "password",
+        "bomb.png": "decompression bomb", "evil.zip/../../escape.pdf": "'..'", "evil.zip//etc/abs.pdf": "absolute path",
+        "evil.zip/zeros.pdf": "zip bomb",
+    }
+    for name, reason in expected.items():
+        assert reason in (earlier.get(name) or {}).get("error", ""), (name, earlier.get(name))
+    assert earlier["evil.zip/fine.pdf"]["status"] == "ok"
