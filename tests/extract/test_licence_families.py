@@ -3,12 +3,18 @@ The pages are OCR boxes at the coordinates rapidocr gave on the real licences in
 shared/realdocs (text as read, including its slips)."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+
+import pytest
 
 from core.models import Box, Line
 from extract import extract_document
 from extract.families import detect
+from ingest.cache import NoCache
+from ingest.read import read_document
 from tests.extract.builders import OCR, document, page
 
 
@@ -103,3 +109,17 @@ def test_an_overprint_read_into_a_value_is_cut_out_and_flagged():
     name = dc.get("company_name")
     assert name.value == "南京文化艺术产权交易所有限公司"
     assert [f.code for f in name.flags] == ["overprint"] and name.confidence < 0.9
+
+
+REALDOCS = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs"
+SOLE_JPG = REALDOCS / "webcanf_jiyaoteam__电子营业执照_个人独资企业_上海毅嘉享.jpg"
+
+
+@pytest.mark.slow  # one real OCR of a real licence
+@pytest.mark.skipif(not SOLE_JPG.is_file(), reason="shared/realdocs not found")
+def test_real_sole_proprietorship_e_licence_read_by_ocr():
+    doc = read_document(SOLE_JPG, hashlib.sha256(SOLE_JPG.read_bytes()).hexdigest(), SOLE_JPG.name, cache=NoCache())
+    got = values(extract_document(doc))
+    assert got["company_name"] == "上海毅嘉享文化传播工作室" and got["credit_code"] == "91310120MACWUMH0XQ"
+    assert got["address"] == "上海市奉贤区平庄西路1599号" and got["registered_capital"] == Decimal("30000.00")
+    assert got["established_date"] == date(2023, 9, 12)
