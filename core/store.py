@@ -288,6 +288,26 @@ def _add_missing_columns(engine: Engine) -> None:
                     conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}'))
 
 
+def _ledger_append_only(engine: Engine) -> None:
+    """The database itself refuses to change or remove a ledger row (a reversal is a new
+    row), so no code path, present or future, can rewrite what was paid."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            for op in ("UPDATE", "DELETE"):
+                conn.execute(text(
+                    f"CREATE TRIGGER IF NOT EXISTS awards_no_{op.lower()} BEFORE {op} ON awards "
+                    "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: add a reversal entry instead'); END"))
+        elif engine.dialect.name == "postgresql":
+            # One server-wide lock: two stores starting at once would race on CREATE OR REPLACE.
+            conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+            conn.execute(text(
+                "CREATE OR REPLACE FUNCTION awards_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'the ledger is append-only: add a reversal entry instead'; END $$"))
+            conn.execute(text(
+                "CREATE OR REPLACE TRIGGER awards_append_only BEFORE UPDATE OR DELETE ON awards "
+                "FOR EACH ROW EXECUTE FUNCTION awards_append_only()"))
+
+
 def _dossier_row(s: Session, dossier_id: str, lock: bool = False) -> DossierRow:
     # lock: SELECT ... FOR UPDATE, so two decisions on one dossier run one after the other
     # (PostgreSQL; SQLite has one writer at a time anyway).
@@ -416,6 +436,7 @@ class Store:
         self.engine = _engine(self.url)
         Base.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
+        _ledger_append_only(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:

@@ -197,3 +197,18 @@ def test_the_settlement_award_is_paid_once(store: Store):
         b_id = intake(store, claims_of("C2", year=2022, clauses=["art3"], facts=facts, documents=[capital]))
     store.confirm("C2", "王", reassess=rules, seen_assessment_id=b_id)
     assert [(a.clause_id, a.dossier_id) for a in store.ledger(CODE).granted()] == [("art3", "C1")]
+
+
+def test_the_database_refuses_to_rewrite_a_ledger_row(store: Store):
+    """Append-only is enforced below the code too: an UPDATE or DELETE on awards fails."""
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DatabaseError
+
+    a_id = intake(store, cloud("D1", 100000, "42400001"))
+    store.confirm("D1", "王", reassess=rules, seen_assessment_id=a_id)
+    before = awards_table(store)
+    for statement in (update(AwardRow).values(amount=Decimal("1")), delete(AwardRow)):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with store.session() as s, s.begin():
+                s.execute(statement)
+    assert awards_table(store) == before
