@@ -107,3 +107,23 @@ def test_fuzzed_api_never_500_and_never_half_writes(app, sample, data):
     assert len(r.content) < 20_000  # a refusal says why; it does not echo the body back
     if r.status_code != 200:
         assert _state(sample) == before, body[:300]
+
+
+FORM_TEXT = st.text(max_size=40) | st.sampled_from(["1e30", "-5", "是", "art99, art4.2", "[{\"name\": 1}]", "x" * 3000, "2021-13-01"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzzed_forms_never_500_and_never_half_write(app, sample, data):
+    client = getattr(sample, "form_client", None) or login(TestClient(app, raise_server_exceptions=False), "张三")
+    sample.form_client = client
+    form = data.draw(st.fixed_dictionaries({}, optional={
+        "field": FIELDS | FORM_TEXT, "value": FORM_TEXT, "reason": FORM_TEXT, "value_type": FORM_TEXT,
+        "document": st.sampled_from([sample.invoice, sample.letter, "", "abc"]), "index": FORM_TEXT | st.sampled_from(["0", "4", "99"]),
+        "add": st.sampled_from(["", "1"]), "version": FORM_TEXT | st.sampled_from(["0", "1"]),
+    }))
+    before = _state(sample)
+    r = client.post(f"/dossiers/{sample.dossier_id}/corrections", data=form)
+    assert r.status_code in (200, 404, 409, 422), (r.status_code, form, r.text[:300])
+    if r.status_code != 200:
+        assert _state(sample) == before, form
