@@ -41,13 +41,35 @@ RAW = {
         "import sys\nfrom rapidocr_onnxruntime import RapidOCR\nt = int(sys.argv[1])\n"
         "RapidOCR(intra_op_num_threads=t, inter_op_num_threads=1)(sys.argv[2])",
     ),
+    "rapidocr3": (
+        "rapidocr",
+        "import sys\nfrom rapidocr import RapidOCR\nt = int(sys.argv[1])\n"
+        "RapidOCR(params={'EngineConfig.onnxruntime.intra_op_num_threads': t, "
+        "'EngineConfig.onnxruntime.inter_op_num_threads': 1, 'Global.log_level': 'warning'})(sys.argv[2])",
+    ),
 }
+# paddleocr runs in its own venv, on the model folders `dossier engines install` built.
+PADDLE_RAW = (
+    "import sys, importlib.util\nfrom pathlib import Path\n"
+    "spec = importlib.util.spec_from_file_location('paddle_worker', sys.argv[2])\n"
+    "worker = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(worker)\n"
+    "worker._pipeline(Path(sys.argv[3]), int(sys.argv[1])).predict(sys.argv[4])"
+)
 
 
 def _raw_command(engine: str) -> list[str] | None:
     """None when the engine is not installed here."""
     from importlib.util import find_spec
 
+    if engine == "paddleocr":
+        from ingest.ocr import paddle
+
+        python = paddle.venv_python()
+        if not python.exists():
+            return None
+        os.environ["DOSSIER_PADDLEOCR_HOME"] = str(paddle.engine_dir())  # the runs' fresh homes have none
+        os.environ.update(paddle.ENV)
+        return [str(python), "-c", PADDLE_RAW, THREADS, str(paddle.WORKER), str(paddle.models_dir())]
     if engine not in RAW or find_spec(RAW[engine][0]) is None:
         return None
     return [sys.executable, "-c", RAW[engine][1], THREADS]

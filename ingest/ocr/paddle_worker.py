@@ -25,6 +25,10 @@ import shutil
 import sys
 from pathlib import Path
 
+# Run as a script, this folder would be first on sys.path and its paddle.py would pass for the
+# `paddle` package paddlex probes for.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 DET_MODEL = "PP-OCRv6_small_det"
 REC_MODEL = "PP-OCRv6_small_rec"
 
