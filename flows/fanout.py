@@ -46,7 +46,12 @@ def stage(incoming: IncomingDossier, store: Store) -> StagedDossier:
     """Archive the dossier and record it `received`: from here on, a crash anywhere leaves
     something `dossier doctor` can resume."""
     dossier_id, archived, unreadable = archive_files(incoming)
-    store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)
+    # The same folder handed in again continues its dossier (as intake_dossier decides).
+    earlier = store.dossier(dossier_id) or store.dossier_from(incoming.name, str(incoming.source))
+    if earlier is not None:
+        dossier_id = earlier.id
+    else:
+        store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)
     return StagedDossier(
         dossier_id=dossier_id,
         name=incoming.name,

@@ -191,6 +191,9 @@ def intake_dossier(
     earlier = store.dossier(dossier_id) or store.dossier_from(incoming.name, str(incoming.source))
     if earlier is not None:
         dossier_id = earlier.id
+        if earlier.status == "received":
+            # Staged by a fan-out batch, or cut off before its first draft: still a first intake.
+            earlier = None
     files_before = {f.original_name: f.sha256 for f in store.files(dossier_id) if f.status != "removed"}
     errors = incoming.errors + unreadable
     store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)
