@@ -51,8 +51,6 @@ def _identifier(expected: dict) -> str | None:
 
 # Known misses, each an open defect (strict: the mark must go when it is fixed).
 KNOWN_MISSES = {
-    "swpudp_OfdSharp__四川增值税电子专用发票_多行_2022-01-24.ofd": "a malformed optional Tags part loses the document",
-    "swpudp_OfdSharp__江苏增值税电子普通发票_零税率_2020-11-12.ofd": "a malformed optional Tags part loses the document",
     "imethanlee_OCR__营业执照副本_照片_南京文化艺术产权交易所.jpg": "the small blurred credit code is misread",
 }
 
