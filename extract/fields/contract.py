@@ -22,6 +22,7 @@ LABELS = (
 _NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/〔〕\[\]()（）]{3,39}")
 _TITLE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()《》\-]{2,40}(?:合同书|合同|协议书|协议)$")
 _TERM = re.compile(r"(?:服务期限?|合同期限?|有效期限?|履行期限?|租赁期限?|期限)[^。；;]{0,60}")
+_HEADING = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+条|\d+[、.．])?[\u4e00-\u9fff]{0,4}期限[:：]?")
 # A seal printed over a date: OCR reads the seal's words right after it ("2021年3月2日专用章").
 _SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
@@ -65,11 +66,16 @@ def _amount(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim
 
 def _term(pages: list[PageView]) -> list[Claim]:
     for view in pages:
-        for row in view.rows:
+        for i, row in enumerate(view.rows):
             for m in _TERM.finditer(row.string):
                 dates = find_dates(m.group())
+                cells = row.span(m.start(), m.end()) or row.cells
+                if len(dates) < 2 and _HEADING.fullmatch(row.string) and i + 1 < len(view.rows):
+                    # a heading alone ("二、履约期限"): the term is the next row's first sentence
+                    below = view.rows[i + 1]
+                    dates = find_dates(re.split(r"[。；;]", below.string)[0])
+                    cells = below.cells
                 if len(dates) >= 2:
-                    cells = row.span(m.start(), m.end()) or row.cells
                     ev = view.cell_evidence(cells)
                     conf = min(c.confidence for c in cells) * 0.95
                     return [
@@ -96,7 +102,23 @@ def _signing_date(pages: list[PageView], fam: Family) -> Claim | None:
 def _subject(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim | None:
     # with the colon: "具体服务内容、配置清单…" in the clauses is prose
     got = labelled(pages, "subject", _colon(fam.label("subject")), lambda t: t.strip(":：。") or None, ValueType.text, stops, min_score=0.85)
+    got = got or _subject_in_table(pages, fam.label("subject_column"))
     return got or first_match(pages, "subject", _SUBJECT, lambda t: t.strip() or None, ValueType.text, group=1)
+
+
+def _subject_in_table(pages: list[PageView], headers: list[str]) -> Claim | None:
+    """A 标的 table (序号 | 标的名称 | 数量 …): the first item under the name column's header."""
+    wanted = {norm(h) for h in headers}
+    for view in pages:
+        for row, below in zip(view.rows, view.rows[1:]):
+            head = next((c for c in row.cells if c.key in wanted), None)
+            if head is None or len(row.cells) < 3:
+                continue
+            under = [c for c in below.cells if min(c.box.x1, head.box.x1) > max(c.box.x0, head.box.x0)]
+            cell = min(under, key=lambda c: abs(c.box.cx - head.box.cx), default=None)
+            if cell is not None and re.search(r"[\u4e00-\u9fffA-Za-z]", cell.key):
+                return claim("subject", ValueType.text, cell.key, cell.confidence * 0.9, [view.cell_evidence([head, cell])])
+    return None
 
 
 def _second_party(pages: list[PageView], first: Claim | None) -> Claim | None:
