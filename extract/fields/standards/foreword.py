@@ -10,7 +10,7 @@ from functools import reduce
 from core.models import Claim, Flag, ValueType
 from extract.families import Family
 from extract.fields.base import PageView, claim
-from extract.layout import Row, join_rows, norm
+from extract.layout import Row, fuzzy_find, join_rows, norm
 
 _SPLIT = re.compile(r"[、，,;；]+")
 # what may stand between the lead's sentence and the participants' one
@@ -31,13 +31,31 @@ def _alternation(labels: list[str]) -> str:
     return "|".join(re.escape(norm(lab)) for lab in sorted(labels, key=len, reverse=True))
 
 
-def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], int, int] | None:
-    """The units listed after the first of `labels` at or after `start`: (units, span)."""
+def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], int, int, float] | None:
+    """The units listed after the first of `labels` at or after `start`: (units, span, how
+    well the label matched). A label OCR misread by a character (起革单位, 木文件) still counts,
+    at its lower score."""
     m = re.compile(rf"(?:{_alternation(labels)})[:：]?(?P<units>[^。]+)").search(row.string, start)
-    if not m:
+    if m:
+        return _units_of(m.group("units"), m.start(), m.end("units"), 1.0)
+    hits = [h for lab in labels for h in fuzzy_find(row.string[start:], norm(lab)) if "人" not in row.string[start + h[0] : start + h[1]]]
+    if not hits:
         return None
-    units = [u.strip(" .") for u in _SPLIT.split(m.group("units")) if len(u.strip(" .")) >= 2]
-    return (units, m.start(), m.end("units")) if units else None
+    # the drafters' sentence (本文件主要起草人) is an edit or two from a label: never taken
+    first, end, score = min(hits, key=lambda h: (h[0], -h[2], -h[1]))
+    # a window one short of the label leaves its last character (单立 → 立：) before the colon
+    rest = re.compile(r"(?:[^:：。]?[:：])?(?P<units>[^。]+)").match(row.string, start + end)
+    return _units_of(rest.group("units"), start + first, rest.end("units"), score) if rest else None
+
+
+def _units_of(text: str, start: int, end: int, score: float) -> tuple[list[str], int, int, float] | None:
+    units = [u.strip(" .") for u in _SPLIT.split(text) if len(u.strip(" .")) >= 2]
+    return (units, start, end, score) if units else None
+
+
+# a "unit" that is only a legal form: the rest of its name was read elsewhere (a tilted piece
+# of the line grouped with another line) or not at all
+_SUFFIX_ONLY = re.compile(r"(?:股份|有限|责任|集团)*(?:公司|集团)|(?:研究|设计)?[院所]")
 
 
 def _hole(cells) -> tuple[str, str] | None:
@@ -59,7 +77,7 @@ def drafting_units(pages: list[PageView], fam: Family) -> Claim | None:
         lead = _sentence(row, lead_labels)
         if lead is None:
             continue
-        units, start, end = lead
+        units, start, end, score = lead
         more = _sentence(row, more_labels, end) if more_labels else None
         if more is not None and _NEXT_SENTENCE.fullmatch(row.string[end : more[1]]):
             units = units + [u for u in more[0] if u not in units]
@@ -67,7 +85,12 @@ def drafting_units(pages: list[PageView], fam: Family) -> Claim | None:
         cells = row.span(start, end)
         by_page = {v.page.number: v for v in (view, after) if v is not None}
         evidence = [by_page[n].cell_evidence([c for c in cells if c.page == n]) for n in sorted({c.page for c in cells})]
-        got = claim("drafting_units", ValueType.list, units, min(c.confidence for c in cells), evidence)
+        got = claim("drafting_units", ValueType.list, units, min(c.confidence for c in cells) * score, evidence)
+        cut = [u for u in units if _SUFFIX_ONLY.fullmatch(u)]
+        if cut:
+            got.confidence = round(got.confidence * 0.5, 4)
+            got.flags.append(Flag(code="unit_cut", message=f"drafting_units: «{cut[0]}» is only the end of a name: the line "
+                                  "was read in pieces (a photo's tilt?) and a unit may be missing or cut"))
         hole = _hole(cells)
         if hole:
             got.confidence = round(got.confidence * 0.5, 4)
