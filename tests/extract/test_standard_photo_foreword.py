@@ -90,3 +90,13 @@ def test_a_tilted_piece_grouped_with_the_line_above_leaves_a_cut_unit_flagged():
     assert "unit_cut" in [f.code for f in units.flags] and units.confidence <= 0.5
     mark_lead(dc, Applicant(name="中国联合网络通信集团有限公司"))
     assert "uncertain_units" in [f.code for f in dc.get("applicant_is_lead").flags]
+
+
+def test_a_units_line_whose_full_stop_ocr_dropped_does_not_run_into_the_drafters():
+    # rapidocr read the line's end as "华为技术有限公司" without its 。 (generated photo, seed 13)
+    lines = [line("前言", 1070, 485, 60), line("本文件由全国工业过程测量控制和自动化标准化技术委员会(SAC/TC124)提出并归口。", 602, 763, 38),
+             line("本文件起草单位：中国信息通信研究院、广州市海川新材料科技有限公司、华为技术有限公司", 600, 821, 35),
+             line("本文件主要起草人：王敏华、王静明、郭杰、徐国刚、何洋、朱丽杰、赵敏、赵志静。", 593, 917, 48)]
+    foreword = page(lines, number=2, width=2164, height=2814, source=OCR)
+    units = extract_document(doc_of(COVER, foreword)).get("drafting_units")
+    assert units.value == ["中国信息通信研究院", "广州市海川新材料科技有限公司", "华为技术有限公司"]

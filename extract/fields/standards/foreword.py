@@ -27,6 +27,11 @@ def _stream(*views: PageView) -> Row | None:
     return reduce(join_rows, rows) if rows else None
 
 
+# the list runs to its 。 — or, when OCR dropped the 。 at a line's end, to the next sentence
+# of the 前言 (本文件主要起草人：…), whose names are no units
+_UNITS = r"(?:(?!本(?:文件|标准|部分))[^。])+"
+
+
 def _alternation(labels: list[str]) -> str:
     return "|".join(re.escape(norm(lab)) for lab in sorted(labels, key=len, reverse=True))
 
@@ -35,7 +40,7 @@ def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], i
     """The units listed after the first of `labels` at or after `start`: (units, span, how
     well the label matched). A label OCR misread by a character (起革单位, 木文件) still counts,
     at its lower score."""
-    m = re.compile(rf"(?:{_alternation(labels)})[:：]?(?P<units>[^。]+)").search(row.string, start)
+    m = re.compile(rf"(?:{_alternation(labels)})[:：]?(?P<units>{_UNITS})").search(row.string, start)
     if m:
         return _units_of(m.group("units"), m.start(), m.end("units"), 1.0)
     hits = [h for lab in labels for h in fuzzy_find(row.string[start:], norm(lab)) if "人" not in row.string[start + h[0] : start + h[1]]]
@@ -44,7 +49,7 @@ def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], i
     # the drafters' sentence (本文件主要起草人) is an edit or two from a label: never taken
     first, end, score = min(hits, key=lambda h: (h[0], -h[2], -h[1]))
     # a window one short of the label leaves its last character (单立 → 立：) before the colon
-    rest = re.compile(r"(?:[^:：。]?[:：])?(?P<units>[^。]+)").match(row.string, start + end)
+    rest = re.compile(rf"(?:[^:：。]?[:：])?(?P<units>{_UNITS})").match(row.string, start + end)
     return _units_of(rest.group("units"), start + first, rest.end("units"), score) if rest else None
 
 
