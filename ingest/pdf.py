@@ -115,9 +115,19 @@ class PdfPage:
         return to_bgr(bitmap.to_pil())
 
 
+def level(obj: dict) -> bool:
+    """A character set along the page's axes (upright, or turned a quarter). Text at a slant
+    is a watermark tiled over the page (电子营业执照 across a licence print): pdfplumber would
+    glue its glyphs into the words they cross ("股子份有限公司")."""
+    if obj.get("object_type") != "char" or "matrix" not in obj:
+        return True
+    a, b = abs(obj["matrix"][0]), abs(obj["matrix"][1])
+    return min(a, b) <= 0.02 * max(a, b)
+
+
 def _words(plumber_page) -> list[Word]:
     out = []
-    for w in plumber_page.extract_words(keep_blank_chars=False, use_text_flow=False):
+    for w in plumber_page.filter(level).extract_words(keep_blank_chars=False, use_text_flow=False):
         box = Box(x0=float(w["x0"]), y0=float(w["top"]), x1=float(w["x1"]), y1=float(w["bottom"]))
         out.append(Word(text=w["text"], box=box))
     return out

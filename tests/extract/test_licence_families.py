@@ -123,3 +123,22 @@ def test_real_sole_proprietorship_e_licence_read_by_ocr():
     assert got["company_name"] == "上海毅嘉享文化传播工作室" and got["credit_code"] == "91310120MACWUMH0XQ"
     assert got["address"] == "上海市奉贤区平庄西路1599号" and got["registered_capital"] == Decimal("30000.00")
     assert got["established_date"] == date(2023, 9, 12)
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_generated_electronic_print_under_its_slanted_watermark(tmp_path, seed):
+    """The 电子营业执照 print's text layer with 电子营业执照 tiled at 30° over it: the slanted
+    glyphs are no text, and none is glued into the name they cross."""
+    import random
+
+    from fixtures.generator.corporate import make_family_licence
+
+    rng = random.Random(seed)
+    lic = make_family_licence(rng, "electronic")
+    path = tmp_path / "licence.pdf"
+    path.write_bytes(lic.pdf(rng))
+    doc = read_document(path, hashlib.sha256(path.read_bytes()).hexdigest(), path.name, cache=NoCache(), render_dir=tmp_path)
+    got = values(extract_document(doc))
+    assert got["company_name"] == lic.company.name.replace("（", "(").replace("）", ")")
+    assert got["address"] == lic.company.address.replace("（", "(").replace("）", ")")
+    assert got["credit_code"] == lic.company.credit_code and got["established_date"] == lic.established
