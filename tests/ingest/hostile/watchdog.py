@@ -1,6 +1,10 @@
 """A memory watchdog for hostile inputs: run a command in a child process group, poll the
-RSS of the whole tree, kill it past the budget; report the peak (polled, and the kernel's
-ru_maxrss of the child)."""
+high-water RSS (VmHWM) of the whole tree, kill it past the budget; report the peak.
+
+Not the kernel's ru_maxrss from wait4: a child forked from a large pytest process carries the
+parent's RSS into its maxrss across exec (Linux keeps the pre-exec high-water mark), so in a
+full test run every watched command looked 1.3 GB big. VmHWM belongs to the new program's
+own memory map and catches spikes between polls."""
 from __future__ import annotations
 
 import os
@@ -45,7 +49,7 @@ def _rss_mb(pids: list[int]) -> float:
     for p in pids:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+                if line.startswith("VmHWM:"):
                     total += int(line.split()[1])
         except OSError:
             pass
@@ -86,7 +90,7 @@ def run_watched(argv: list[str], budget_mb: float, env: dict | None = None, time
             pass
         out.seek(0)
         err.seek(0)
-        result = Watched(proc.returncode, max(peak, usage.ru_maxrss / 1024), killed, out.read(), err.read())
+        result = Watched(proc.returncode, peak, killed, out.read(), err.read())
     Path(f"{out_path}.out").unlink()
     Path(f"{out_path}.err").unlink()
     return result
