@@ -40,6 +40,7 @@ class StagedDossier(BaseModel):
     manifest: Manifest | None = None
     files: list[ArchivedFile] = Field(default_factory=list)
     errors: list[FileError] = Field(default_factory=list)
+    fresh: bool = True  # a first intake (not a known dossier handed in again)
 
 
 def stage(incoming: IncomingDossier, store: Store) -> StagedDossier:
@@ -48,6 +49,7 @@ def stage(incoming: IncomingDossier, store: Store) -> StagedDossier:
     dossier_id, archived, unreadable = archive_files(incoming)
     # The same folder handed in again continues its dossier (as intake_dossier decides).
     earlier = store.dossier(dossier_id) or store.dossier_from(incoming.name, str(incoming.source))
+    fresh = earlier is None or earlier.status == "received"
     if earlier is not None:
         dossier_id = earlier.id
     else:
@@ -59,6 +61,7 @@ def stage(incoming: IncomingDossier, store: Store) -> StagedDossier:
         manifest=incoming.manifest,
         files=archived,
         errors=incoming.errors + unreadable,
+        fresh=fresh,
     )
 
 
@@ -111,6 +114,14 @@ def _submit(staged: StagedDossier, attempt: int, parent: str, engine: str, today
     ).id
 
 
+def _landed(store: Store, staged: StagedDossier) -> bool:
+    """A first intake whose draft is in the store has landed, whatever its run's last state
+    says: a run marked Crashed (a heartbeat late on a loaded machine) may well have finished
+    its work, and running it again would only repeat it."""
+    row = store.dossier(staged.dossier_id)
+    return staged.fresh and row is not None and row.status != "received"
+
+
 def _state_of(run_id) -> str | None:
     """The run's state type, or None while the API is away (a server restart): keep waiting."""
     from prefect.client.orchestration import get_client
@@ -152,7 +163,7 @@ def fan_out(
             state = _state_of(run_id)
             if state is None or state not in FINAL:
                 continue
-            if state == "COMPLETED":
+            if state == "COMPLETED" or _landed(store, s):
                 done.add(s.dossier_id)
             elif attempt < attempts:
                 try:

@@ -177,7 +177,13 @@ def _report(dossier_id: str, name: str, documents: list[Document], claims: Claim
     return DossierReport(dossier_id=dossier_id, name=name, files=files)
 
 
-@flow(name="intake-dossier", log_prints=False)
+# pdfium (PDF pages) is not thread-safe: a flow reads one file at a time in its own process,
+# and parallel reading is processes (task_runner(workers > 1)) or Dask workers of one thread.
+# Prefect's default runner would read a dossier's PDFs in concurrent threads and abort.
+SERIAL = ThreadPoolTaskRunner(max_workers=1)
+
+
+@flow(name="intake-dossier", log_prints=False, task_runner=SERIAL)
 def intake_dossier(
     incoming: IncomingDossier,
     engine: str = "rapidocr",
@@ -402,7 +408,7 @@ def diff_claims(before: ClaimSet | None, after: ClaimSet) -> list[str]:
     return lines
 
 
-@flow(name="audit-rerun")
+@flow(name="audit-rerun", task_runner=SERIAL)
 def audit_rerun(
     dossier_ids: list[str] | None = None,
     rules: str | None = None,

@@ -105,7 +105,7 @@ def test_one_batch_over_two_workers_survives_a_dead_worker_and_a_server_restart(
     assert run("server").returncode == 0
 
     out, err = intake.communicate(timeout=900)
-    assert intake.returncode == 0, err[-3000:]
+    assert intake.returncode == 0, (out[-3000:], err[-3000:], (d / "server.log").read_text(errors="replace")[-2000:])
     reports = json.loads(out)
     assert len(reports) == 12 and all(r["error"] is None for r in reports), [r["error"] for r in reports if r["error"]]
     ids = [r["dossier_id"] for r in reports]
