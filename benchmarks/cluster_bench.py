@@ -40,7 +40,7 @@ def cold_start(extra_env: dict[str, str], runs: int = 5) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        _, scans = ingest_bench.make_documents(root)
+        scans, _ = ingest_bench.make_documents(root)
         by_workers = {}
         for n in (1, 2, 4):
             by_workers[n] = ingest_bench.run(scans, n, root / f"cache{n}", root / f"home{n}")
