@@ -177,6 +177,18 @@ def _report(dossier_id: str, name: str, documents: list[Document], claims: Claim
     return DossierReport(dossier_id=dossier_id, name=name, files=files)
 
 
+def continued_dossier(store: Store, dossier_id: str, incoming: IncomingDossier):
+    """(the id this intake writes to, the dossier it continues or None for a first intake).
+
+    The same folder handed in again, its files changed or not, continues its dossier; one left
+    `received` (staged by a fan-out batch, or cut off before its first draft) is still a first
+    intake."""
+    earlier = store.dossier(dossier_id) or store.dossier_from(incoming.name, str(incoming.source))
+    if earlier is None:
+        return dossier_id, None
+    return earlier.id, (None if earlier.status == "received" else earlier)
+
+
 # pdfium (PDF pages) is not thread-safe: a flow reads one file at a time in its own process,
 # and parallel reading is processes (task_runner(workers > 1)) or Dask workers of one thread.
 # Prefect's default runner would read a dossier's PDFs in concurrent threads and abort.
@@ -194,12 +206,7 @@ def intake_dossier(
     store = Store(database_url)
     dossier_id, archived, unreadable = archive_files(incoming)
     # The same folder handed in again (its files changed or not) continues its dossier.
-    earlier = store.dossier(dossier_id) or store.dossier_from(incoming.name, str(incoming.source))
-    if earlier is not None:
-        dossier_id = earlier.id
-        if earlier.status == "received":
-            # Staged by a fan-out batch, or cut off before its first draft: still a first intake.
-            earlier = None
+    dossier_id, earlier = continued_dossier(store, dossier_id, incoming)
     files_before = {f.original_name: f.sha256 for f in store.files(dossier_id) if f.status != "removed"}
     errors = incoming.errors + unreadable
     store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)
