@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from core.store import Store
 from ingest.archive import Archive, default_archive
-from ingest.intake import IncomingDossier, IncomingFile
+from ingest.intake import IncomingDossier
 
 AUTOMATION = "dossier: crash zombie flow runs"
 
@@ -40,9 +40,9 @@ def rebuild(store: Store, archive: Archive, dossier_id: str) -> IncomingDossier:
     for r in archive.receipts():
         if r.dossier_id == dossier_id:
             seen.setdefault(r.sha256, r.original_name)
-    incoming = IncomingDossier(name=row.name, source=row.source or "", manifest=store.manifest(dossier_id))
-    incoming.files = [IncomingFile.on_disk(name, archive.local_copy(sha)) for sha, name in seen.items()]
-    return incoming
+    return IncomingDossier.from_archive(
+        archive, row.name, row.source or "", [(name, sha) for sha, name in seen.items()], manifest=store.manifest(dossier_id)
+    )
 
 
 def resume_stuck(

@@ -23,7 +23,7 @@ from core.models import Manifest
 from core.store import Store
 from flows.pipeline import ArchivedFile, DossierReport, FileReport, archive_files, continued_dossier, intake_dossier
 from ingest.archive import default_archive
-from ingest.intake import FileError, IncomingDossier, IncomingFile
+from ingest.intake import FileError, IncomingDossier
 
 from prefect import flow  # noqa: E402  (flows.pipeline has set PREFECT_HOME)
 
@@ -70,9 +70,10 @@ def intake_archived(
     database_url: str | None = None,
 ) -> DossierReport:
     """One dossier already in the archive, on whichever worker took it."""
-    archive = default_archive()
-    incoming = IncomingDossier(name=staged.name, source=staged.source, manifest=staged.manifest, errors=staged.errors)
-    incoming.files = [IncomingFile.on_disk(f.original_name, archive.local_copy(f.sha256)) for f in staged.files]
+    incoming = IncomingDossier.from_archive(
+        default_archive(), staged.name, staged.source, [(f.original_name, f.sha256) for f in staged.files],
+        manifest=staged.manifest, errors=staged.errors,
+    )
     return intake_dossier(incoming, engine=engine, today=today, database_url=database_url)
 
 

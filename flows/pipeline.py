@@ -94,6 +94,9 @@ def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> 
     shas: list[str | None] = []
     errors: list[FileError] = []
     for f in incoming.files:
+        if f.archived:
+            shas.append(f.archived)
+            continue
         try:
             shas.append(sha256_of(f.archive_source())[0])
         except (MemberError, OSError) as exc:
@@ -103,6 +106,9 @@ def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> 
     archived = []
     for f, sha in zip(incoming.files, shas):
         if sha is None:
+            continue
+        if f.archived:
+            archived.append(ArchivedFile(sha256=sha, original_name=f.name, path=archive.path(sha), size=f.size))
             continue
         receipt = archive.put(f.archive_source(), f.name, dossier_id)
         archived.append(ArchivedFile(sha256=receipt.sha256, original_name=f.name, path=archive.path(receipt.sha256), size=receipt.size))

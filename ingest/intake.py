@@ -32,9 +32,14 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from typing import TYPE_CHECKING
+
 from core.models import Manifest
 from ingest import sniff
 from ingest.limits import RATIO_FLOOR_DOSSIER, RATIO_FLOOR_MEMBER, limit
+
+if TYPE_CHECKING:
+    from ingest.archive import Archive
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 MANIFEST_BYTES = 1024 * 1024
@@ -102,6 +107,10 @@ class IncomingFile(BaseModel):
     name: str  # as the reviewer should see it, relative to the dossier
     source: str  # where it came from: a path, or "<zip path>!<member>"
     size: int
+    # The sha256 of an original already in the archive and receipted for this dossier (a
+    # dossier resumed or run on a worker from the archive): archiving it again would only
+    # write a second receipt for the same hand-in.
+    archived: str | None = None
     _path: Path | None = PrivateAttr(default=None)
     _member: _Member | None = PrivateAttr(default=None)
 
@@ -127,6 +136,12 @@ class IncomingFile(BaseModel):
         return f
 
     @classmethod
+    def from_archive(cls, name: str, sha256: str, archive: "Archive") -> "IncomingFile":
+        f = cls.on_disk(name, archive.local_copy(sha256))
+        f.archived = sha256
+        return f
+
+    @classmethod
     def in_zip(cls, name: str, source: str, member: _Member) -> "IncomingFile":
         f = cls(name=name, source=source, size=member.declared)
         f._member = member
@@ -140,6 +155,26 @@ class IncomingDossier(BaseModel):
     manifest: Manifest | None = None
     files: list[IncomingFile] = Field(default_factory=list)
     errors: list[FileError] = Field(default_factory=list)
+
+    @classmethod
+    def from_archive(
+        cls,
+        archive: "Archive",
+        name: str,
+        source: str,
+        files: list[tuple[str, str]],
+        manifest: Manifest | None = None,
+        errors: list[FileError] | None = None,
+    ) -> "IncomingDossier":
+        """A dossier handed in earlier, its originals read back through the archive:
+        `files` are (original name, sha256) pairs."""
+        return cls(
+            name=name,
+            source=source,
+            manifest=manifest,
+            errors=list(errors or []),
+            files=[IncomingFile.from_archive(n, sha, archive) for n, sha in files],
+        )
 
 
 # ------------------------------------------------------------------------- names

@@ -8,6 +8,7 @@ import shutil
 from core.store import Store
 from flows.doctor import resume_stuck, stuck
 from flows.fanout import stage
+from ingest.archive import default_archive
 from ingest.intake import collect
 from tests.cluster.dossiers import SAMPLES, make_text_dossier
 
@@ -22,11 +23,14 @@ def test_a_staged_dossier_is_resumed_once(tmp_path, monkeypatch, prefect_api):
     assert store.dossier(staged.dossier_id).status == "received"
     assert stuck(store, dt.timedelta(0)) and not stuck(store, dt.timedelta(hours=1))
 
+    receipts = len(default_archive().receipts())
     (resumed,) = resume_stuck(dt.timedelta(0))
     assert resumed.dossier_id == staged.dossier_id and resumed.files == 2 and resumed.status == "in_review"
     assert sorted(f.original_name for f in store.files(staged.dossier_id)) == ["contract.pdf", "notice.pdf"]
     assert [d.id for d in store.dossiers()] == [staged.dossier_id]
     assert resume_stuck(dt.timedelta(0)) == []  # nothing left to resume
+    # Resuming read the originals back; it handed nothing in, so it wrote no receipt.
+    assert len(default_archive().receipts()) == receipts
 
     # The applicant adds a file and the folder is staged again: the same dossier continues.
     shutil.copy(SAMPLES / "commitment_letter_1_scan.jpg", folder / "letter.jpg")
