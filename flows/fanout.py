@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from core.models import Manifest
 from core.store import Store
-from flows.pipeline import ArchivedFile, DossierReport, FileReport, archive_files, continued_dossier, intake_dossier
+from flows.pipeline import ArchivedFile, DossierReport, FileReport, archive_files, intake_dossier
 from ingest.archive import default_archive
 from ingest.intake import FileError, IncomingDossier
 
@@ -46,8 +46,7 @@ class StagedDossier(BaseModel):
 def stage(incoming: IncomingDossier, store: Store) -> StagedDossier:
     """Archive the dossier and record it `received`: from here on, a crash anywhere leaves
     something `dossier doctor` can resume."""
-    dossier_id, archived, unreadable = archive_files(incoming)
-    dossier_id, earlier = continued_dossier(store, dossier_id, incoming)
+    dossier_id, earlier, archived, unreadable = archive_files(incoming, store)
     fresh = earlier is None
     if store.dossier(dossier_id) is None:
         store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)

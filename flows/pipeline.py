@@ -86,10 +86,14 @@ def dossier_id_for(name: str, shas: list[str]) -> str:
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=transient)
-def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> tuple[str, list[ArchivedFile], list[FileError]]:
-    """Two passes, one file in memory at a time (zip members are read when needed): hash
-    all for the dossier's id, then store each. A member that turns out damaged or larger
-    than declared becomes an error row on the dossier instead of a file."""
+def archive_files(incoming: IncomingDossier, store: Store, archive: Archive | None = None):
+    """(dossier id, the dossier it continues or None, archived files, error rows).
+
+    Two passes, one file in memory at a time (zip members are read when needed): hash all
+    for the dossier's id, then store each, receipted under the id the store will know it by
+    (a folder handed in again continues its dossier: a receipt under the id its new files
+    hash to would name a dossier that never exists). A member that turns out damaged or
+    larger than declared becomes an error row on the dossier instead of a file."""
     archive = archive or default_archive()
     shas: list[str | None] = []
     errors: list[FileError] = []
@@ -102,7 +106,7 @@ def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> 
         except (MemberError, OSError) as exc:
             shas.append(None)
             errors.append(FileError(name=f.name, reason=str(exc) if isinstance(exc, MemberError) else f"cannot be read: {exc}"))
-    dossier_id = dossier_id_for(incoming.name, [s for s in shas if s])
+    dossier_id, earlier = continued_dossier(store, dossier_id_for(incoming.name, [s for s in shas if s]), incoming)
     archived = []
     for f, sha in zip(incoming.files, shas):
         if sha is None:
@@ -113,7 +117,7 @@ def archive_files(incoming: IncomingDossier, archive: Archive | None = None) -> 
         receipt = archive.put(f.archive_source(), f.name, dossier_id)
         archived.append(ArchivedFile(sha256=receipt.sha256, original_name=f.name, path=archive.path(receipt.sha256), size=receipt.size))
     release_buffers()
-    return dossier_id, archived, errors
+    return dossier_id, earlier, archived, errors
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=transient)
@@ -210,9 +214,7 @@ def intake_dossier(
 ) -> DossierReport:
     """One dossier: archive → read (text layer or OCR) → classify/extract → rules → draft."""
     store = Store(database_url)
-    dossier_id, archived, unreadable = archive_files(incoming)
-    # The same folder handed in again (its files changed or not) continues its dossier.
-    dossier_id, earlier = continued_dossier(store, dossier_id, incoming)
+    dossier_id, earlier, archived, unreadable = archive_files(incoming, store)
     files_before = {f.original_name: f.sha256 for f in store.files(dossier_id) if f.status != "removed"}
     errors = incoming.errors + unreadable
     store.upsert_dossier(dossier_id, incoming.name, str(incoming.source), incoming.manifest)

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from core.store import Store
+from ingest.archive import default_archive
 from tests.flows.test_intake_audit import SAMPLES, make_dossier
 
 
@@ -93,6 +94,8 @@ def test_reintake_with_other_files_logs_them_and_reopens_when_the_amounts_change
     shutil.copy(SAMPLES / "contract_1_text_pdf.pdf", folder / "contract.pdf")
     [again] = pipeline.bulk_intake([str(folder)])
     assert again.dossier_id == d  # the same folder continues its dossier though its files changed
+    # Every receipt names the dossier the store knows, the added file's too.
+    assert {r.dossier_id for r in default_archive().receipts()} == {d}
     assert store.dossier(d).status == "in_review"
     ledger = store.ledger(code)
     assert ledger.granted() == [] and len(ledger.awards) == 2 * len(before.awards)  # reversals appended
