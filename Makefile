@@ -9,12 +9,15 @@ test: setup
 bench: setup
 	.venv/bin/python -m benchmarks.run
 # The README's evaluation figures, headline first: the held-out real set (never tuned on), the
-# real development documents, then 200 generated documents (text layer, degraded scans) and 60
-# phone photos; every report splits the key fields by kind and by family.
+# real development documents (fixtures/realdev, then ../shared/realdocs), then 200 generated
+# documents (text layer, degraded scans) and 60 phone photos; every report splits the key fields
+# by kind and by family.
 EVAL_DIR ?= /tmp/dossier-eval200
 eval: setup
 	@echo "== held-out real documents (fixtures/realeval): the headline figure"
 	.venv/bin/dossier eval fixtures/realeval
+	@echo "== real development documents (fixtures/realdev: the tunable half of the real split)"
+	.venv/bin/dossier eval fixtures/realdev
 	@echo "== real development documents (../shared/realdocs)"
 	.venv/bin/dossier eval ../shared/realdocs
 	rm -rf $(EVAL_DIR) && .venv/bin/dossier fixtures generate $(EVAL_DIR) --n 200 --seed 11
