@@ -57,23 +57,14 @@ def _decided(r: ClauseResult, d: ClauseDecision) -> ClauseResult:
     })
 
 
-# How the engine marks what it carried over from the art2 gate (rules.engine._gated) and what a
-# clause itself leaves to a reviewer (rules.draft.Draft.judge, a clause that broke on its input).
-_FROM_GATE = "第二条："
-_OWN_QUESTION = ("待评审", "规则无法处理")
-
-
-def _only_the_gate_open(r: ClauseResult) -> bool:
-    """A clause waiting for judgement only because the art2 gate was: every question it
-    carries came from the gate, so settling the gate settles it."""
-    if r.status != Status.needs_judgement or r.clause_id in NO_MONEY or not r.reasons or not r.reasons[0].startswith(_FROM_GATE):
-        return False
-    return not any(q in x for x in r.reasons if not x.startswith(_FROM_GATE) for q in _OWN_QUESTION)
-
-
 def _gate_settled(r: ClauseResult) -> ClauseResult:
-    said = "第二条经审核认可，本条按计算结果 / Art. 2 settled by the reviewer; this clause stands as computed"
-    return r.model_copy(update={"status": Status.eligible, "reasons": [*r.reasons, said],
+    """A clause the art2 gate held open (`blocked_by`), once a reviewer granted art2: it
+    stands as the clause computed it on its own (`own_status`), still open if it has its own
+    question or missing evidence."""
+    status = r.own_status or r.status
+    said = ("第二条经审核认可，本条按计算结果 / Art. 2 settled by the reviewer; this clause stands as computed" if status == Status.eligible
+            else "第二条经审核认可，本条仍待其自身事项 / Art. 2 settled by the reviewer; this clause still waits on its own")
+    return r.model_copy(update={"status": status, "blocked_by": None, "reasons": [*r.reasons, said],
                                 "explanation": f"{r.explanation} {said}。"})
 
 
@@ -91,7 +82,7 @@ def apply_decisions(assessment: Assessment, decisions: list[ClauseDecision]) -> 
     gate_granted = gate is not None and gate.decision == "grant"
     for r in assessment.results:
         d = decided.get(r.clause_id)
-        if d is None and gate_granted and _only_the_gate_open(r):
+        if gate_granted and r.blocked_by == GATE:
             r = _gate_settled(r)
         if d is not None and (r.status in OPEN or r.status == Status.eligible):
             r = _decided(r, d)

@@ -453,6 +453,12 @@ class ClauseResult(Model):
     invoices: list[str] = Field(default_factory=list)
     standard_codes: list[str] = Field(default_factory=list)
     once_key: str | None = None
+    # An open question of another clause that this one carries (the art2 gate: its papers are
+    # missing or a reviewer must judge it), by that clause's id, and the status this clause
+    # reached on its own: a reviewer's grant of `blocked_by` puts it back to `own_status`,
+    # whatever its reasons say (core.decisions).
+    blocked_by: str | None = None
+    own_status: Status | None = None
 
 
 class Assessment(Model):

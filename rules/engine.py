@@ -45,9 +45,12 @@ def _gated(r: ClauseResult, gate: ClauseResult) -> ClauseResult:
     status = worse(r.status, gate.status)
     amount = ZERO if status == Status.not_eligible else r.amount
     head = "不予支持" if status == Status.not_eligible else ("待补证据" if status == Status.needs_evidence else "待评审")
+    held = status != Status.not_eligible  # an open gate: a reviewer's grant of art2 lets the clause stand as computed
     return r.model_copy(update={
         "status": status,
         "amount": amount,
+        "blocked_by": gate.clause_id if held else None,
+        "own_status": r.status if held else None,
         "reasons": [f"第二条：{why} / Art. 2: {why_en}", *r.reasons],
         "missing": [*gate.missing, *r.missing],
         "explanation": f"第二条（适用范围）未满足：{why}，本条{head}（按本条计算为 {yuan(r.amount)} 元）。 / Art. 2 gate: {why_en}. "
