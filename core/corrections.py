@@ -101,15 +101,17 @@ def apply_correction(
     return new, None
 
 
-def replay(claims: ClaimSet, log: list[tuple[int, str | None, str, Any, str]]) -> tuple[ClaimSet, list[str]]:
+def replay(
+    claims: ClaimSet, log: list[tuple[int, str | None, str, Any, str]], *, copy: bool = True
+) -> tuple[ClaimSet, list[str]]:
     """The change log — (id, document, field, new value, reviewer) in order — applied to a
     claim set (a fresh extraction, at re-intake or audit). A correction that no longer applies
     (its file is gone, its value no longer parses) is skipped and named, never dropped from
-    the log."""
+    the log. copy=False changes `claims` itself (a claim set just parsed from the store)."""
     failed: list[str] = []
     # One copy for the whole log, not one per correction: a long-worked dossier replays its
     # log on every correction, and a deep copy per entry made that quadratic.
-    claims = claims.model_copy(deep=True)
+    claims = claims.model_copy(deep=True) if copy else claims
     for correction_id, document, field, value, reviewer in log:
         try:
             claims, _ = apply_correction(claims, document, field, value, reviewer, copy=False)

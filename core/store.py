@@ -616,7 +616,7 @@ class Store:
             if not log:  # the extraction is the working claim set; its checks ran when it was read
                 return row.id, ClaimSet.model_validate_json(row.claimset_json), []
             claims, failed = replay(ClaimSet.model_validate_json(row.claimset_json),
-                                    [(c.id, c.document, c.field, json.loads(c.new_json), c.reviewer) for c in log])
+                                    [(c.id, c.document, c.field, json.loads(c.new_json), c.reviewer) for c in log], copy=False)
             if refine is not None:
                 claims = refine(claims)
             new = ClaimSetRow(dossier_id=dossier_id, origin="correction", claimset_json=claims.model_dump_json())

@@ -14,10 +14,12 @@ from extract.crosscheck import check_buyer, check_window, document_checks
 RECHECKED = {"sum_mismatch", "words_figures", "check_digit", "qr_mismatch", "buyer_not_applicant", "outside_window"}
 
 
-def recheck(claims: ClaimSet, documents: dict[str, Document], window: tuple[date, date] | None = None) -> ClaimSet:
+def recheck(claims: ClaimSet, documents: dict[str, Document], window: tuple[date, date] | None = None,
+            *, copy: bool = True) -> ClaimSet:
     """A copy of `claims` with the per-document and applicant/window checks run again;
-    `documents` (sha256 → read document) lets the QR check compare against the page."""
-    out = claims.model_copy(deep=True)
+    `documents` (sha256 → read document) lets the QR check compare against the page.
+    copy=False checks `claims` itself (a claim set the caller just built and owns)."""
+    out = claims.model_copy(deep=True) if copy else claims
     for dc in out.documents:
         dc.flags = [f for f in dc.flags if f.code not in RECHECKED]
         for c in dc.claims:

@@ -50,6 +50,9 @@ def local_time(t: dt.datetime | None) -> str:
 def _templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE / "templates"))
     t.env.trim_blocks = t.env.lstrip_blocks = True
+    # The templates are code: read once, not stat'ed at every include (one per claim row), and
+    # compiled before the first request, not by the first few reviewers at once.
+    t.env.auto_reload = False
     t.env.globals.update(
         show=values.show,
         money=values.money,
@@ -72,6 +75,8 @@ def _templates() -> Jinja2Templates:
         all_doc_types=[d.value for d in DocType],
         clause_decisions=DECISIONS,
     )
+    for name in t.env.list_templates(extensions=["html"]):
+        t.env.get_template(name)
     return t
 
 
@@ -126,8 +131,9 @@ def create_app(
         return JSONResponse({"detail": "请先登录 — log in first"}, status_code=401,
                             headers={"WWW-Authenticate": 'Bearer realm="dossier"'})
 
-    def view_or_404(dossier_id: str):
-        view = dossier_view(store, dossier_id)
+    def view_or_404(dossier_id: str, pages: bool = False):
+        """The dossier's view model; only the whole page needs its page images and boxes."""
+        view = dossier_view(store, dossier_id, pages=pages)
         if view is None:
             raise HTTPException(404, f"no dossier {dossier_id}")
         view.assignee = accounts.assignments().get(dossier_id)
@@ -170,7 +176,7 @@ def create_app(
 
     @app.get("/dossiers/{dossier_id}", response_class=HTMLResponse)
     def dossier_page(request: Request, dossier_id: str):
-        return render(request, "dossier.html", v=view_or_404(dossier_id))
+        return render(request, "dossier.html", v=view_or_404(dossier_id, pages=True))
 
     @app.get("/dossiers/{dossier_id}/claims/{mode}", response_class=HTMLResponse)
     def claim_row(request: Request, dossier_id: str, mode: str, index: int, document: str = ""):

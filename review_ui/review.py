@@ -20,6 +20,7 @@ from core.facts import FACTS
 from core.models import Assessment, ClaimSet, ClauseDecision, DocType, Ledger, Status, ValueType
 from core.store import AssessmentChanged, AssessmentRow, ConfirmRefused, CorrectionRow, Store
 from extract.recheck import recheck
+from review_ui.documents import dossier_documents
 from review_ui.values import MAX_TEXT, InvalidValue, coerce_api_value, parse_input
 from rules.engine import assess
 from rules.inputs import CLAUSES
@@ -204,8 +205,8 @@ def _log_and_apply(store: Store, dossier_id: str, document: str | None, field: s
             typed = parse_input(vt, value) if from_form else coerce_api_value(vt, value)
         except InvalidValue as exc:
             raise ReviewError(f"{field}: {exc}") from None
-    try:
-        new_claims, old = apply_correction(claims, document, field, typed, reviewer, value_type=vt)
+    try:  # `claims` was just read from the store for this request alone: changed in place
+        new_claims, old = apply_correction(claims, document, field, typed, reviewer, value_type=vt, copy=False)
     except CorrectionError as exc:
         raise ReviewError(str(exc)) from None
 
@@ -215,7 +216,8 @@ def _log_and_apply(store: Store, dossier_id: str, document: str | None, field: s
     # dossier's lock, so a re-intake saving its extraction meanwhile loses nothing; the
     # cross-checks run again on the corrected values.
     claimset_id, rebuilt, _ = store.rebuild_claims(dossier_id, refine=_recheck(store, dossier_id))
-    if store.dossier(dossier_id).status != "confirmed":  # a confirmed one reopens only if its amounts change
+    # A confirmed one reopens only if its amounts change; one already in review needs no write.
+    if store.dossier(dossier_id).status not in ("confirmed", "in_review"):
         store.set_status(dossier_id, "in_review")
     return CorrectionOutcome(correction_id=correction_id, document=document, field=field, old=old, new=new,
                              claims=rebuilt, claimset_id=claimset_id)
@@ -223,7 +225,9 @@ def _log_and_apply(store: Store, dossier_id: str, document: str | None, field: s
 
 def _recheck(store: Store, dossier_id: str):
     def run(claims: ClaimSet) -> ClaimSet:
-        return recheck(claims, {d.sha256: d for d in store.documents(dossier_id)}, load_parameters().outer_window)
+        # `claims` is the replayed set rebuild_claims just made and hands over: checked in place.
+        return recheck(claims, {d.sha256: d for d in dossier_documents(store, dossier_id)}, load_parameters().outer_window,
+                       copy=False)
     return run
 
 
@@ -286,11 +290,12 @@ def latest_assessment_row(store: Store, dossier_id: str) -> AssessmentRow | None
 def assessment_is_current(store: Store, dossier_id: str) -> bool:
     """True when the latest assessment was computed from the latest claim set (an
     assessment saved without its claim set id is taken as current)."""
-    row = latest_assessment_row(store, dossier_id)
-    if row is None:
-        return False
     latest = store.latest_claimset(dossier_id)
-    return row.claimset_id is None or latest is None or row.claimset_id == latest[0]
+    return is_current(latest_assessment_row(store, dossier_id), latest[0] if latest else None)
+
+
+def is_current(row: AssessmentRow | None, claimset_id: int | None) -> bool:
+    return row is not None and (row.claimset_id is None or claimset_id is None or row.claimset_id == claimset_id)
 
 
 def decide(store: Store, dossier_id: str, action: str, reviewer: str | None, comment: str = "",

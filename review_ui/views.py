@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from core.models import Assessment, Claim, ClaimSet, Document, DocumentClaims, Evidence, EvidenceKind, Page
 from core.store import DecisionRow, DossierRow, Store
 from review_ui.attention import Item, attention, claim_row_id, counts
-from review_ui.review import assessment_is_current, latest_assessment_row
+from review_ui.documents import dossier_documents
+from review_ui.review import is_current, latest_assessment_row
 
 STATUSES = {
     "received": "已接收 received",
@@ -181,22 +182,24 @@ def _place_boxes(pages: dict[tuple[str, int], PageView], claims: list[Claim], do
                 view.boxes.append(box)
 
 
-def dossier_view(store: Store, dossier_id: str) -> DossierView | None:
+def dossier_view(store: Store, dossier_id: str, pages: bool = True) -> DossierView | None:
+    """Everything the dossier page shows; pages=False leaves out the page images and their
+    boxes (a fragment answering a correction shows none)."""
     row = store.dossier(dossier_id)
     if row is None:
         return None
-    documents = store.documents(dossier_id)
     latest_claims = store.latest_claimset(dossier_id)
     claims = latest_claims[1] if latest_claims else None
-    latest = store.latest_assessment(dossier_id)
+    claimset_id = latest_claims[0] if latest_claims else None
     latest_row = latest_assessment_row(store, dossier_id)
+    latest = Assessment.model_validate_json(latest_row.assessment_json) if latest_row else None
     versions = [((c.document, c.field), c.id) for c in store.corrections(dossier_id)]
 
-    pages: dict[tuple[str, int], PageView] = {}
+    page_views: dict[tuple[str, int], PageView] = {}
     docs: dict[str, DocView] = {}
-    for doc in documents:
+    for doc in dossier_documents(store, dossier_id) if pages else []:
         views = _page_views(doc)
-        pages.update({(doc.sha256, n): v for n, v in views.items()})
+        page_views.update({(doc.sha256, n): v for n, v in views.items()})
         docs[doc.sha256] = DocView(
             sha=doc.sha256, file_name=doc.original_name, media_type=doc.media_type, error=doc.error,
             pages=list(views.values()),
@@ -207,21 +210,21 @@ def dossier_view(store: Store, dossier_id: str) -> DossierView | None:
             view = docs.pop(dc.document, None) or DocView(sha=dc.document, file_name=dc.file_name, error=dc.error)
             view.claims = dc
             ordered.append(view)
-            _place_boxes(pages, dc.claims, dc.document)
-        _place_boxes(pages, claims.facts, None)
+            _place_boxes(page_views, dc.claims, dc.document)
+        _place_boxes(page_views, claims.facts, None)
     ordered.extend(docs.values())
 
     return DossierView(
         row=row,
         documents=ordered,
         claims=claims,
-        assessment=latest[1] if latest else None,
-        assessment_id=latest[0] if latest else None,
+        assessment=latest,
+        assessment_id=latest_row.id if latest_row else None,
         assessment_at=latest_row.created_at if latest_row else None,
-        assessment_current=assessment_is_current(store, dossier_id),
+        assessment_current=is_current(latest_row, claimset_id),
         decisions=store.decisions(dossier_id),
         corrections=len(versions),
         versions={k: c for k, c in versions},
-        claimset_id=latest_claims[0] if latest_claims else None,
-        attention=attention(claims, latest[1] if latest else None),
+        claimset_id=claimset_id,
+        attention=attention(claims, latest),
     )

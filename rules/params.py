@@ -216,6 +216,7 @@ def code_change(before: str | None, after: str) -> str | None:
             f"{old or '(the baseline stamp predates code stamping)'} → {new}")
 
 
+@lru_cache(maxsize=1)  # the installed metadata is read once: every assessment is stamped with it
 def _package_version() -> str:
     try:
         return metadata.version("dossier")
