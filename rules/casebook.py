@@ -14,11 +14,13 @@ Compact form of one case:
       - {type: invoice, clauses: [art4.2], invoice_code: "0440", invoice_number: "1",
          issue_date: 2021-03-01, total_amount: 400000, project: P1}
       - {type: standard_notice, level: {value: international, by: reviewer}}   # a reviewer's correction
+      - {type: standard_notice, standards: [{code: GB/T 1-2021, level: national, drafting_units: [...], page: 2}]}  # rows
     ledger:
       - {clause: art4.2, year: 2021, amount: 150000, project: P1, policy: ..., invoices: ["0440:1"],
          project_evidence: ["invoice:0440:1"], standard_code: ..., once_key: ...}
     expect:
       art4.2: {status: eligible, amount: 200000}
+      art7.2: {status: eligible, amount: 800000, standard_codes: [GB/T 1-2021, YD/T 2-2021], says: [团体标准]}
       art10: {status: eligible, readings: {art10.ledger_mode: {taken: top_up, amount_under_alternative: 300000}}}
     total: 200000                   # optional
     flags: [duplicate_invoice]      # optional: flag codes that must be raised
@@ -67,6 +69,8 @@ class Expect(BaseModel):
     status: Status
     amount: Decimal | None = None
     readings: dict[str, ExpectReading] = Field(default_factory=dict)  # reading id → what must hold of it
+    standard_codes: list[str] | None = None  # art7.2: the standards the award records as rewarded, in pay order
+    says: list[str] = Field(default_factory=list)  # words the explanation must contain (a standard named, a reason)
 
 
 class Case(BaseModel):
@@ -81,8 +85,20 @@ class Case(BaseModel):
     flags: list[str] = Field(default_factory=list)
 
 
+def _listing(file_name: str, rows: list[dict[str, Any]]) -> Claim:
+    """`standards: [{code: …, drafting_units: […], page: 2}, …]`: a notice's rows, each with its
+    own evidence (on page 1 unless `page` says otherwise)."""
+    rows = [dict(r) for r in rows]
+    pages = [r.pop("page", 1) for r in rows]
+    return Claim(field="standards", value_type=ValueType.standards, value=rows,
+                 evidence=[Evidence(kind=EvidenceKind.document, file_name=file_name, page=p, text=f"{r.get('code')} {r.get('title') or ''}".strip())
+                           for r, p in zip(rows, pages)])
+
+
 def _document_claim(file_name: str, field: str, v: Any) -> Claim:
     """`field: value` as read off the page, or `field: {value: …, by: reviewer}` as corrected."""
+    if field == "standards" and isinstance(v, list):
+        return _listing(file_name, v)
     vt = _TYPES.get(field, ValueType.text)
     if isinstance(v, dict) and "value" in v:
         by = v.get("by", "reviewer")

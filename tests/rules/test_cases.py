@@ -23,6 +23,10 @@ def test_case(case):
             assert got.amount == Decimal(want.amount).quantize(Decimal("0.01")), f"{clause_id}: {got.amount}\n{got.explanation}"
         if got.status != Status.not_applied:
             assert got.explanation and got.citation
+        if want.standard_codes is not None:
+            assert got.standard_codes == want.standard_codes, f"{clause_id}: {got.standard_codes}\n{got.explanation}"
+        for words in want.says:
+            assert words in got.explanation, f"{clause_id}: «{words}» not said\n{got.explanation}"
         readings = {r.id: r for r in got.readings}
         for rid, want_r in want.readings.items():
             assert rid in readings, f"{clause_id}: reading {rid} not stated: {sorted(readings)}"

@@ -4,8 +4,8 @@ applicants, three years and several dossiers each, through the same functions th
 app and the intake flow call. Claim sets are built in code (no OCR), so it is fast.
 
 After every step: the ledger is the confirmed eligible awards minus reversals, and nothing
-else; no annual cap is passed; no once-only award (art3, the same standard) is granted
-twice; every ledger entry points at an assessment a confirmation named; the table only grows.
+else; no annual cap is passed; no once-only award (art3, the same standard, alone or in a
+notice of several) is granted twice; every ledger entry points at an assessment a confirmation named; the table only grows.
 """
 from __future__ import annotations
 
@@ -25,14 +25,14 @@ from core.models import Assessment, Manifest, Status
 from core.store import AssessmentRow, AwardRow, DecisionRow, DossierRow, Store
 from flows.pipeline import reintake, settle
 from review_ui.review import ReviewError, correct, decide, decide_clause
-from rules.casebook import build_case
+from rules.casebook import APPLICANT, build_case
 from rules.params import load_parameters
 
 PARAMS = load_parameters()
 YEARS = (2021, 2022, 2023)
 TOTALS = (40000, 100000, 213600, 300000, 450000)
 STANDARDS = ("GB/T 39001-2021", "YD/T 3901-2021")
-KINDS = ("cloud", "devices", "settlement", "standard")
+KINDS = ("cloud", "devices", "settlement", "standard", "standards")
 STEPS = Counter()
 
 
@@ -46,6 +46,12 @@ def _documents(kind: str, year: int, total: int, invoice: str, standard: str) ->
     if kind == "settlement":
         return ["art3"], {"newly_settled": True, "service_provider": True, "settlement_date": "2020-06-01"}, [
             {"type": "capital_verification", "clauses": ["art3"], "paid_in_capital": 5000000, "verification_date": "2020-07-01"}]
+    if kind == "standards":  # a notice of both, the lead of one in its row, of the other in its 前言
+        return ["art7.2"], {}, [
+            {"type": "standard_notice", "clauses": ["art7.2"], "standards": [
+                {"code": c, "title": "工业互联网 设备接入要求", "publish_date": f"{year}-03-01", "implement_date": f"{year}-06-01",
+                 "drafting_units": [] if c == standard else [APPLICANT["name"]]} for c in STANDARDS]},
+            {"type": "standard_notice", "clauses": ["art7.2"], "standard_code": standard, "drafting_units": [APPLICANT["name"]]}]
     return ["art7.2"], {}, [
         {"type": "standard_notice", "clauses": ["art7.2"], "standard_code": standard, "standard_title": "工业互联网 设备接入要求",
          "publish_date": f"{year}-03-01", "implement_date": f"{year}-06-01", "applicant_is_lead": True}]
