@@ -361,6 +361,9 @@ class Award(Model):
 
 class Ledger(Model):
     awards: list[Award] = Field(default_factory=list)
+    # The store's last ledger row when this ledger was read (0: none yet). An assessment keeps
+    # it, so an audit years later re-runs against the ledger as it stood, not as it stands.
+    through: int | None = None
 
     def granted(self) -> list[Award]:
         """Awards in force: every `award` entry that no `reversal` entry names."""
@@ -474,6 +477,7 @@ class Assessment(Model):
     total: Decimal = Decimal("0")
     flags: list[Flag] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    ledger_through: int | None = None  # Ledger.through of the ledger assessed against
 
     def result(self, clause_id: str) -> ClauseResult | None:
         for r in self.results:

@@ -380,13 +380,18 @@ def _award_row(a: Award) -> AwardRow:
     return AwardRow(**fields, invoices_json=_dumps(a.invoices), project_evidence_json=_dumps(a.project_evidence))
 
 
-def _ledger(s: Session, credit_code: str | None, exclude_dossier: str | None = None) -> Ledger:
+def _ledger(s: Session, credit_code: str | None, exclude_dossier: str | None = None, through: int | None = None) -> Ledger:
+    """The applicant's ledger; `through`: only the rows written up to that one (the ledger as
+    an earlier assessment saw it)."""
+    last = s.scalar(select(func.max(AwardRow.id))) or 0
+    if through is not None:
+        last = min(last, through)
     if not credit_code:
-        return Ledger()
-    q = select(AwardRow).where(AwardRow.credit_code == credit_code)
+        return Ledger(through=last)
+    q = select(AwardRow).where(AwardRow.credit_code == credit_code, AwardRow.id <= last)
     if exclude_dossier:
         q = q.where((AwardRow.dossier_id.is_(None)) | (AwardRow.dossier_id != exclude_dossier))
-    return Ledger(awards=[_award_of(r) for r in s.scalars(q.order_by(AwardRow.id))])
+    return Ledger(awards=[_award_of(r) for r in s.scalars(q.order_by(AwardRow.id))], through=last)
 
 
 def _granted_of(s: Session, dossier_id: str) -> list[Award]:
@@ -863,9 +868,9 @@ class Store:
         with self.session() as s, s.begin():
             s.add(_award_row(award))
 
-    def ledger(self, credit_code: str | None, exclude_dossier: str | None = None) -> Ledger:
+    def ledger(self, credit_code: str | None, exclude_dossier: str | None = None, through: int | None = None) -> Ledger:
         with self.session() as s:
-            return _ledger(s, credit_code, exclude_dossier)
+            return _ledger(s, credit_code, exclude_dossier, through)
 
     def seen_invoices(self, exclude_dossier: str) -> dict[str, str]:
         """'code:number' → dossier id, for every invoice in another dossier's working claim set."""

@@ -384,6 +384,8 @@ def audit(
             console.print(f"  extraction: {line}")
         if d.code_note:
             console.print(f"  {d.code_note}")
+        if d.ledger_note:
+            console.print(f"  {d.ledger_note}")
     if any(d.error for d in diffs):
         raise typer.Exit(1)
 

@@ -377,6 +377,7 @@ class AuditDiff(BaseModel):
     changes: list[ClauseChange] = Field(default_factory=list)
     extraction_changes: list[str] = Field(default_factory=list)
     code_note: str | None = None  # the rule code differs from the baseline's stamp (rules.params.code_change)
+    ledger_note: str | None = None  # which state of the applicant's ledger the re-run assessed against
     error: str | None = None  # this dossier could not be re-run
 
     @property
@@ -458,10 +459,6 @@ def audit_rerun(
 
 
 def _audit_one(store: Store, archive: Archive, params, dossier_id: str, engine: str, fresh_ocr: bool, today) -> AuditDiff:
-    import json
-
-    from core.corrections import apply_correction
-
     if store.dossier(dossier_id) is None:
         raise KeyError(f"no dossier {dossier_id!r} in the store")
     refs = [
@@ -474,13 +471,34 @@ def _audit_one(store: Store, archive: Archive, params, dossier_id: str, engine: 
             raise RuntimeError(f"archived original {ref.sha256} of {ref.original_name} fails its hash check")
     documents = read_all(refs, engine, use_cache=not fresh_ocr)
     claims = claims_for(store, dossier_id, documents, store.manifest(dossier_id), params)
-    extraction_changes = diff_claims(store.extracted_claimset(dossier_id), claims)
+    return audit_claims(store, dossier_id, claims, params, today)
+
+
+def audit_claims(store: Store, dossier_id: str, extracted: ClaimSet, params, today=None) -> AuditDiff:
+    """The audit's assessment of claims read afresh, against the latest stored assessment, as
+    the reviewers' own would have been: their corrections replayed, their clause decisions in
+    force applied, and the applicant's ledger as it stood when that assessment was made (an
+    award confirmed later for another dossier of the same year must not show up as a change
+    in the rules). Saves the re-run and its diff beside the originals; changes nothing else."""
+    import json
+
+    from core.corrections import apply_correction
+    from core.decisions import apply_decisions
+
+    extraction_changes = diff_claims(store.extracted_claimset(dossier_id), extracted)
+    claims = extracted
     for c in store.corrections(dossier_id):
         claims, _ = apply_correction(claims, c.document, c.field, json.loads(c.new_json), c.reviewer)
     claimset_id = store.save_claimset(claims, "audit")
-    ledger = store.ledger(claims.applicant.credit_code, exclude_dossier=dossier_id)
-    after = assess(claims, ledger, params, today=today)
     baseline = store.latest_assessment(dossier_id)
+    through = baseline[1].ledger_through if baseline else None
+    code = claims.applicant.credit_code or store.dossier(dossier_id).credit_code
+    ledger = store.ledger(code, exclude_dossier=dossier_id, through=through)
+    if through is not None:
+        ledger_note = f"ledger as the baseline saw it (entries up to #{through})"
+    else:
+        ledger_note = "the baseline does not record its ledger state: assessed against the ledger as it stands now"
+    after = apply_decisions(assess(claims, ledger, params, today=today), store.clause_decisions(dossier_id))
     new_id = store.save_assessment(after, "audit", claimset_id)
     diff = AuditDiff(
         dossier_id=dossier_id,
@@ -491,6 +509,7 @@ def _audit_one(store: Store, archive: Archive, params, dossier_id: str, engine: 
         changes=diff_assessments(baseline[1] if baseline else None, after),
         extraction_changes=extraction_changes,
         code_note=code_change(baseline[1].rule_set_version if baseline else None, after.rule_set_version),
+        ledger_note=ledger_note,
     )
     store.save_audit_run(dossier_id, baseline[0] if baseline else None, new_id, diff.model_dump(mode="json"))
     return diff

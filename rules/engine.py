@@ -157,6 +157,7 @@ def assess(claims: ClaimSet, ledger: Ledger | None = None, params: Parameters | 
         total=total,
         flags=[*claims.flags, *flags, *art10_flags, *_duplicate_flags(claims, ledger, params)],
         notes=notes,
+        ledger_through=ledger.through,
     )
 
 
