@@ -134,6 +134,24 @@ def _document_setting(field: str, raw: Any) -> Any:
     return list(dict.fromkeys(ids))
 
 
+class _Pending:
+    """A correction waiting its turn; whoever holds the write lock next carries it out."""
+
+    def __init__(self, **request: Any):
+        self.request = request
+        self.outcome: CorrectionOutcome | None = None
+        self.error: BaseException | None = None
+        self.done = False
+
+
+# Corrections of one dossier posted while another is being made wait here, and the next
+# one through the write lock carries them all out in order: each checked, applied and
+# logged as before, then the claims rebuilt and the rules run once for all of them, not
+# once each behind one another (with several reviewers at once the queue was the round trip).
+_QUEUED: dict[str, list[_Pending]] = {}
+_QUEUE = threading.Lock()
+
+
 def correct(
     store: Store,
     dossier_id: str,
@@ -155,25 +173,65 @@ def correct(
         raise ReviewError("缺少字段名或过长 — field is required (at most 64 characters)")
     if len(reason or "") > MAX_TEXT:
         raise ReviewError(f"原因过长 — the reason is longer than {MAX_TEXT} characters")
-    document = document or None
+    mine = _Pending(document=document or None, field=field, value=value, reviewer=reviewer, reason=reason,
+                    value_type=value_type, from_form=from_form, version=version)
+    with _QUEUE:
+        _QUEUED.setdefault(dossier_id, []).append(mine)
     with _WRITE:
-        if version is not None:
-            _check_version(store, dossier_id, document, field, version)
-        outcome = _log_and_apply(store, dossier_id, document, field, value, reviewer, reason, value_type, from_form)
+        if not mine.done:  # nobody took it along: carry out everything queued for this dossier
+            with _QUEUE:
+                batch = _QUEUED.pop(dossier_id, [])
+            _correct_all(store, dossier_id, batch)
+    if mine.error is not None:
+        raise mine.error
+    return mine.outcome
+
+
+def _correct_all(store: Store, dossier_id: str, batch: list[_Pending]) -> None:
+    """Each correction in order against the claims as the ones before it left them (a
+    refused one leaves no trace and does not stop the others), then one rebuild of the
+    claims from the whole log and one assessment, which every logged one answers with."""
+    try:
+        claims, logged = None, []
+        for p in batch:
+            try:
+                if claims is None:
+                    _, claims = current_claims(store, dossier_id)
+                p.outcome = _log(store, dossier_id, claims, **p.request)
+                logged.append(p)
+            except Exception as exc:  # noqa: BLE001 - handed to the request it belongs to
+                p.error = exc
+                if not isinstance(exc, ReviewError):
+                    claims = None  # the store may not hold what was applied: read it again
+        if not logged:
+            return
         try:
-            outcome.assessment_id, outcome.assessment = _assess_and_save(
-                store, dossier_id, outcome.claimset_id, outcome.claims
-            )
-        except Exception as exc:  # the correction stays logged; the panel says the rules failed
-            outcome.assessment_error = f"{type(exc).__name__}: {exc}"
-    return outcome
+            claimset_id, rebuilt = _rebuild(store, dossier_id)
+        except Exception as exc:  # noqa: BLE001 - the corrections stay logged; each request hears why
+            for p in logged:
+                p.error = exc
+            return
+        try:
+            assessment_id, assessment, error = *_assess_and_save(store, dossier_id, claimset_id, rebuilt), None
+        except Exception as exc:  # the corrections stay logged; the panel says the rules failed
+            assessment_id, assessment, error = None, None, f"{type(exc).__name__}: {exc}"
+        for p in logged:
+            p.outcome = p.outcome.model_copy(update={"claims": rebuilt, "claimset_id": claimset_id, "assessment_id": assessment_id,
+                                                      "assessment": assessment, "assessment_error": error})
+    except BaseException as exc:
+        for p in batch:
+            if p.outcome is None and p.error is None:
+                p.error = exc
+        raise
+    finally:
+        for p in batch:
+            p.done = True
 
 
-def _check_version(store: Store, dossier_id: str, document: str | None, field: str, version: int) -> None:
+def _check_version(store: Store, dossier_id: str, claims: ClaimSet, document: str | None, field: str, version: int) -> None:
     now = field_version(store, dossier_id, document, field)
     if now == version:
         return
-    _, claims = current_claims(store, dossier_id)
     if document is not None and field in ("doc_type", "clauses"):
         doc = next((d for d in claims.documents if d.document == document), None)
         current = None if doc is None else (doc.doc_type.value if field == "doc_type" else doc.clauses)
@@ -191,9 +249,12 @@ def _has_claim(claims: ClaimSet, document: str | None, field: str) -> bool:
     return doc is not None and doc.get(field) is not None
 
 
-def _log_and_apply(store: Store, dossier_id: str, document: str | None, field: str, value: Any, reviewer: str,
-                   reason: str, value_type: ValueType | None, from_form: bool) -> CorrectionOutcome:
-    _, claims = current_claims(store, dossier_id)
+def _log(store: Store, dossier_id: str, claims: ClaimSet, document: str | None, field: str, value: Any, reviewer: str,
+         reason: str, value_type: ValueType | None, from_form: bool, version: int | None) -> CorrectionOutcome:
+    """Check the correction against `claims`, apply it to them (in place) and log it.
+    Refused (ReviewError, StaleEdit) before anything is written."""
+    if version is not None:
+        _check_version(store, dossier_id, claims, document, field, version)
     if document is not None and field in ("doc_type", "clauses"):
         if not any(d.document == document for d in claims.documents):
             raise ReviewError(f"本案卷没有文件 {document[:12]} — no such document in this dossier")
@@ -205,22 +266,26 @@ def _log_and_apply(store: Store, dossier_id: str, document: str | None, field: s
             typed = parse_input(vt, value) if from_form else coerce_api_value(vt, value)
         except InvalidValue as exc:
             raise ReviewError(f"{field}: {exc}") from None
-    try:  # `claims` was just read from the store for this request alone: changed in place
+    try:  # `claims` were read from the store for this batch alone: changed in place
         new_claims, old = apply_correction(claims, document, field, typed, reviewer, value_type=vt, copy=False)
     except CorrectionError as exc:
         raise ReviewError(str(exc)) from None
 
     old, new = _jsonable(old), _json_value(new_claims, document, field, typed)
     correction_id = store.add_correction(dossier_id, document, field, old, new, reviewer, reason.strip())
-    # The working claims are made again from the extraction and the whole log under the
-    # dossier's lock, so a re-intake saving its extraction meanwhile loses nothing; the
-    # cross-checks run again on the corrected values.
+    return CorrectionOutcome(correction_id=correction_id, document=document, field=field, old=old, new=new,
+                             claims=new_claims, claimset_id=0)
+
+
+def _rebuild(store: Store, dossier_id: str) -> tuple[int, ClaimSet]:
+    """The working claims made again from the extraction and the whole log under the
+    dossier's lock, so a re-intake saving its extraction meanwhile loses nothing; the
+    cross-checks run again on the corrected values."""
     claimset_id, rebuilt, _ = store.rebuild_claims(dossier_id, refine=_recheck(store, dossier_id))
     # A confirmed one reopens only if its amounts change; one already in review needs no write.
     if store.dossier(dossier_id).status not in ("confirmed", "in_review"):
         store.set_status(dossier_id, "in_review")
-    return CorrectionOutcome(correction_id=correction_id, document=document, field=field, old=old, new=new,
-                             claims=rebuilt, claimset_id=claimset_id)
+    return claimset_id, rebuilt
 
 
 def _recheck(store: Store, dossier_id: str):
