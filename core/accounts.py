@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import os
 import re
 import secrets
 from enum import Enum
@@ -77,7 +79,22 @@ class AssignmentRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-TABLES = [UserRow.__table__, SessionRow.__table__, TokenRow.__table__, AssignmentRow.__table__]
+class LoginFailureRow(Base):
+    """One failed login: the name tried (known or not) and the client's address. Kept in the
+    store, so a restart or a second app worker counts the same failures."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # The name logged in (or was unlocked) since: no longer held against the name, still
+    # against the address it came from (a guesser's count is not reset by its victim).
+    cleared: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+TABLES = [UserRow.__table__, SessionRow.__table__, TokenRow.__table__, AssignmentRow.__table__, LoginFailureRow.__table__]
+log = logging.getLogger("dossier.login")
 
 
 class Account(BaseModel):
@@ -96,6 +113,42 @@ class AccountError(ValueError):
     """A request about accounts that cannot be carried out; the message is shown as is."""
 
 
+class LoginLimits(BaseModel):
+    """After `failures` failed logins of one name (or `address_failures` from one client
+    address, whatever names were tried) logins are refused for `lock` seconds, doubling with
+    every further failure up to `max_lock`. Failures older than `forget` hours, and a name's
+    failures once it logs in or an admin unlocks it, no longer count."""
+
+    failures: int = 5
+    address_failures: int = 20
+    lock: float = 60.0
+    max_lock: float = 3600.0
+    forget: float = 24.0
+
+    @classmethod
+    def from_env(cls) -> "LoginLimits":
+        names = {"failures": "DOSSIER_LOGIN_FAILURES", "address_failures": "DOSSIER_LOGIN_ADDRESS_FAILURES",
+                 "lock": "DOSSIER_LOGIN_LOCK_SECONDS", "max_lock": "DOSSIER_LOGIN_MAX_LOCK_SECONDS",
+                 "forget": "DOSSIER_LOGIN_FORGET_HOURS"}
+        return cls(**{k: os.environ[v] for k, v in names.items() if os.environ.get(v)})
+
+    def lock_after(self, count: int, limit: int) -> dt.timedelta | None:
+        if count < limit:
+            return None
+        return dt.timedelta(seconds=min(self.lock * 2 ** min(count - limit, 32), self.max_lock))
+
+
+class LoginLocked(AccountError):
+    """Too many failed logins: refused, the password not even checked, until `until`."""
+
+    def __init__(self, message: str, until: dt.datetime):
+        super().__init__(message)
+        self.until = until
+
+    def retry_after(self, now: dt.datetime | None = None) -> int:
+        return max(1, int((self.until - (now or utcnow())).total_seconds() + 0.999))
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -111,8 +164,9 @@ def check_password(password: str) -> str:
 
 
 class Accounts:
-    def __init__(self, store: Store, idle: dt.timedelta = IDLE):
+    def __init__(self, store: Store, idle: dt.timedelta = IDLE, limits: LoginLimits | None = None):
         self.store, self.idle = store, idle
+        self.limits = limits or LoginLimits.from_env()
         Base.metadata.create_all(store.engine, tables=TABLES)
 
     # ------------------------------------------------------------------ users
@@ -151,8 +205,9 @@ class Accounts:
         with self.store.session() as s, s.begin():
             row = self._row(s, name)
             row.password_hash = hashed
-            # A new password ends every open session of the old one.
+            # A new password ends every open session of the old one, and lifts a lock.
             s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+            s.execute(update(LoginFailureRow).where(LoginFailureRow.name == name).values(cleared=True))
 
     def disable(self, name: str) -> None:
         with self.store.session() as s, s.begin():
@@ -175,6 +230,63 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             return None
         return _account(row) if row and not row.disabled else None
+
+    # ------------------------------------------------------------------ the login limit
+
+    def login(self, name: str, password: str, address: str) -> Account | None:
+        """authenticate, within the limits: LoginLocked while the name or the address is
+        locked (even for the right password, which is then not checked); a failure is
+        recorded and logged, a success clears the name's failures."""
+        name, address = name[:64], (address or "?")[:64]
+        self.check_lock(name, address)
+        account = self.authenticate(name, password)
+        with self.store.session() as s, s.begin():
+            if account is None:
+                s.add(LoginFailureRow(name=name, address=address))
+            else:
+                s.execute(update(LoginFailureRow).where(LoginFailureRow.name == name).values(cleared=True))
+        if account is None:
+            log.warning("failed login for %r from %s", name, address)
+            try:
+                self.check_lock(name, address)
+            except LoginLocked as locked:
+                log.warning("logins locked: %s", locked)
+        return account
+
+    def check_lock(self, name: str, address: str, now: dt.datetime | None = None) -> None:
+        now = now or utcnow()
+        since = now - dt.timedelta(hours=self.limits.forget)
+        checks = [(LoginFailureRow.name == name, LoginFailureRow.cleared.is_(False), self.limits.failures,
+                   f"账户 {name} 登录失败次数过多，已暂时锁定 — too many failed logins for {name}", name),
+                  (LoginFailureRow.address == address, True, self.limits.address_failures,
+                   f"来自 {address} 的登录失败次数过多，已暂时锁定 — too many failed logins from {address}",
+                   f"--address {address}")]
+        with self.store.session() as s:
+            for where, counted, limit, said, unlock in checks:
+                times = list(s.scalars(select(LoginFailureRow.at).where(where, counted, LoginFailureRow.at >= since)
+                                       .order_by(LoginFailureRow.at)))
+                wait = self.limits.lock_after(len(times), limit)
+                if wait is not None and times[-1] + wait > now:
+                    until = times[-1] + wait
+                    minutes = max(1, round((until - now).total_seconds() / 60))
+                    raise LoginLocked(f"{said}; 请 {minutes} 分钟后再试，或请管理员解锁 — try again in about {minutes} min, "
+                                      f"or ask an admin: dossier users unlock {unlock}", until)
+
+    def unlock(self, name: str | None = None, address: str | None = None) -> int:
+        """Forget the failures of a name and/or a client address; returns how many."""
+        if not name and not address:
+            raise AccountError("须指定用户名或地址 — name a user or an address to unlock")
+        with self.store.session() as s, s.begin():
+            if name and s.scalar(select(UserRow.id).where(UserRow.name == name)) is None and not address:
+                raise AccountError(f"没有用户 {name} — no account named {name}")
+            n = 0
+            if name:
+                n += s.execute(update(LoginFailureRow).where(LoginFailureRow.name == name, LoginFailureRow.cleared.is_(False))
+                               .values(cleared=True)).rowcount
+            if address:
+                n += s.execute(delete(LoginFailureRow).where(LoginFailureRow.address == address)).rowcount
+        log.warning("logins unlocked for %s", " and ".join(x for x in (name, address) if x))
+        return n
 
     def assign(self, dossier_id: str, name: str | None) -> None:
         """Give the dossier to `name` (None: to nobody)."""

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-users_app = typer.Typer(help="Reviewers' accounts: add, passwd, disable, token, list.", no_args_is_help=True)
+users_app = typer.Typer(help="Reviewers' accounts: add, passwd, disable, unlock, token, list.", no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
 
@@ -68,6 +68,15 @@ def disable(name: str):
     with _accounts() as accounts:
         accounts.disable(name)
     console.print(f"disabled {name}")
+
+
+@users_app.command("unlock")
+def unlock(name: str = typer.Argument("", help="the account whose failed logins are forgotten"),
+           address: str = typer.Option("", "--address", help="also, or instead, a client address's failed logins")):
+    """Lift a lock after too many failed logins (`passwd` lifts it too)."""
+    with _accounts() as accounts:
+        n = accounts.unlock(name or None, address or None)
+    console.print(f"unlocked {' and '.join(x for x in (name, address) if x)} ({n} failed logins forgotten)")
 
 
 @users_app.command("token")

@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from core.accounts import LoginLocked
 from review_ui.auth import COOKIE, LOGIN_COOKIE, Guard, same_origin
 
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
@@ -125,7 +126,12 @@ def login_routes(guard: Guard, render: Callable[..., Response]) -> APIRouter:
         nonce = request.cookies.get(LOGIN_COOKIE, "")
         if not same_origin(request) or not nonce or not hmac.compare_digest(login_token, signer.mac("login", nonce)):
             return login_page(request, next, "请求来源无效，请重试 — the login form expired or came from elsewhere; try again", 403)
-        account = guard.accounts.authenticate(name.strip(), password)
+        try:
+            account = guard.accounts.login(name.strip(), password, request.client.host if request.client else "?")
+        except LoginLocked as locked:
+            response = login_page(request, next, str(locked), 429)
+            response.headers["Retry-After"] = str(locked.retry_after())
+            return response
         if account is None:
             return login_page(request, next, "用户名或密码错误 — wrong name or password, or the account is disabled", 401)
         response = RedirectResponse(_safe_next(next), status_code=303)
