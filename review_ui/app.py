@@ -29,7 +29,8 @@ from review_ui import labels, values
 from review_ui.api import api_router
 from review_ui.attention import KINDS
 from review_ui.opinion import OpinionError, archive_opinion, archived_opinion
-from review_ui.auth import Guard, NotLoggedIn, Refused, Signer, account_of, may_confirm, require, secret_key
+from review_ui.auth import (Guard, NotLoggedIn, Refused, Signer, account_of, confirm_refusal, may_confirm, require,
+                            secret_key)
 from review_ui.security import add_security, login_routes
 from review_ui.history import change_log
 from review_ui.pages import IMAGE_TYPES, page_image_file
@@ -97,6 +98,8 @@ def create_app(
         two_person = os.environ.get("DOSSIER_TWO_PERSON", "1") not in ("0", "false", "no")
     guard = Guard(accounts, Signer(key or secret_key()))
     templates = _templates()
+    # What the page offers follows what the server allows: the same reason either way.
+    templates.env.globals["confirm_refusal"] = lambda account, v: confirm_refusal(account, v.last_corrector, two_person)
     # No /docs or /openapi.json: they would sit outside the guard, which only covers API routes.
     app = FastAPI(title="Dossier review 案卷审核", dependencies=[Depends(guard)], docs_url=None, redoc_url=None,
                   openapi_url=None)

@@ -136,10 +136,28 @@ def require(request: Request, role: Role) -> Account:
     return account
 
 
-def may_confirm(store: Store, dossier_id: str, account: Account, two_person: bool) -> None:
-    """Two people: whoever confirms the money did not make the last correction."""
-    if not two_person:
-        return
+def confirm_refusal(account: Account | None, last_corrector: str | None, two_person: bool) -> str | None:
+    """Why `account` may not confirm money (None: they may). The page shows it in place of
+    the button; the server refuses with it (a page is no wall)."""
+    if account is None:
+        return "请先登录 — log in first"
+    other = two_person and last_corrector
+    if not account.can(Role.approver):
+        return (f"确认须由审批人{'（' + last_corrector + ' 以外）' if other else ''} — confirming money needs an approver"
+                f"{' other than ' + last_corrector if other else ''}; {account.name} is a {account.role.value}")
+    if other and last_corrector == account.name:
+        return (f"须由另一人确认 — needs an approver other than {account.name}, who made the last correction "
+                "(two-person rule)")
+    return None
+
+
+def last_corrector(store: Store, dossier_id: str) -> str | None:
     corrections = store.corrections(dossier_id)
-    if corrections and corrections[-1].reviewer == account.name:
-        raise Refused(f"须由另一人确认 — {account.name} made the last correction; someone else must confirm (two-person rule)")
+    return corrections[-1].reviewer if corrections else None
+
+
+def may_confirm(store: Store, dossier_id: str, account: Account, two_person: bool) -> None:
+    """Two people: whoever confirms the money is an approver who did not make the last correction."""
+    refusal = confirm_refusal(account, last_corrector(store, dossier_id), two_person)
+    if refusal:
+        raise Refused(refusal)

@@ -107,6 +107,7 @@ class DossierView(View):
     assessment_current: bool
     decisions: list[DecisionRow]
     corrections: int
+    last_corrector: str | None = None  # who made the last correction (the two-person rule)
     versions: dict[tuple[str | None, str], int] = {}
     claimset_id: int | None = None
     attention: list[Item] = []
@@ -193,7 +194,8 @@ def dossier_view(store: Store, dossier_id: str, pages: bool = True) -> DossierVi
     claimset_id = latest_claims[0] if latest_claims else None
     latest_row = latest_assessment_row(store, dossier_id)
     latest = Assessment.model_validate_json(latest_row.assessment_json) if latest_row else None
-    versions = [((c.document, c.field), c.id) for c in store.corrections(dossier_id)]
+    log = store.corrections(dossier_id)
+    versions = [((c.document, c.field), c.id) for c in log]
 
     page_views: dict[tuple[str, int], PageView] = {}
     docs: dict[str, DocView] = {}
@@ -224,6 +226,7 @@ def dossier_view(store: Store, dossier_id: str, pages: bool = True) -> DossierVi
         assessment_current=is_current(latest_row, claimset_id),
         decisions=store.decisions(dossier_id),
         corrections=len(versions),
+        last_corrector=log[-1].reviewer if log else None,
         versions={k: c for k, c in versions},
         claimset_id=claimset_id,
         attention=attention(claims, latest),
