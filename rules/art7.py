@@ -82,8 +82,10 @@ def _led(d: Draft, std: StandardEvidence, applicant: str | None) -> tuple[bool |
     return (answers.pop() if answers else None), pool
 
 
-def _standard(d: Draft, std: StandardEvidence, claims: ClaimSet, as_of: dt.date, params: Parameters) -> Due | None:
-    """One standard's award, or None with the reason said."""
+def _standard(d: Draft, std: StandardEvidence, claims: ClaimSet, as_of: dt.date, params: Parameters,
+              unled: list[StandardEvidence]) -> Due | None:
+    """One standard's award, or None with the reason said; one whose lead nothing shows is
+    added to `unled`."""
     name, code = std.name, std.code or std.name
     if len(std.files) > 1:
         d.step(f"{code} 见于 {'、'.join(std.files)}，计一次", f"{code} is shown in {len(std.files)} documents: counted once")
@@ -114,9 +116,7 @@ def _standard(d: Draft, std: StandardEvidence, claims: ClaimSet, as_of: dt.date,
         if not d.window(*window_verdict(claims, params, trigger), f"{name} {kind_zh}", trigger):
             return None
     if lead is None:
-        d.fail(Status.needs_evidence, f"{name} 无牵头证据：无法确认申请人为牵头（第一起草）单位，请补该标准前言（起草单位）/ "
-                                      f"no evidence the applicant led {code}: its foreword (drafting units) is wanted",
-               missing=f"{code}: drafting_units")
+        unled.append(std)
     if publish is None or implement is None:
         d.fail(Status.needs_evidence, f"{name} 缺少公告或实施日期 / {code}: missing publication or implementation date",
                missing=f"{code}: publish_date/implement_date")
@@ -212,13 +212,18 @@ def standards(claims: ClaimSet, ledger: Ledger, params: Parameters, *, as_of: dt
             d.fail(Status.needs_evidence, f"{doc.file_name}：文件无法读取 / file could not be read", missing=doc.file_name)
     before = rewarded(claims, ledger)
     due: list[Due] = []
+    unled: list[StandardEvidence] = []
     for std in gather([doc for doc in notices if not doc.error]):
         if std.key in before:
             d.leave_out(f"标准 {std.code} 已于 {before[std.key]} 获奖励，不重复奖励 / standard {std.code} already rewarded ({before[std.key]})")
             continue
-        one = _standard(d, std, claims, day, params)
+        one = _standard(d, std, claims, day, params, unled)
         if one is not None:
             due.append(one)
+    if unled:  # one reason naming them all: a notice's annex may list a hundred
+        d.fail(Status.needs_evidence, f"无牵头证据（无法确认申请人为牵头即第一起草单位，请补各标准的前言起草单位）：{'、'.join(s.name for s in unled)} / "
+                                      f"no evidence the applicant led {', '.join(s.code or s.name for s in unled)}: their forewords (drafting units) are wanted")
+        d.missing.extend(f"{s.code or s.name}: drafting_units" for s in unled)
     d.amount = q(sum((x.amount for x in due), ZERO))
     if len(due) > 1:
         d.step(f"合计 {yuan(d.amount)} 元", f"total {yuan(d.amount)}")

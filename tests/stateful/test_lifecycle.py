@@ -128,6 +128,7 @@ class Lifecycle(RuleBasedStateMachine):
         try:
             decide(self.store, d, "confirm", "审批人", "同意")
             STEPS["confirmed"] += 1
+            STEPS[f"confirmed {self.dossiers[d]['kind']}"] += 1
         except ReviewError:  # open clauses, a moved ledger (409), a once-only award already paid
             STEPS["confirm refused"] += 1
 
