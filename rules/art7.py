@@ -125,6 +125,7 @@ def _standard(d: Draft, std: StandardEvidence, claims: ClaimSet, as_of: dt.date,
         return None
     amount = d.cp.levels[level].value
     where = std.references(*lead_said, *dates.values())
+    d.money_input(f"{code} {LEVEL_ZH[level]}", amount, std.evidence(*lead_said, *dates.values()))
     pending = "，牵头待证" if lead is None else ""
     d.step(f"{code} {LEVEL_ZH[level]} {yuan(amount)} 元（{'；'.join(where)}{pending}）",
            f"{code} {level} standard {yuan(amount)} ({'; '.join(where)}{'; lead not shown' if lead is None else ''})", f"{code} {yuan(amount)}")

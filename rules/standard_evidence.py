@@ -113,10 +113,17 @@ class StandardEvidence:
                 out.append(sorted(said, key=lambda s: not s.reviewer)[0])
         return sorted(out, key=lambda s: not s.reviewer)
 
+    def evidence(self, *more: Said | None) -> list[Evidence]:
+        """The rows it was read from and the evidence of the values used, each once."""
+        out: list[Evidence] = []
+        for e in [e for item in self.listings for e in item.evidence] + [e for s in more if s for e in s.evidence]:
+            if e not in out:
+                out.append(e)
+        return out
+
     def references(self, *more: Said | None) -> list[str]:
         """(document, page) of the rows it was read from and of the values used."""
-        evidence = [e for item in self.listings for e in item.evidence] + [e for s in more if s for e in s.evidence]
-        return list(dict.fromkeys(f"{e.file_name} p.{e.page}" if e.page else e.file_name for e in evidence
+        return list(dict.fromkeys(f"{e.file_name} p.{e.page}" if e.page else e.file_name for e in self.evidence(*more)
                                   if e.kind == EvidenceKind.document and e.file_name))
 
 

@@ -184,6 +184,29 @@ def test_a_standard_award_carries_its_code_and_is_never_paid_twice(store: Store)
     assert len(store.ledger(CODE).granted()) == 1
 
 
+def _notice(*codes: str) -> dict:
+    return {"type": "standard_notice", "clauses": ["art7.2"], "standards": [
+        {"code": c, "title": "工业互联网平台 企业上云评价规范", "publish_date": "2021-03-01", "implement_date": "2021-06-01",
+         "drafting_units": ["广州测试工业科技有限公司"]} for c in codes]}
+
+
+def test_each_standard_of_a_notice_is_recorded_and_none_is_paid_again(store: Store):
+    """A notice of two standards the applicant led is one award naming both (its standard_code
+    and once-only key); next year a notice listing one of them again beside a new one pays
+    the new one only, and its confirmation does not clash."""
+    a_id = intake(store, claims_of("N1", clauses=["art7.2"], documents=[_notice("GB/T 41060-2021", "YD/T 4160-2021")]))
+    store.confirm("N1", "王", reassess=rules, seen_assessment_id=a_id)
+    (award,) = store.ledger(CODE).granted()
+    assert (award.amount, award.standard_code) == (Decimal("800000.00"), "GB/T 41060-2021; YD/T 4160-2021")
+    assert award.once_key == "standard:GB/T 41060-2021; YD/T 4160-2021"
+    b_id = intake(store, claims_of("N2", year=2022, clauses=["art7.2"], documents=[_notice("YD/T 4160-2021", "DB44/T 2410-2021")]))
+    result = store.latest_assessment("N2")[1].result("art7.2")
+    assert (result.status.value, result.amount, result.standard_codes) == ("eligible", Decimal("100000.00"), ["DB44/T 2410-2021"])
+    store.confirm("N2", "王", reassess=rules, seen_assessment_id=b_id)
+    assert [(a.dossier_id, a.standard_code) for a in store.ledger(CODE).granted()] == [
+        ("N1", "GB/T 41060-2021; YD/T 4160-2021"), ("N2", "DB44/T 2410-2021")]
+
+
 def test_the_settlement_award_is_paid_once(store: Store):
     facts = {"newly_settled": True, "service_provider": True, "settlement_date": "2020-06-01"}
     capital = {"type": "capital_verification", "clauses": ["art3"], "paid_in_capital": 5000000, "verification_date": "2020-07-01"}
