@@ -13,12 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from core.corrections import FIELD_TYPES, CorrectionError, apply_correction
 from core.decisions import NO_MONEY, apply_decisions
 from core.facts import FACTS
 from core.models import Assessment, ClaimSet, ClauseDecision, DocType, Ledger, Status, ValueType
-from core.store import AssessmentChanged, AssessmentRow, ConfirmRefused, CorrectionRow, Store
+from core.store import AssessmentChanged, AssessmentRow, ConfirmRefused, CorrectionRow, Store, _dumps
 from extract.recheck import recheck
 from review_ui.documents import dossier_documents
 from review_ui.values import MAX_TEXT, InvalidValue, coerce_api_value, parse_input
@@ -49,10 +50,14 @@ def field_version(store: Store, dossier_id: str, document: str | None, field: st
     """The id of the last correction of this value (0: never corrected). An edit carries the
     version it was made on, so one made on a value someone has since changed is refused."""
     with store.session() as s:
-        doc = CorrectionRow.document.is_(None) if document is None else CorrectionRow.document == document
-        return s.scalar(
-            select(func.max(CorrectionRow.id)).where(CorrectionRow.dossier_id == dossier_id, doc, CorrectionRow.field == field)
-        ) or 0
+        return _field_version(s, dossier_id, document, field)
+
+
+def _field_version(s: Session, dossier_id: str, document: str | None, field: str) -> int:
+    doc = CorrectionRow.document.is_(None) if document is None else CorrectionRow.document == document
+    return s.scalar(
+        select(func.max(CorrectionRow.id)).where(CorrectionRow.dossier_id == dossier_id, doc, CorrectionRow.field == field)
+    ) or 0
 
 
 class Conflict(ReviewError):
@@ -192,17 +197,7 @@ def _correct_all(store: Store, dossier_id: str, batch: list[_Pending]) -> None:
     refused one leaves no trace and does not stop the others), then one rebuild of the
     claims from the whole log and one assessment, which every logged one answers with."""
     try:
-        claims, logged = None, []
-        for p in batch:
-            try:
-                if claims is None:
-                    _, claims = current_claims(store, dossier_id)
-                p.outcome = _log(store, dossier_id, claims, **p.request)
-                logged.append(p)
-            except Exception as exc:  # noqa: BLE001 - handed to the request it belongs to
-                p.error = exc
-                if not isinstance(exc, ReviewError):
-                    claims = None  # the store may not hold what was applied: read it again
+        logged = _log_all(store, dossier_id, batch)
         if not logged:
             return
         try:
@@ -218,18 +213,36 @@ def _correct_all(store: Store, dossier_id: str, batch: list[_Pending]) -> None:
         for p in logged:
             p.outcome = p.outcome.model_copy(update={"claims": rebuilt, "claimset_id": claimset_id, "assessment_id": assessment_id,
                                                       "assessment": assessment, "assessment_error": error})
-    except BaseException as exc:
-        for p in batch:
-            if p.outcome is None and p.error is None:
-                p.error = exc
-        raise
     finally:
         for p in batch:
+            if p.outcome is None and p.error is None:  # cut off (the process is going down)
+                p.error = RuntimeError("correction not carried out")
             p.done = True
 
 
-def _check_version(store: Store, dossier_id: str, claims: ClaimSet, document: str | None, field: str, version: int) -> None:
-    now = field_version(store, dossier_id, document, field)
+def _log_all(store: Store, dossier_id: str, batch: list[_Pending]) -> list[_Pending]:
+    """Check, apply and log each in one transaction: one commit (one fsync) for the batch."""
+    claims, logged = None, []
+    try:
+        with store.session() as s, s.begin():
+            for p in batch:
+                try:
+                    if claims is None:
+                        _, claims = current_claims(store, dossier_id)
+                    p.outcome = _log(s, dossier_id, claims, **p.request)
+                    logged.append(p)
+                except ReviewError as exc:  # refused before anything was written: the others go on
+                    p.error = exc
+    except Exception as exc:  # noqa: BLE001 - nothing of the batch was logged; each request hears why
+        for p in batch:
+            if p.error is None:
+                p.outcome, p.error = None, exc
+        return []
+    return logged
+
+
+def _check_version(s: Session, dossier_id: str, claims: ClaimSet, document: str | None, field: str, version: int) -> None:
+    now = _field_version(s, dossier_id, document, field)
     if now == version:
         return
     if document is not None and field in ("doc_type", "clauses"):
@@ -237,7 +250,7 @@ def _check_version(store: Store, dossier_id: str, claims: ClaimSet, document: st
         current = None if doc is None else (doc.doc_type.value if field == "doc_type" else doc.clauses)
     else:
         current = _json_value(claims, document, field, None) if _has_claim(claims, document, field) else None
-    by = next((c.reviewer for c in store.corrections(dossier_id) if c.id == now), "?")
+    by = s.scalar(select(CorrectionRow.reviewer).where(CorrectionRow.id == now)) or "?"
     raise StaleEdit(f"已被 {by} 修改，未保存 — {field} was changed by {by} after you opened it; "
                     f"your edit was not saved. It is now: {current}", current, now)
 
@@ -249,12 +262,12 @@ def _has_claim(claims: ClaimSet, document: str | None, field: str) -> bool:
     return doc is not None and doc.get(field) is not None
 
 
-def _log(store: Store, dossier_id: str, claims: ClaimSet, document: str | None, field: str, value: Any, reviewer: str,
+def _log(s: Session, dossier_id: str, claims: ClaimSet, document: str | None, field: str, value: Any, reviewer: str,
          reason: str, value_type: ValueType | None, from_form: bool, version: int | None) -> CorrectionOutcome:
-    """Check the correction against `claims`, apply it to them (in place) and log it.
-    Refused (ReviewError, StaleEdit) before anything is written."""
+    """Check the correction against `claims`, apply it to them (in place) and log it in the
+    transaction `s`. Refused (ReviewError, StaleEdit) before anything is written."""
     if version is not None:
-        _check_version(store, dossier_id, claims, document, field, version)
+        _check_version(s, dossier_id, claims, document, field, version)
     if document is not None and field in ("doc_type", "clauses"):
         if not any(d.document == document for d in claims.documents):
             raise ReviewError(f"本案卷没有文件 {document[:12]} — no such document in this dossier")
@@ -272,7 +285,11 @@ def _log(store: Store, dossier_id: str, claims: ClaimSet, document: str | None, 
         raise ReviewError(str(exc)) from None
 
     old, new = _jsonable(old), _json_value(new_claims, document, field, typed)
-    correction_id = store.add_correction(dossier_id, document, field, old, new, reviewer, reason.strip())
+    row = CorrectionRow(dossier_id=dossier_id, document=document, field=field, old_json=_dumps(old), new_json=_dumps(new),
+                        reviewer=reviewer, reason=reason.strip())
+    s.add(row)
+    s.flush()  # its id: the version a later correction in the batch is checked against
+    correction_id = row.id
     return CorrectionOutcome(correction_id=correction_id, document=document, field=field, old=old, new=new,
                              claims=new_claims, claimset_id=0)
 
