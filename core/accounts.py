@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.store import Base, Store, utcnow
+from core.store import Base, Store, set_up_schema, utcnow
 
 _HASHER = PasswordHasher()
 # Verified when a name is unknown, so a wrong name costs as long as a wrong password.
@@ -167,7 +167,7 @@ class Accounts:
     def __init__(self, store: Store, idle: dt.timedelta = IDLE, limits: LoginLimits | None = None):
         self.store, self.idle = store, idle
         self.limits = limits or LoginLimits.from_env()
-        Base.metadata.create_all(store.engine, tables=TABLES)
+        set_up_schema(store.engine, TABLES)
 
     # ------------------------------------------------------------------ users
 

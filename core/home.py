@@ -5,6 +5,8 @@ so pointing DOSSIER_HOME at an empty folder gives a clean, isolated installation
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from pathlib import Path
 
@@ -37,6 +39,18 @@ def pages_dir() -> Path:
 
 def logs_dir() -> Path:
     return sub("logs")
+
+
+@contextlib.contextmanager
+def locked(name: str):
+    """An exclusive lock on DOSSIER_HOME/`name` among this machine's processes, for set-up
+    that must not run twice at once. flock: the kernel lets go when its holder dies."""
+    with open(home() / name, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def database_url() -> str:

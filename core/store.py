@@ -275,37 +275,49 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _add_missing_columns(engine: Engine) -> None:
+SCHEMA_LOCK = ".store-schema.lock"
+
+
+def set_up_schema(engine: Engine, tables: list | None = None) -> None:
+    """What a new database lacks (tables, columns, the ledger's trigger), one process at a time:
+    a review app, a `users` command and intakes started together on a new home would each
+    create the same tables ("table dossiers already exists"). A file lock in DOSSIER_HOME
+    covers the processes of one machine, an advisory lock those sharing a PostgreSQL server."""
+    with home.locked(SCHEMA_LOCK), engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        Base.metadata.create_all(conn, tables=tables)
+        _add_missing_columns(conn, tables or Base.metadata.sorted_tables)
+        _ledger_append_only(conn)
+
+
+def _add_missing_columns(conn, tables) -> None:
     """create_all never alters a table, so a database made by an earlier version gets the
     nullable columns added since (all additive) here, instead of failing on first read."""
-    db = inspect(engine)
-    with engine.begin() as conn:
-        for table in Base.metadata.sorted_tables:
-            have = {c["name"] for c in db.get_columns(table.name)}
-            for col in table.columns:
-                if col.name not in have and col.nullable:
-                    kind = col.type.compile(dialect=engine.dialect)
-                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}'))
+    db = inspect(conn)
+    for table in tables:
+        have = {c["name"] for c in db.get_columns(table.name)}
+        for col in table.columns:
+            if col.name not in have and col.nullable:
+                kind = col.type.compile(dialect=conn.dialect)
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}'))
 
 
-def _ledger_append_only(engine: Engine) -> None:
+def _ledger_append_only(conn) -> None:
     """The database itself refuses to change or remove a ledger row (a reversal is a new
     row), so no code path, present or future, can rewrite what was paid."""
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            for op in ("UPDATE", "DELETE"):
-                conn.execute(text(
-                    f"CREATE TRIGGER IF NOT EXISTS awards_no_{op.lower()} BEFORE {op} ON awards "
-                    "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: add a reversal entry instead'); END"))
-        elif engine.dialect.name == "postgresql":
-            # One server-wide lock: two stores starting at once would race on CREATE OR REPLACE.
-            conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+    if conn.dialect.name == "sqlite":
+        for op in ("UPDATE", "DELETE"):
             conn.execute(text(
-                "CREATE OR REPLACE FUNCTION awards_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION 'the ledger is append-only: add a reversal entry instead'; END $$"))
-            conn.execute(text(
-                "CREATE OR REPLACE TRIGGER awards_append_only BEFORE UPDATE OR DELETE ON awards "
-                "FOR EACH ROW EXECUTE FUNCTION awards_append_only()"))
+                f"CREATE TRIGGER IF NOT EXISTS awards_no_{op.lower()} BEFORE {op} ON awards "
+                "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: add a reversal entry instead'); END"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "CREATE OR REPLACE FUNCTION awards_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'the ledger is append-only: add a reversal entry instead'; END $$"))
+        conn.execute(text(
+            "CREATE OR REPLACE TRIGGER awards_append_only BEFORE UPDATE OR DELETE ON awards "
+            "FOR EACH ROW EXECUTE FUNCTION awards_append_only()"))
 
 
 def _dossier_row(s: Session, dossier_id: str, lock: bool = False) -> DossierRow:
@@ -439,9 +451,7 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = url or home.database_url()
         self.engine = _engine(self.url)
-        Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
-        _ledger_append_only(self.engine)
+        set_up_schema(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:

@@ -102,7 +102,7 @@ def _start_up() -> None:
     from core.store import Store
     from flows import server
 
-    with server.first_run_lock(home.home()):
+    with server.first_run_lock():
         sweep_temp(home.home())
         Store()
         server.ensure_api()

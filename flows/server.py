@@ -4,7 +4,8 @@ Without PREFECT_API_URL, Prefect boots a temporary API server (uvicorn, ~200 MB)
 process on its first client call, creating or migrating its database under PREFECT_HOME.
 Here that happens once, from the main thread, at start-up, and
   * under a file lock in DOSSIER_HOME: two intakes on a new home do not race on creating
-    Prefect's database (nor on the store's tables, created under the same lock);
+    Prefect's database (the store's tables have a lock of their own, core.store.set_up_schema,
+    held only while they are set up, so a review app is not kept waiting on Prefect's boot);
   * with a parent-death signal (prctl PR_SET_PDEATHSIG) and its own session: kill -9 of the
     command takes its server down with it; a terminal's Ctrl-C reaches only the command,
     whose exit stops the server cleanly.
@@ -12,29 +13,21 @@ A PREFECT_API_URL set by the user (a shared server) is used as it is.
 """
 from __future__ import annotations
 
-import contextlib
 import ctypes
-import fcntl
 import functools
 import os
 import signal
 import subprocess
 import types
-from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
 
-@contextlib.contextmanager
-def first_run_lock(home: Path):
-    """Held while a command sets up what a new DOSSIER_HOME lacks."""
-    path = home / ".first-run.lock"
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def first_run_lock():
+    """Held while a command sets up what a new DOSSIER_HOME lacks (Prefect's database)."""
+    from core import home
+
+    return home.locked(".first-run.lock")
 
 
 def _die_with_parent(parent: int) -> None:  # runs in the child between fork and exec

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from fastapi import HTTPException, Request
 
 from core import home
+from core.atomic import temp_prefix
 from core.accounts import Account, Accounts, Role
 from core.store import Store
 
@@ -39,9 +40,20 @@ def secret_key() -> bytes:
         return env.encode()
     path = Path(home.home()) / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under a temp name, then linked to its own: of apps starting at once
+        # on a new home one key wins and all read that one, never a half-written (empty) file.
+        tmp = path.with_name(f"{temp_prefix()}secret_key")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip().encode()
 
 

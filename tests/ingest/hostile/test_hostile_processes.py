@@ -6,8 +6,11 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
+import socket
 import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from tests.ingest.hostile import make_corpus as corpus
@@ -34,18 +37,57 @@ def _blocked_on_flock(pid: int) -> bool:
     return any("->" in line and f" {pid} " in line for line in Path("/proc/locks").read_text().splitlines())
 
 
-def test_two_intakes_on_a_new_home_both_succeed_and_write_nothing_outside_it(tmp_path):
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def test_intakes_and_review_apps_started_at_once_on_a_new_home_all_come_up_and_write_nothing_outside_it(tmp_path):
+    """Two intakes and three review apps released at the same instant on a new home (the
+    imports done first, tests/ingest/hostile/at_once.py): each sets up what it needs (store
+    tables, Prefect's database, the app's secret key) and none fails for the others."""
     dossier = corpus.small_dossier(tmp_path)
     outside = {"HOME": tmp_path / "user-home", "TMPDIR": tmp_path / "tmp"}
     for folder in outside.values():
         folder.mkdir()
     env = cli_env(tmp_path / "home", **{k: str(v) for k, v in outside.items()})
-    runs = [
-        subprocess.Popen(cli("intake", "--json", str(dossier)), env=env, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    outs = [r.communicate(timeout=400) for r in runs]
-    assert [r.returncode for r in runs] == [0, 0], [err[-2000:] for _, err in outs]
+    go = tmp_path / "go"
+    commands = [("intake", "--json", str(dossier))] * 2 + [("serve", "--port", str(_free_port())) for _ in range(3)]
+    procs = []
+    for i, args in enumerate(commands):
+        ready = tmp_path / f"ready-{i}"
+        procs.append((ready, args, subprocess.Popen(
+            [sys.executable, "-m", "tests.ingest.hostile.at_once", str(ready), str(go), *args],
+            env=env, cwd=str(REPO), stdout=subprocess.PIPE if args[0] == "intake" else subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True)))
+    try:
+        deadline = time.monotonic() + 120
+        while not all(r.exists() or p.poll() is not None for r, _, p in procs) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        go.touch()
+        apps = [(int(args[2]), p) for _, args, p in procs if args[0] == "serve"]
+        deadline, up = time.monotonic() + 120, set()
+        while len(up) < len(apps) and time.monotonic() < deadline and all(p.poll() is None for _, p in apps):
+            up |= {port for port, _ in apps if port not in up and _answers(port)}
+            time.sleep(0.2)
+        intakes = [p for _, args, p in procs if args[0] == "intake"]
+        outs = [p.communicate(timeout=400) for p in intakes]
+    finally:
+        for _, _, p in procs:
+            if p.poll() is None:
+                p.terminate()
+    failed = {" ".join(args): p.communicate()[1][-1500:] for _, args, p in procs if args[0] == "serve" and int(args[2]) not in up}
+    assert not failed, f"review apps that did not come up: {failed}"
+    assert [p.returncode for p in intakes] == [0, 0], [err[-2000:] for _, err in outs]
     assert all('"ocr:rapidocr' in out for out, _ in outs)  # the OCR engine ran
     left = {str(p.relative_to(tmp_path)) for folder in outside.values() for p in folder.rglob("*")}
     assert not left, f"written outside DOSSIER_HOME: {sorted(left)}"
