@@ -30,6 +30,7 @@ err = Console(stderr=True)
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_DOSSIER = REPO / "fixtures" / "demo" / "yuezhi-2021"
+ENGINE_HELP = "OCR engine: rapidocr (default, or $DOSSIER_OCR_ENGINE), rapidocr3, paddleocr, tesseract"
 
 
 def _yuan(d: Decimal | None) -> str:
@@ -108,8 +109,12 @@ def _start_up() -> None:
         server.ensure_api()
 
 
-def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt.date] = None, workers: int = 1, **spread):
+def _run_intake(paths: list[str], engine: Optional[str], as_json: bool, today: Optional[dt.date] = None, workers: int = 1, **spread):
     from flows import pipeline
+    from ingest.ocr import engine_name
+
+    # Named here, not in each worker: a fanned-out run reads with the engine the clerk chose.
+    engine = engine_name(engine)
 
     _start_up()
 
@@ -143,7 +148,7 @@ def _run_intake(paths: list[str], engine: str, as_json: bool, today: Optional[dt
 @app.command()
 def demo(
     as_json: bool = typer.Option(False, "--json", help="print the assessment as JSON"),
-    engine: str = typer.Option("rapidocr", help="OCR engine"),
+    engine: Optional[str] = typer.Option(None, help=ENGINE_HELP),
 ):
     """Run the sample dossier shipped in fixtures/demo through the whole pipeline."""
     from core.models import Assessment
@@ -182,7 +187,7 @@ def _show_files(report) -> None:
 def intake(
     paths: list[Path] = typer.Argument(..., help="dossier folders or zips, or folders of them"),
     as_json: bool = typer.Option(False, "--json", help="print per dossier its id and each file's status"),
-    engine: str = typer.Option("rapidocr", help="OCR engine: rapidocr, rapidocr3, paddleocr, tesseract"),
+    engine: Optional[str] = typer.Option(None, help=ENGINE_HELP),
     workers: int = typer.Option(1, help="processes reading (OCR) files in parallel"),
     fan_out: bool = typer.Option(False, "--fan-out", help="one deployed run per dossier over every worker of the `dossier` pool (needs PREFECT_API_URL and the deployments)"),
     task_runner: str = typer.Option("process", "--task-runner", help="process, or dask (a local Dask cluster of --workers, or --dask-address)"),
@@ -227,7 +232,7 @@ def intake(
 def ocr(
     file: Path,
     as_json: bool = typer.Option(False, "--json"),
-    engine: Optional[str] = typer.Option(None, help="OCR engine: rapidocr (default, or $DOSSIER_OCR_ENGINE), rapidocr3, paddleocr, tesseract"),
+    engine: Optional[str] = typer.Option(None, help=ENGINE_HELP),
 ):
     """Read one file: pages → lines with text, box and confidence."""
     from flows.probe import read_single
@@ -273,7 +278,7 @@ def ocr(
 def extract(
     file: Path,
     as_json: bool = typer.Option(False, "--json"),
-    engine: str = typer.Option("rapidocr", help="OCR engine"),
+    engine: Optional[str] = typer.Option(None, help=ENGINE_HELP),
 ):
     """Classify one file and extract its fields, each with value, confidence and evidence."""
     from extract import extract_document

@@ -5,7 +5,7 @@ import os
 
 from ingest.ocr.base import EngineUnavailable, OcrEngine, settings_hash
 
-__all__ = ["DEFAULT", "EngineUnavailable", "OcrEngine", "available_engines", "engine_names", "get_engine", "settings_hash"]
+__all__ = ["DEFAULT", "EngineUnavailable", "OcrEngine", "available_engines", "engine_name", "engine_names", "get_engine", "settings_hash"]
 
 
 def _factories():
@@ -20,9 +20,13 @@ def _factories():
 DEFAULT = "rapidocr"
 
 
-def get_engine(name: str | None = None) -> OcrEngine:
+def engine_name(name: str | None = None) -> str:
     """`name`, else $DOSSIER_OCR_ENGINE, else the default (PP-OCRv4 through rapidocr)."""
-    name = name or os.environ.get("DOSSIER_OCR_ENGINE") or DEFAULT
+    return name or os.environ.get("DOSSIER_OCR_ENGINE") or DEFAULT
+
+
+def get_engine(name: str | None = None) -> OcrEngine:
+    name = engine_name(name)
     factories = _factories()
     if name not in factories:
         raise EngineUnavailable(f"unknown OCR engine {name!r}; known: {', '.join(factories)}")

@@ -168,3 +168,21 @@ def test_audit_reports_a_tampered_original_and_goes_on(home, tmp_path, prefect_a
     assert "hash check" in diffs[reports[0].dossier_id].error
     assert diffs[reports[1].dossier_id].error is None and diffs[reports[1].dossier_id].unchanged
     assert "no dossier" in diffs["D-unknown"].error
+
+
+def test_intake_reads_with_the_engine_dossier_ocr_engine_names(home, tmp_path, prefect_api, monkeypatch):
+    """$DOSSIER_OCR_ENGINE is the default engine of `dossier intake`, as of `dossier ocr`
+    (intake passed rapidocr whatever it said); --engine still wins."""
+    from flows.cli import app
+    from tests.ingest.makers import png_bytes, text_image
+
+    d = tmp_path / "scan"
+    d.mkdir()
+    (d / "scan.png").write_bytes(png_bytes(text_image(size=(700, 200), font_size=28)))
+    monkeypatch.setenv("DOSSIER_OCR_ENGINE", "tesseract")
+    result = CliRunner().invoke(app, ["intake", str(d), "--json"])
+    assert result.exit_code == 0, result.output
+    [page] = json.loads(result.stdout)[0]["files"][0]["pages"]
+    assert page.startswith("ocr:tesseract"), page
+    chosen = CliRunner().invoke(app, ["intake", str(d), "--json", "--engine", "rapidocr"])
+    assert json.loads(chosen.stdout)[0]["files"][0]["pages"][0].startswith("ocr:rapidocr")
