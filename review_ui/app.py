@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
+from collections import OrderedDict
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from core.accounts import Accounts, Role
 from core.facts import FACTS
@@ -100,6 +103,7 @@ def create_app(
     templates = _templates()
     # What the page offers follows what the server allows: the same reason either way.
     templates.env.globals["confirm_refusal"] = lambda account, v: confirm_refusal(account, v.last_corrector, two_person)
+    templates.env.globals["claims_table"] = ClaimTables(templates.env.get_template("_claims_table.html"))
     # No /docs or /openapi.json: they would sit outside the guard, which only covers API routes.
     app = FastAPI(title="Dossier review 案卷审核", dependencies=[Depends(guard)], docs_url=None, redoc_url=None,
                   openapi_url=None)
@@ -303,6 +307,30 @@ def create_app(
         return FileResponse(path, media_type=IMAGE_TYPES[path.suffix.lower()])
 
     return app
+
+
+class ClaimTables:
+    """A dossier page's claim tables, rendered once per claim set. They show nothing but the
+    claim set (stored once, never changed), and most of a page's rendering is theirs; after a
+    correction every reviewer with the dossier open loads the same new set."""
+
+    def __init__(self, template, size: int = 256):
+        self.template, self.size = template, size
+        self.rendered: OrderedDict[tuple, Markup] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, v, doc) -> Markup:
+        key = (v.row.id, v.claimset_id, None if doc is None else doc.sha)
+        with self.lock:
+            html = self.rendered.get(key)
+        if html is None:
+            html = Markup(self.template.render(v=v, doc=doc))
+            if v.claimset_id is not None:
+                with self.lock:
+                    self.rendered[key] = html
+                    while len(self.rendered) > self.size:
+                        self.rendered.popitem(last=False)
+        return html
 
 
 def _archive_opinion(store: Store, dossier_id: str) -> None:

@@ -93,3 +93,19 @@ def test_a_refused_correction_in_a_batch_leaves_the_others(app, sample):
     assert [answers[n].status_code for n, _ in posts] == [200, 422, 200]
     assert [(c.field, c.reviewer) for c in sample.store.corrections(did)] == [("total_amount", "张三"), ("address", "李四")]
     assert review.assessment_is_current(sample.store, did)
+
+
+def test_a_page_shows_the_claims_as_they_are_now(client, approver, sample):
+    """The claim tables are rendered once per claim set: a correction is on every page loaded
+    after it, whoever loads it, and the tables of the set before stay as they were."""
+    from review_ui.review import field_version
+
+    page = f"/dossiers/{sample.dossier_id}"
+    assert "广州云工业软件有限公司" in client.get(page).text and "广州云工业软件有限公司" in approver.get(page).text
+    version = field_version(sample.store, sample.dossier_id, sample.invoice, "seller_name")
+    assert client.post(f"{page}/corrections", data={"document": sample.invoice, "field": "seller_name",
+                                                     "value": "广州云工业软件股份有限公司", "index": "3",
+                                                     "version": str(version)}).status_code == 200
+    for reader in (approver, client):
+        html = reader.get(page).text
+        assert "广州云工业软件股份有限公司" in html and "已改" in html
