@@ -58,3 +58,28 @@ def test_users_passwords_sessions_and_tokens(store):
     assert accounts.authenticate("ann", PW + "2") is None
     with pytest.raises(AccountError, match="disabled"):
         accounts.issue_token("ann")
+
+
+def test_failed_logins_lock_a_name_and_an_address(store):
+    from core.accounts import LoginLimits, LoginLocked
+
+    accounts = Accounts(store, limits=LoginLimits(failures=2, address_failures=3, lock=600))
+    accounts.add("ann", Role.reviewer, PW)
+    accounts.add("bob", Role.reviewer, PW)
+    assert accounts.login("ann", "wrong" * 3, "10.0.0.1") is None
+    assert accounts.login("ann", PW, "10.0.0.1") == accounts.get("ann")  # one failure: no lock, and now forgotten
+    for _ in range(2):
+        assert accounts.login("ann", "wrong" * 3, "10.0.0.2") is None
+    with pytest.raises(LoginLocked, match="too many failed logins for ann") as locked:
+        accounts.login("ann", PW, "10.0.0.3")
+    assert 590 <= locked.value.retry_after() <= 600
+    # a second app on the same database (a restart, another worker) sees the same lock
+    with pytest.raises(LoginLocked):
+        Accounts(store, limits=LoginLimits(failures=2, lock=600)).login("ann", PW, "10.0.0.3")
+    assert accounts.unlock("ann") == 2 and accounts.login("ann", PW, "10.0.0.3") is not None
+    # 10.0.0.2 has 3 failures (ann's, cleared for her but not for the address): locked for everyone there
+    assert accounts.login("nobody", "wrong" * 3, "10.0.0.2") is None
+    with pytest.raises(LoginLocked, match="from 10.0.0.2"):
+        accounts.login("bob", PW, "10.0.0.2")
+    assert accounts.login("bob", PW, "10.0.0.9") is not None
+    assert accounts.unlock(address="10.0.0.2") == 3 and accounts.login("bob", PW, "10.0.0.2") is not None
