@@ -152,8 +152,10 @@ def mark_lead(dc: DocumentClaims, applicant: Applicant) -> None:
     if not is_lead:
         for entry in dc.value("standards") or []:
             if entry.lead and similar_name(entry.lead, applicant.name):
-                flags.append(Flag(code="other_standard", message=f"the applicant leads {entry.code or '?'} in this notice, not the standard read; "
-                                  "extract it again with the applicant's name"))
+                # art7.2 assesses every row on its own: this only tells the reviewer why the
+                # document's own standard is not the one paid.
+                flags.append(Flag(code="other_standard", message=f"the applicant leads {entry.code or '?'} in this notice, not "
+                                  f"{dc.value('standard_code') or 'the standard read first'}; art7.2 assesses that row on its own"))
     evidence = [
         *units.evidence,
         Evidence(kind=EvidenceKind.derived, text=f"first drafting unit «{lead}» vs applicant «{applicant.name}»", source="claimset"),
