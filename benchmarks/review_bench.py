@@ -7,7 +7,8 @@ correction's round trip, at p50/p95 with 5 sessions working at once over real HT
 "Page ready" is the dossier page's HTML complete (server render + transfer; the page images
 are static files the browser then fetches in parallel). A round trip is a correction posted
 as htmx does and its answer (row, assessment, status and attention list) received: it logs,
-applies, saves, re-assesses. Targets (issue 10): page under 1 s, round trip p95 under 300 ms.
+applies, saves, re-assesses (corrections arriving together are rebuilt and re-assessed once,
+review_ui.review.correct). Targets (issue 10): page under 1 s, round trip p95 under 300 ms.
 """
 from __future__ import annotations
 
