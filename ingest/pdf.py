@@ -22,6 +22,11 @@ from ingest.limits import limit
 MIN_TEXT_CHARS = 8  # fewer CJK/alphanumeric characters than this: treat the page as a scan
 SCAN_COVER, SCAN_MAX_CHARS = 0.5, 60  # image over half the page and under 60 characters: a scan
 OCR_DPI = 200
+# pdfium and pdfminer keep every object they parsed until the document is closed: 0.4 and
+# 0.5 MB a scanned page, 190 MB over a 200-page scan. pdfium's document is opened afresh
+# every so many pages and pdfminer's object cache emptied after each page, so a long PDF
+# costs what a few pages do (benchmarks/scan_memory_bench.py).
+REOPEN_EVERY = 16
 
 _USEFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 # Words a reader would recognise: CJK characters, or Latin runs of three letters or more.
@@ -133,6 +138,13 @@ def _words(plumber_page) -> list[Word]:
     return out
 
 
+def _forget_objects(doc) -> None:
+    """Empties pdfminer's cache of parsed objects (they are parsed again when asked for)."""
+    for cache in (getattr(doc, "_cached_objs", None), getattr(doc, "_parsed_objs", None)):
+        if cache is not None:
+            cache.clear()
+
+
 def pdf_pages(data: bytes, name: str = "document.pdf", max_pages: int | None = None) -> Iterator[PdfPage]:
     """Pages in order. Raises PdfError (before the first page) for encrypted, corrupt,
     truncated or over-long files."""
@@ -152,6 +164,9 @@ def pdf_pages(data: bytes, name: str = "document.pdf", max_pages: int | None = N
             plumber = None
         try:
             for i in range(n):
+                if i and i % REOPEN_EVERY == 0:
+                    doc.close()
+                    doc = _open(data, name)
                 page = doc[i]
                 width, height = page.get_size()
                 if max(width, height) > limit("page_points"):
@@ -169,6 +184,7 @@ def pdf_pages(data: bytes, name: str = "document.pdf", max_pages: int | None = N
                     finally:
                         if i < len(plumber.pages):
                             plumber.pages[i].close()
+                        _forget_objects(plumber.doc)
                 yield PdfPage(number=i + 1, width=width, height=height, words=words, _pdfium_page=page)
         finally:
             if plumber is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from ingest.ocr.base import EngineUnavailable, OcrEngine, settings_hash
+from ingest.ocr.heap import return_large_buffers
 
 __all__ = ["DEFAULT", "EngineUnavailable", "OcrEngine", "available_engines", "engine_name", "engine_names", "get_engine", "settings_hash"]
 
@@ -27,6 +28,7 @@ def engine_name(name: str | None = None) -> str:
 
 def get_engine(name: str | None = None) -> OcrEngine:
     name = engine_name(name)
+    return_large_buffers()  # before the models' first page (ingest.ocr.heap)
     factories = _factories()
     if name not in factories:
         raise EngineUnavailable(f"unknown OCR engine {name!r}; known: {', '.join(factories)}")

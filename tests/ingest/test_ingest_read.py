@@ -172,3 +172,21 @@ def test_a_dossier_with_every_bad_file_goes_on(tmp_path):
     assert "'..'" in {e.name: e.reason for e in dossier.errors}["../../escape.pdf"]
     assert not (tmp_path / "escape.pdf").exists() and not (tmp_path.parent / "escape.pdf").exists()
     assert "统一社会信用代码91440116MA9YYYYY2B" in docs["photo.pdf"].text.replace(" ", "")
+
+
+def test_a_long_pdf_reads_every_page_across_the_reopened_documents(tmp_path):
+    """pdf_pages opens pdfium's document afresh every REOPEN_EVERY pages (it keeps what it
+    parsed until closed): each page still comes with its own text and renders as itself."""
+    from ingest.pdf import REOPEN_EVERY, pdf_pages
+
+    n = 2 * REOPEN_EVERY + 3
+    path = text_pdf(tmp_path / "long.pdf", [[(60, 80, f"第{i + 1}页 合同附件清单")] for i in range(n)])
+    pages = list(pdf_pages(path.read_bytes(), "long.pdf"))
+    assert [p.number for p in pages] == list(range(1, n + 1))
+    assert ["".join(w.text for w in p.words) for p in pages] == [f"第{i + 1}页合同附件清单" for i in range(n)]
+    renders = {}
+    for p in pdf_pages(path.read_bytes(), "long.pdf"):
+        if p.number in (REOPEN_EVERY, REOPEN_EVERY + 1, n):
+            renders[p.number] = p.render(1.0)
+    assert all(img.shape[0] == 842 and img.min() < 128 for img in renders.values())
+    assert not (renders[REOPEN_EVERY] == renders[REOPEN_EVERY + 1]).all()  # each page is itself
