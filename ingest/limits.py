@@ -23,6 +23,7 @@ LIMITS: dict[str, tuple[str, int, str]] = {
     "image_pixels": ("DOSSIER_MAX_PIXELS", 80_000_000, "pixels of one image frame, checked from its header"),
     "image_frames": ("DOSSIER_MAX_FRAMES", 500, "frames of one TIFF/GIF"),
     "image_total_pixels": ("DOSSIER_MAX_TOTAL_PIXELS", 2_000_000_000, "pixels of all frames of one image file, decoded one at a time"),
+    "ofd_part_bytes": ("DOSSIER_MAX_OFD_PART_BYTES", 50 * MB, "bytes of one XML part of an OFD, from its zip directory; a larger part is not read"),
 }
 
 # Below these, a high compression ratio is ordinary (text PDFs, XML) and not a bomb.

@@ -16,11 +16,11 @@ import zipfile
 from dataclasses import dataclass
 
 from core.models import Box, Page, ReadingSource, Word
+from ingest.limits import limit
 from ingest.lines import group_words
 from ingest.safexml import UnsafeXml, parse_xml
 
 MM_TO_PT = 72 / 25.4
-MAX_PART_BYTES = 50 * 1024 * 1024  # any single XML part larger than this is not an invoice
 A4_MM = (210.0, 297.0)
 
 
@@ -84,8 +84,9 @@ class _Part:
         if member is None:
             raise OfdError(f"OFD part missing: {path}")
         info = self.zf.getinfo(member)
-        if info.file_size > MAX_PART_BYTES:
-            raise OfdError(f"OFD part too large: {path} ({info.file_size} bytes)")
+        if info.file_size > limit("ofd_part_bytes"):
+            raise OfdError(f"OFD part too large: {path} ({info.file_size} bytes, over the limit of "
+                           f"{limit('ofd_part_bytes')}, DOSSIER_MAX_OFD_PART_BYTES)")
         try:
             return parse_xml(self.zf.read(member))
         except UnsafeXml as exc:

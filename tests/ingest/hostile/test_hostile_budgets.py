@@ -64,3 +64,17 @@ def test_every_limit_is_in_the_readme_table():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("### Limits"):]
     assert all(f"| `{env}` |" in table for env, _, _ in LIMITS.values())
+
+
+def test_an_ofd_part_over_its_budget_is_not_read_and_the_reason_names_the_variable(tmp_path, monkeypatch):
+    """The OFD part cap was a constant no one could see or raise; now it is a limit like the
+    others (ingest.limits, the README's table)."""
+    from tests.ingest.makers import ofd_bytes
+
+    path = tmp_path / "invoice.ofd"
+    path.write_bytes(ofd_bytes())
+    assert read(path, tmp_path).status == FileStatus.ok
+    monkeypatch.setenv("DOSSIER_MAX_OFD_PART_BYTES", "200")
+    doc = read(path, tmp_path)
+    assert doc.status == FileStatus.error and "OFD part too large" in doc.error
+    assert "DOSSIER_MAX_OFD_PART_BYTES" in doc.error
