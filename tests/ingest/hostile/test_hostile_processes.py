@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -88,6 +89,7 @@ def test_intakes_and_review_apps_started_at_once_on_a_new_home_all_come_up_and_w
     failed = {" ".join(args): p.communicate()[1][-1500:] for _, args, p in procs if args[0] == "serve" and int(args[2]) not in up}
     assert not failed, f"review apps that did not come up: {failed}"
     assert [p.returncode for p in intakes] == [0, 0], [err[-2000:] for _, err in outs]
+    assert re.fullmatch(r"[0-9a-f]{64}", (tmp_path / "home" / "secret_key").read_text())  # one key, whole
     assert all('"ocr:rapidocr' in out for out, _ in outs)  # the OCR engine ran
     left = {str(p.relative_to(tmp_path)) for folder in outside.values() for p in folder.rglob("*")}
     assert not left, f"written outside DOSSIER_HOME: {sorted(left)}"
