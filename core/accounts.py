@@ -243,6 +243,9 @@ class Accounts:
         with self.store.session() as s, s.begin():
             if account is None:
                 s.add(LoginFailureRow(name=name, address=address))
+                # What no longer counts goes: the table stays as small as the last day's failures.
+                s.execute(delete(LoginFailureRow).where(
+                    LoginFailureRow.at < utcnow() - dt.timedelta(hours=self.limits.forget)))
             else:
                 s.execute(update(LoginFailureRow).where(LoginFailureRow.name == name).values(cleared=True))
         if account is None:

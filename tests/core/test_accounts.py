@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core.accounts import AccountError, Accounts, Role, SessionRow, TokenRow, UserRow
 from core.store import utcnow
@@ -83,3 +83,16 @@ def test_failed_logins_lock_a_name_and_an_address(store):
         accounts.login("bob", PW, "10.0.0.2")
     assert accounts.login("bob", PW, "10.0.0.9") is not None
     assert accounts.unlock(address="10.0.0.2") == 3 and accounts.login("bob", PW, "10.0.0.2") is not None
+
+
+def test_failures_older_than_the_window_do_not_count_and_go(store):
+    from core.accounts import LoginFailureRow, LoginLimits
+
+    accounts = Accounts(store, limits=LoginLimits(failures=2, lock=600, forget=1))
+    accounts.add("ann", Role.reviewer, PW)
+    with store.session() as s, s.begin():
+        s.add_all(LoginFailureRow(name="ann", address="10.0.0.1", at=utcnow() - dt.timedelta(hours=2)) for _ in range(5))
+    assert accounts.login("ann", "wrong" * 3, "10.0.0.1") is None  # one that counts: no lock
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(LoginFailureRow)) == 1
+    assert accounts.login("ann", PW, "10.0.0.1") is not None
