@@ -7,10 +7,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StringConstraints
 
-from core.accounts import Role
 from core.models import ValueType
 from core.store import Store
-from review_ui.auth import Refused, account_of, may_confirm, require
+from review_ui.auth import Refused, account_of, may_decide
 from review_ui.review import Conflict, ReviewError, StaleEdit, correct, decide, decide_clause, field_version
 from review_ui.values import MAX_LIST, MAX_TEXT
 from review_ui.views import dossier_list
@@ -133,8 +132,7 @@ def api_router(store: Store, two_person: bool = True) -> APIRouter:
     def post_decision(request: Request, dossier_id: str, body: DecisionRequest):
         row_or_404(dossier_id)
         try:
-            if body.action == "confirm":
-                may_confirm(store, dossier_id, require(request, Role.approver), two_person)
+            may_decide(store, dossier_id, body.action, account_of(request), two_person)
             decision_id = decide(store, dossier_id, body.action, account_of(request).name, body.comment, body.assessment_id)
         except Refused as exc:
             return JSONResponse({"detail": str(exc)}, status_code=403)

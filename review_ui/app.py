@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from core.accounts import Accounts, Role
+from core.accounts import Accounts
 from core.facts import FACTS
 from core.models import DocType, ValueType
 from core.store import Store
@@ -32,7 +32,7 @@ from review_ui import labels, values
 from review_ui.api import api_router
 from review_ui.attention import KINDS
 from review_ui.opinion import OpinionError, archive_opinion, archived_opinion
-from review_ui.auth import (Guard, NotLoggedIn, Refused, Signer, account_of, confirm_refusal, may_confirm, require,
+from review_ui.auth import (Guard, NotLoggedIn, Refused, Signer, account_of, confirm_refusal, may_decide, send_back_refusal,
                             secret_key)
 from review_ui.security import add_security, login_routes
 from review_ui.history import change_log
@@ -103,6 +103,7 @@ def create_app(
     templates = _templates()
     # What the page offers follows what the server allows: the same reason either way.
     templates.env.globals["confirm_refusal"] = lambda account, v: confirm_refusal(account, v.last_corrector, two_person)
+    templates.env.globals["send_back_refusal"] = lambda account, v: send_back_refusal(account, v.row.status)
     templates.env.globals["claims_table"] = ClaimTables(templates.env.get_template("_claims_table.html"))
     # No /docs or /openapi.json: they would sit outside the guard, which only covers API routes.
     app = FastAPI(title="Dossier review 案卷审核", dependencies=[Depends(guard)], docs_url=None, redoc_url=None,
@@ -254,8 +255,7 @@ def create_app(
     ):
         code, changes = 200, []
         try:
-            if action == "confirm":
-                may_confirm(store, dossier_id, require(request, Role.approver), two_person)
+            may_decide(store, dossier_id, action, account_of(request), two_person)
             decide(store, dossier_id, action, account_of(request).name, comment, seen_assessment_id=assessment_id)
             error = None
             if action == "confirm":

@@ -168,8 +168,27 @@ def last_corrector(store: Store, dossier_id: str) -> str | None:
     return corrections[-1].reviewer if corrections else None
 
 
-def may_confirm(store: Store, dossier_id: str, account: Account, two_person: bool) -> None:
-    """Two people: whoever confirms the money is an approver who did not make the last correction."""
-    refusal = confirm_refusal(account, last_corrector(store, dossier_id), two_person)
+def send_back_refusal(account: Account | None, status: str) -> str | None:
+    """Why `account` may not send the dossier back (None: they may). Sending back a dossier in
+    review is any reviewer's; a confirmed one has its awards reversed in the ledger, which
+    is money moved, so it takes an approver as confirming does."""
+    if account is None:
+        return "请先登录 — log in first"
+    if status == "confirmed" and not account.can(Role.approver):
+        return (f"退回已确认的材料会冲销其奖励，须由审批人操作 — sending back a confirmed dossier reverses its awards "
+                f"and needs an approver; {account.name} is a {account.role.value}")
+    return None
+
+
+def may_decide(store: Store, dossier_id: str, action: str, account: Account, two_person: bool) -> None:
+    """Two people: whoever confirms the money is an approver who did not make the last
+    correction; whoever reverses it (sends a confirmed dossier back) is an approver."""
+    if action == "confirm":
+        refusal = confirm_refusal(account, last_corrector(store, dossier_id), two_person)
+    elif action == "send_back":
+        row = store.dossier(dossier_id)
+        refusal = send_back_refusal(account, row.status if row else "")
+    else:
+        refusal = None  # an unknown action is refused by review.decide with its reason
     if refusal:
         raise Refused(refusal)

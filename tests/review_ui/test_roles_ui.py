@@ -61,3 +61,23 @@ def test_one_person_office_offers_confirm_after_own_correction(sample):
     solo = login(TestClient(create_app(sample.store, allowed_hosts=["testserver"], key=b"k", two_person=False)), "李四")
     assert _correct(solo, sample, "广州云工业软件股份有限公司").status_code == 200
     assert CONFIRM_BUTTON in _page(solo, sample)
+
+
+def test_only_an_approver_may_send_back_a_confirmed_dossier(app, client, approver, sample):
+    """Sending back a confirmed dossier reverses its awards in the ledger: money moved, so it
+    takes an approver, as confirming does; a dossier still in review is any reviewer's."""
+    r = approver.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "confirm", "comment": "同意"})
+    assert r.status_code == 200 and sample.store.dossier(sample.dossier_id).status == "confirmed"
+    page = _page(client, sample)
+    assert 'value="send_back"' not in page and 'id="send-back-why"' in page
+    assert "sending back a confirmed dossier reverses its awards and needs an approver; 张三 is a reviewer" in page
+    granted = sample.store.ledger(sample.store.dossier(sample.dossier_id).credit_code).granted()
+    for answer in (client.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "send_back", "comment": "缺材料"}),
+                   client.post(f"/api/dossiers/{sample.dossier_id}/decisions", json={"action": "send_back", "comment": "缺材料"})):
+        assert answer.status_code == 403 and "needs an approver" in answer.text
+    assert granted and sample.store.dossier(sample.dossier_id).status == "confirmed"
+    assert sample.store.ledger(sample.store.dossier(sample.dossier_id).credit_code).granted() == granted
+    # the approver is offered it, and it lands
+    assert 'value="send_back"' in _page(approver, sample)
+    r = approver.post(f"/dossiers/{sample.dossier_id}/decision", data={"action": "send_back", "comment": "缺材料"})
+    assert r.status_code == 200 and sample.store.dossier(sample.dossier_id).status == "sent_back"
