@@ -14,7 +14,8 @@ from core.models import Box, Line
 
 # Part of the OCR cache key: bump when what the seal pass reads can change.
 # 3: the second pass reads crops around the seals, not the whole page.
-VERSION = 3
+# 4: a sure second reading replaces a first one that read only a piece of it.
+VERSION = 4
 
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
@@ -231,7 +232,12 @@ def merge_passes(first: list[Line], second: list[Line], regions: list[tuple[int,
         # A reading much shorter than the one it would replace has lost print, not seal ink.
         if len(line.text) < len(main.text) - 2:
             continue
-        if line.confidence > main.confidence and (line.confidence >= sure or line.confidence >= main.confidence + margin):
+        # The first pass may have seen only the piece of a line clear of the seal, and read that
+        # piece surely (第五条 of "第五条 甲方应按…总额为人民币"): a sure reading holding every
+        # first-pass piece whole is the line, however sure the pieces were.
+        pieces = all(old.text in line.text for old in olds) and len(line.text) > sum(len(old.text) for old in olds)
+        if (pieces and line.confidence >= sure) or (
+                line.confidence > main.confidence and (line.confidence >= sure or line.confidence >= main.confidence + margin)):
             merged[hits[0]] = line
             for i in reversed(hits[1:]):
                 del merged[i]

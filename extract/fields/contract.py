@@ -64,13 +64,22 @@ def _amount(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim
     return flag_words_figures(got or first_match(pages, "total_amount", _AMOUNT, money, ValueType.money))
 
 
+def _heading_alone(row) -> bool:
+    """A term heading on a row of its own ("二、履约期限"); stray glyphs beside it (a seal's
+    characters read as print, one or two to a cell) do not make it a sentence."""
+    cells = list(row.cells)
+    while len(cells) > 1 and len(cells[-1].key) <= 2:
+        cells.pop()
+    return bool(_HEADING.fullmatch("".join(c.key for c in cells)))
+
+
 def _term(pages: list[PageView]) -> list[Claim]:
     for view in pages:
         for i, row in enumerate(view.rows):
             for m in _TERM.finditer(row.string):
                 dates = find_dates(m.group())
                 cells = row.span(m.start(), m.end()) or row.cells
-                if len(dates) < 2 and _HEADING.fullmatch(row.string) and i + 1 < len(view.rows):
+                if len(dates) < 2 and _heading_alone(row) and i + 1 < len(view.rows):
                     # a heading alone ("二、履约期限"): the term is the next row's first sentence
                     below = view.rows[i + 1]
                     dates = find_dates(re.split(r"[。；;]", below.string)[0])

@@ -33,6 +33,16 @@ from ingest.ocr.base import EngineUnavailable
 # 48 lines cost 1.6 / 1.9 / 2.5 / 3.4 / 13.8 CPU s a page. rapidocr's default is 6.
 REC_BATCH = 1
 
+# Faint lines: the detector keeps a box whose mean text probability reaches box_thresh (0.5).
+# A long line that runs into a phone photo's shadow, or across a page's curl, averages under
+# that and is dropped whole (a 前言's drafting-units line, the first line of a paragraph).
+# Boxes scoring from WEAK_BOX_THRESH up to box_thresh come from the same detector run (they
+# are the contours box_thresh filtered out, not new ones) and are read too, but kept only when
+# the recogniser is sure of them: on plain pages the few such boxes are specks and rules the
+# recogniser reads at low confidence.
+WEAK_BOX_THRESH = 0.3
+WEAK_TEXT_SCORE = 0.9
+
 
 def _threads() -> int:
     return int(os.environ.get("DOSSIER_OCR_THREADS", "0") or 0)
@@ -82,12 +92,16 @@ class RapidOcrEngine:
     package = "rapidocr-onnxruntime"
     module = "rapidocr_onnxruntime"
 
+    weak_boxes = True  # the faint-line rescue (WEAK_BOX_THRESH) is built on rapidocr 1.4's detector
+
     def __init__(self, text_score: float = 0.5, use_cls: bool = True, seal_pass: bool = True):
         self.version = f"{self.package} {_pkg_version(self.package)} ({', '.join(_model_names(self.module))})"
         # seal_pass: pages with a red seal get a second pass with the seal lifted off (see
         # ingest.seal); a setting, so it is part of the OCR cache key.
         self.settings: dict[str, Any] = {"text_score": text_score, "use_cls": use_cls, "seal_pass": seal_pass,
                                          "rec_batch": REC_BATCH}
+        if self.weak_boxes:
+            self.settings |= {"weak_box_thresh": WEAK_BOX_THRESH, "weak_text_score": WEAK_TEXT_SCORE}
         if seal_pass:
             from ingest import seal
 
@@ -109,6 +123,34 @@ class RapidOcrEngine:
     def _detect(self, img: np.ndarray) -> np.ndarray | None:
         boxes, _ = self.ocr.auto_text_det(img)
         return None if boxes is None else np.asarray(boxes)
+
+    def _detect_with_weak(self, img: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """(boxes, weak): the boxes rapidocr's detector keeps, plus the faint ones it drops
+        (scoring WEAK_BOX_THRESH up to its box_thresh), in reading order, from one detector run;
+        weak[i] marks boxes[i] as faint. (None, []) when even the strong boxes are none."""
+        if not self.weak_boxes:
+            boxes = self._detect(img)
+            return boxes, np.zeros(0 if boxes is None else len(boxes), dtype=bool)
+        det = self.ocr.text_det
+        x = det.get_preprocess(max(img.shape[:2]))(img)
+        if x is None:
+            return None, np.zeros(0, dtype=bool)
+        preds = self._det_infer(x)
+        post = det.postprocess_op
+        strong_thresh = post.box_thresh
+        try:
+            post.box_thresh = WEAK_BOX_THRESH
+            found, scores = post(preds, img.shape[:2])
+        finally:
+            post.box_thresh = strong_thresh
+        # filter_tag_det_res drops tiny boxes without saying which: filter each box alone to keep its score
+        kept = [(b, s) for box, s in zip(found, scores) for b in self._det_filter([box], img.shape[:2])]
+        if not any(s >= strong_thresh for _, s in kept):
+            return None, np.zeros(0, dtype=bool)
+        order = self._sort(np.asarray([b for b, _ in kept]))
+        score_of = {b.tobytes(): s for b, s in kept}
+        weak = np.array([score_of[np.asarray(b).tobytes()] < strong_thresh for b in order], dtype=bool)
+        return np.asarray(order), weak
 
     def _detect_scaled(self, img: np.ndarray, scale: float) -> np.ndarray | None:
         """The detector at a given scale rather than at its own size rule."""
@@ -146,10 +188,11 @@ class RapidOcrEngine:
         return [(r[0], float(r[1])) for r in rec_res]
 
     # ------------------------------------------------------------ the engine
-    def _lines(self, quads, rec_res) -> list[Line]:
+    def _lines(self, quads, rec_res, weak=None) -> list[Line]:
         lines = []
-        for quad, (text, score) in zip(quads, rec_res):
-            if score >= self.settings["text_score"] and text.strip():
+        for i, (quad, (text, score)) in enumerate(zip(quads, rec_res)):
+            floor = WEAK_TEXT_SCORE if weak is not None and weak[i] else self.settings["text_score"]
+            if score >= floor and text.strip():
                 lines.append(Line(text=text, box=Box.from_quad(np.asarray(quad).tolist()), confidence=score))
         return lines
 
@@ -157,16 +200,17 @@ class RapidOcrEngine:
     def _to_page(boxes: np.ndarray, ratio: tuple[float, float], top: int = 0) -> np.ndarray:
         return np.clip((boxes - np.array([0.0, top], dtype=np.float32)) * np.array(ratio, dtype=np.float32), 0, None)
 
-    def _read_boxes(self, img: np.ndarray, boxes: np.ndarray, ratio: tuple[float, float], top: int = 0) -> list[Line]:
+    def _read_boxes(self, img: np.ndarray, boxes: np.ndarray, ratio: tuple[float, float], top: int = 0,
+                    weak=None) -> list[Line]:
         crops = self._crops(img, boxes)
         if self.settings["use_cls"]:
             crops, _ = self._classify(crops)
-        return self._lines(self._to_page(boxes, ratio, top), self._recognise(crops))
+        return self._lines(self._to_page(boxes, ratio, top), self._recognise(crops), weak)
 
     def read(self, image: np.ndarray) -> list[Line]:
         img, ratio, top = self._prepare(image)
-        boxes = self._detect(img)
-        return [] if boxes is None else self._read_boxes(img, boxes, ratio, top)
+        boxes, weak = self._detect_with_weak(img)
+        return [] if boxes is None else self._read_boxes(img, boxes, ratio, top, weak)
 
     def _scales(self, shape: tuple[int, ...]) -> tuple[float, float]:
         """(shrink, detector scale) rapidocr applies to a page of this shape: pages over
@@ -194,17 +238,18 @@ class RapidOcrEngine:
         from ingest import orient
 
         img, ratio, top = self._prepare(image)
-        boxes = self._detect(img)
+        boxes, weak = self._detect_with_weak(img)
         if boxes is None:
             return [], image, 0, 0.0
         crops, cls_res = self._classify(self._crops(img, boxes))
-        rotation, skew = orient.decide(boxes, cls_res)
+        # the page is turned by the lines the detector is sure of, as it was before faint ones were read
+        rotation, skew = orient.decide(boxes[~weak], [c for c, w in zip(cls_res, weak) if not w])
         if rotation or skew:
             corrected = orient.deskew(orient.rotate(image, rotation), skew)
             return self.read(corrected), corrected, rotation, skew
         if not self.settings["use_cls"]:
             crops = self._crops(img, boxes)
-        return self._lines(self._to_page(boxes, ratio, top), self._recognise(crops)), image, 0, 0.0
+        return self._lines(self._to_page(boxes, ratio, top), self._recognise(crops), weak), image, 0, 0.0
 
 
 class Rapid3OcrEngine(RapidOcrEngine):
@@ -213,6 +258,7 @@ class Rapid3OcrEngine(RapidOcrEngine):
     name = "rapidocr3"
     package = "rapidocr"
     module = "rapidocr"
+    weak_boxes = False  # rapidocr 3's detector is its own; the rescue is not measured on it
 
     def __init__(self, *args, **kwargs):
         rapid3_instance()  # EngineUnavailable here, not at the first page, when it is missing

@@ -123,7 +123,7 @@ def test_a_slip_in_the_label_still_reads_but_never_swaps_the_sides():
     assert got["party_a"] == A and got["party_b"] == "中建科工集团有限公司"
 
 
-def purchase_page(buyer: str = "采购方（甲方）", seller: str = "供应商（乙方）"):
+def purchase_page(buyer: str = "采购方（甲方）", seller: str = "供应商（乙方）", beside_heading: str = ""):
     """An enterprise 采购合同 (the generator's purchase family): the parties as role（side）, a
     标的 table of separate cells, the term under a heading of its own."""
     from tests.extract.builders import line, page
@@ -134,7 +134,7 @@ def purchase_page(buyer: str = "采购方（甲方）", seller: str = "供应商
             [("序号", 75), ("标的名称", 164), ("数量单位", 285), ("数量", 359), ("单价(元)", 407), ("总价(元)", 471)],
             [("1", 82), ("云服务器资源（年）", 142), ("项", 300), ("1", 366), ("283,000.00", 400), ("283,000.00", 463)],
             [("合计金额小写：283000.00元", 71), ("合计金额大写：贰拾捌万叁仟圆整", 221)],
-            [("二、履约期限", 71)], [("2020年03月01日至2023年02月28日。乙方应在履约期限内完成供货、安装、调试及培训。", 92)],
+            [("二、履约期限", 71), *([(beside_heading, 160)] if beside_heading else [])], [("2020年03月01日至2023年02月28日。乙方应在履约期限内完成供货、安装、调试及培训。", 92)],
             [("三、付款方式", 71)], [("合同签订后10个工作日内甲方支付合同金额的30%。", 92)]]
     return page([line(text, x, 60 + 20 * i, 10) for i, cells in enumerate(rows) for text, x in cells], width=595, height=842)
 
@@ -147,6 +147,13 @@ def test_purchase_contract_supplier_is_party_b_after_a_buyer_named_caigoufang():
 
 def test_purchase_contract_term_under_its_own_heading():
     got = {c.field: c.value for c in extract_document(document(purchase_page("需方（甲方）", "供方（乙方）"), name="contract.pdf")).claims}
+    assert (got["term_start"], got["term_end"]) == (date(2020, 3, 1), date(2023, 2, 28))
+
+
+def test_purchase_contract_term_under_a_heading_a_seal_glyph_was_read_beside():
+    """generated purchase scan: the seal over the page's middle, OCR reads 天 of its ring beside
+    二、履约期限 on the heading's row"""
+    got = {c.field: c.value for c in extract_document(document(purchase_page(beside_heading="天"), name="contract.pdf")).claims}
     assert (got["term_start"], got["term_end"]) == (date(2020, 3, 1), date(2023, 2, 28))
 
 

@@ -100,3 +100,22 @@ def test_a_units_line_whose_full_stop_ocr_dropped_does_not_run_into_the_drafters
     foreword = page(lines, number=2, width=2164, height=2814, source=OCR)
     units = extract_document(doc_of(COVER, foreword)).get("drafting_units")
     assert units.value == ["中国信息通信研究院", "广州市海川新材料科技有限公司", "华为技术有限公司"]
+
+
+# the detector's boxes for a 前言 whose long lines fade into a shadow (rapidocr reads their faint
+# boxes): the tilted 起草单位 line's box is two print heights tall, and the sentence's last word,
+# wrapped to the margin, sits beside its lower half
+WRAPPED_SHORT = [
+    (Box(x0=954, y0=411, x1=1075, y1=473), "前言"),
+    (Box(x0=476, y0=688, x1=1280, y1=738), "本文件由全国信息技术标准化技术委员会(SAC/TC 28)提出并归口。"),
+    (Box(x0=465, y0=716, x1=1617, y1=816), "本文件起草单位：广州赛宝认证中心服务有限公司、华南理工大学、广州市新维机械制造有限"),
+    (Box(x0=420, y0=791, x1=501, y1=838), "公司。"),
+    (Box(x0=472, y0=849, x1=1295, y1=907), "本文件主要起草人：郭文、赵艳勇、胡涛涛、何刚、何英、王文刚。"),
+]
+
+
+def test_a_wrapped_last_word_beside_a_tilted_line_is_read_after_it():
+    lines = [Line(text=text, box=box, confidence=0.99) for box, text in WRAPPED_SHORT]
+    foreword = page(lines, number=2, width=2044, height=2726, source=OCR)
+    units = extract_document(doc_of(COVER, foreword)).get("drafting_units")
+    assert units.value == ["广州赛宝认证中心服务有限公司", "华南理工大学", "广州市新维机械制造有限公司"]

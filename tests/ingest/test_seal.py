@@ -119,6 +119,19 @@ def test_merge_keeps_lines_away_from_the_seal():
     assert merge_passes([cut], unsure, seal)[0] == [cut]
 
 
+def test_a_sure_reading_replaces_the_piece_the_first_pass_saw_clear_of_the_seal():
+    # generated contract scan: the seal over 第五条's sentence, the first pass read only 第五条
+    # (at 1.00) and nothing of the rest; the seal pass reads the line whole (at 0.99)
+    seal = [(275, 1209, 658, 1592)]
+    piece = Line(text="第五条", box=Box(x0=250, y0=1245, x1=342, y1=1287), confidence=1.0)
+    whole = Line(text="第五条甲方应按以下方式支付研究开发经费和报酬：1.研究开发经费和报酬总额为人民币",
+                 box=Box(x0=252, y0=1252, x1=1440, y1=1290), confidence=0.99)
+    merged, added, replaced = merge_passes([piece], [whole], seal)
+    assert [line.text for line in merged] == [whole.text] and (added, replaced) == (0, 1)
+    unsure = whole.model_copy(update={"confidence": 0.9})
+    assert merge_passes([piece], [unsure], seal)[0] == [piece]
+
+
 def test_a_seal_over_the_date_is_read_through(tmp_path, engine):
     page = contract_page(seal_at=250)
     first, *_ = engine.read_oriented(page)
