@@ -241,17 +241,24 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def fuzzy_find(text: str, label: str, min_score: float | None = None) -> list[tuple[int, int, float]]:
+def fuzzy_find(text: str, label: str, min_score: float | None = None, repeated: bool = False) -> list[tuple[int, int, float]]:
     """Occurrences of `label` in `text` as (start, end, score), score = 1 − edits/len.
     Short labels (≤ 3 characters) must match exactly; longer ones may carry one error per
-    four characters, which covers OCR's usual one-character slips in titles and labels."""
+    four characters, which covers OCR's usual one-character slips in titles and labels.
+    `repeated`: a label printed more than once on a row (a 数电票's buyer and seller side by
+    side) may be read exactly in one place and with a slip in another; else an exact reading
+    is taken alone."""
     if not label:
         return []
     hits: list[tuple[int, int, float]] = []
     for m in re.finditer(re.escape(label), text):
         hits.append((m.start(), m.end(), 1.0))
-    if hits or len(label) <= 3:
+    if (hits and not repeated) or len(label) <= 3:
         return hits
+    return sorted(hits + [h for h in _fuzzy(text, label, min_score) if all(h[1] <= a or h[0] >= b for a, b, _ in hits)])
+
+
+def _fuzzy(text: str, label: str, min_score: float | None) -> list[tuple[int, int, float]]:
     if min_score is None:
         min_score = 1 - (len(label) // 4) / len(label) - 1e-9
     n = len(label)
@@ -293,19 +300,32 @@ class Hit:
         return union(c.box for c in self.cells)
 
 
-def find_labels(rows: list[Row], labels: list[str], min_score: float | None = None) -> list[Hit]:
-    """Every row position where one of the labels (tried longest first) matches."""
+def find_labels(rows: list[Row], labels: list[str], min_score: float | None = None, repeated: bool = False) -> list[Hit]:
+    """Every row position where one of the labels (tried longest first) matches (`repeated`:
+    see fuzzy_find)."""
     hits: list[Hit] = []
     for row in rows:
         taken: list[tuple[int, int]] = []
         for label in sorted(labels, key=len, reverse=True):
-            for start, end, score in fuzzy_find(row.string, norm(label), min_score):
+            for start, end, score in fuzzy_find(row.string, norm(label), min_score, repeated):
+                if score < 1.0:
+                    start = _own_cell_start(row, start, end)
                 if any(start < e and end > s for s, e in taken):
                     continue
                 taken.append((start, end))
                 hits.append(Hit(row, start, end, score, label))
     hits.sort(key=lambda h: (h.row.box.y0, h.box.x0))
     return hits
+
+
+def _own_cell_start(row: Row, start: int, end: int) -> int:
+    """A slipped label's window may begin with the last characters of the cell before it (the
+    buyer's tax id, then the seller's label short of its first word): the label starts in the
+    cell where it ends, when what it takes from the cell before is no more than its slips."""
+    own = row.owner[end - 1]
+    if row.owner[start] != own and row.cell_start(own) - start <= (end - start) // 4:
+        return row.cell_start(own)
+    return start
 
 
 @dataclass(frozen=True)

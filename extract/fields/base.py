@@ -25,8 +25,8 @@ class PageView:
     def source(self) -> str:
         return self.page.source.label
 
-    def labels(self, labels: list[str], min_score: float | None = None) -> list[Hit]:
-        return find_labels(self.rows, labels, min_score)
+    def labels(self, labels: list[str], min_score: float | None = None, repeated: bool = False) -> list[Hit]:
+        return find_labels(self.rows, labels, min_score, repeated)
 
     def evidence(self, text: str, box: Box | None) -> Evidence:
         return Evidence(

@@ -227,7 +227,7 @@ class InvoicePage:
         out = []
         header_y = self.header.box if self.header else None
         remark = self._remark_box()
-        for hit in self.view.labels(labels):
+        for hit in self.view.labels(labels, repeated=True):  # buyer's and seller's, side by side on a 数电票
             if header_y and same_row(hit.box, header_y):
                 continue  # 货物或应税劳务、服务名称 is a column, not a party
             if remark is not None and _inside_remark(hit.box, remark, header_y):

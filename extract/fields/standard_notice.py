@@ -106,6 +106,7 @@ def _standard_text(pages: list[PageView], fam: Family) -> list[Claim]:
 
 def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) -> list[Claim]:
     groups = standards(blocks(pages, fam.label("replaces") if fam else None))
+    content = fam.label("content") if fam else []
     group = choose(groups, applicant)
     found: dict[str, Claim] = {}
     notice_level = fam.option("level") if fam is not None else None
@@ -116,7 +117,7 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
         for c in code_claims(group[0]):
             found[c.field] = c
         for block in group:
-            for c in row_title_and_date(block):
+            for c in row_title_and_date(block, content):
                 found.setdefault(c.field, c)
         units = group_units(group)
         if units:
@@ -132,7 +133,7 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
         if c is not None:
             found.setdefault(c.field, c)
     # a notice of one standard: its labelled fields are that row's too
-    rows = _rows(groups, notice_level, defaults, found if len(groups) == 1 else {})
+    rows = _rows(groups, notice_level, defaults, found if len(groups) == 1 else {}, content)
     if rows:
         found["standards"] = listing(rows)
         _check_count(found["standards"], pages, fam)
@@ -141,13 +142,13 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
     return list(found.values())
 
 
-def _rows(groups: list[list[Block]], level, defaults, found: dict[str, Claim]) -> list:
+def _rows(groups: list[list[Block]], level, defaults, found: dict[str, Claim], content: list[str]) -> list:
     out = []
     for group in groups:
         head = group[0]
         fields: dict[str, Claim] = {}
         for block in group:
-            for c in row_title_and_date(block):
+            for c in row_title_and_date(block, content):
                 fields.setdefault(c.field, c)
         for name, c in found.items():
             fields.setdefault(name, c)

@@ -177,9 +177,11 @@ def _date_columns(block: Block) -> list[tuple[float, str | None]]:
     return []
 
 
-def row_title_and_date(block: Block) -> list[Claim]:
+def row_title_and_date(block: Block, content: list[str] = ()) -> list[Claim]:
     """In a table row (序号 | 标准编号 | 标准名称 | 实施日期) the title and dates follow the code,
-    each date under its header; a long title wraps onto the rows under its cell."""
+    each date under its header; a long title wraps onto the rows under its cell. `content`:
+    how the family's 主要内容 column opens (本标准规定了…); OCR may read the title's cell and
+    that column's as one box, and the title stops where the content begins."""
     out: dict[str, Claim] = {}
     row, view = block.row, block.view
     first_cell = row.owner[block.span[1] - 1] + 1 if block.code else 0
@@ -191,11 +193,17 @@ def row_title_and_date(block: Block) -> list[Claim]:
             name = min(columns, key=lambda col: abs(col[0] - cell.box.cx))[1] if columns else next(unplaced, None)
             if name and name not in out:
                 out[name] = claim(name, ValueType.date, d, cell.confidence * 0.95, [view.cell_evidence([cell])])
-        elif "standard_title" not in out and clean_title(cell.text):
+        elif "standard_title" not in out and clean_title(_before(cell.text, content)):
             wrapped = continuation(Value(cell.key, (cell,), 1.0), block.rows, tuple(LABELS) + tuple(DRAFTING_LABELS))
-            text = _join_lines([c.text for c in wrapped.cells])
+            text = _join_lines([_before(c.text, content) for c in wrapped.cells])
             out["standard_title"] = claim("standard_title", ValueType.text, clean_title(text), cell.confidence * 0.95, [view.cell_evidence(list(wrapped.cells))])
     return list(out.values())
+
+
+def _before(text: str, openings) -> str:
+    """The text up to the first of `openings` it holds (the next column's first words)."""
+    cut = min((i for i in (text.find(o) for o in openings) if i > 0), default=len(text))
+    return text[:cut]
 
 
 def _join_lines(parts: list[str]) -> str:
