@@ -30,9 +30,9 @@ _AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|�
 _SUBJECT = re.compile(r"(?:委托乙方|乙方向甲方|乙方为甲方|向甲方)(?:提供|开发|实施|建设|交付)(.{4,40}?)(?:事宜|[，。,;；])")
 
 
-# "（甲方）" before the name (the 1990s 技术开发合同书: "委托方：（甲方）…"), and what follows a
-# name: "（以下简称甲方）", "（盖章）", a seal's words read into it.
-_SIDE_FIRST = re.compile(r"^[(（](?:甲方|乙方|甲|乙)[)）]")
+# "（甲方）" before the name (the 1990s 技术开发合同书: "委托方：（甲方）…"; a lease's "出租方：
+# （以下简称甲方）…"), and what follows a name: "（以下简称甲方）", "（盖章）", a seal's words read into it.
+_SIDE_FIRST = re.compile(r"^[(（](?:(?:以下简称|简称|下称)[“\"']?)?(?:甲方|乙方|甲|乙)[”\"']?[)）]")
 _AFTER_NAME = re.compile(r"[(（](?:以下简称|简称|下称|甲方|乙方|盖章|签章|公章|签字|全称)")
 _SEAL_WORDS = re.compile(r"(?:合同专用章|业务专用章|专用章|公章)+$")
 _SHORT_FOR = re.compile(r"[(（](?:以下简称|简称|下称)[“\"']?(甲|乙)方")

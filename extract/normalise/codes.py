@@ -319,9 +319,13 @@ _RULE = re.compile(r"(?<![A-Za-z])[|｜丨]|[|｜丨](?![TZtz])")
 _YEAR_DASH = re.compile(r"(?<=\d)(\s?)一(?=\s?(?:19|20)\d\d(?!\d))")
 
 
+# or as two dashes ("T/CAMET 04011.1-—2018", a photo's long dash read twice)
+_DOUBLE_DASH = re.compile(r"(?<=\d)[-—–－‐]{2}(?=\s?(?:19|20)\d\d(?!\d))")
+
+
 def _unruled(text: str) -> str:
     """Length-preserving, so spans found in it are spans of the text."""
-    return normalise_chars(_YEAR_DASH.sub(r"\1-", _RULE.sub(" ", text)))
+    return normalise_chars(_DOUBLE_DASH.sub(" -", _YEAR_DASH.sub(r"\1-", _RULE.sub(" ", text))))
 
 
 def parse_standard_code(text: str) -> StandardCode | None:

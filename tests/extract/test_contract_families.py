@@ -162,3 +162,26 @@ def test_purchase_contract_subject_from_the_item_table():
         got = {c.field: c.value for c in extract_document(document(purchase_page(*roles), name="contract.pdf")).claims}
         assert got["subject"] == "云服务器资源(年)", roles
         assert got["total_amount"] == Decimal("283000.00")
+
+
+def test_a_lease_reads_its_parties_and_the_rent_it_states():
+    """fixtures/realdev 租赁合同_AS20250010 (real text): 出租方/承租方 named by 以下简称, the rent
+    stated in the 租金 article."""
+    _, got = read([["租赁合同", f"出租方：（以下简称甲方）{A}", f"承租方：（以下简称乙方）{B}",
+                    "三、租赁期限 该房屋租赁期为一年，自2025年5月22日起至2026年5月21日止。",
+                    "四、租金及支付方式 1、该房屋每年的租金为￥303000元整。2、房屋租金应于本合同签订后",
+                    "五、其他费用 1、电费按供电局核准供电价格加公共能耗1.2元/度收取，水费按3000", "元/年收取。"]])
+    assert got["party_a"] == A and got["party_b"] == B
+    assert got["total_amount"] == Decimal("303000.00")
+    assert (got["term_start"], got["term_end"]) == (date(2025, 5, 22), date(2026, 5, 21))
+
+
+def test_a_procurement_agreement_names_its_parties_in_full():
+    """fixtures/realdev 服务类项目政府采购合同协议书 (real text): 采购人(全称): … (甲方) and
+    中标(成交)供应商(全称): … (乙方)."""
+    _, got = read([["服务类项目政府采购合同协议书", "政府采购合同编号: CSCG-GK-202307110013-1",
+                    f"采购人(全称): {AGENCY} (甲方)", f"中标(成交)供应商(全称): {B} (乙方)",
+                    "为了保护甲、乙双方合法权益,根据《中华人民共和国民法典》、《中华人民共和国政府采购法》,双方签订本合同协议书。",
+                    "合计金额小写: 3993100 元 合计金额大写: 叁佰玖拾玖万叁仟壹佰元整"]])
+    assert got["party_a"] == AGENCY and got["party_b"] == B
+    assert got["total_amount"] == Decimal("3993100.00")

@@ -19,6 +19,8 @@ from extract.normalise.text import normalise_chars
     ("GB|T 28181-2022", "GB/T 28181-2022"),  # OCR's slash stays a slash
     ("JT/T 808一2019", "JT/T 808-2019"),  # OCR's 一 for the em dash
     ("JT/T697.7一2014", "JT/T 697.7-2014"),
+    ("T/CAMET 04011.1-—2018", "T/CAMET 04011.1-2018"),  # a photo's long dash read as two (fixtures/realdev)
+    ("GB/T 1.1--2009", "GB/T 1.1-2009"),
 ])
 def test_codes_clean_of_rules_glyphs_spaces_and_dash_variants(text, code):
     assert parse_standard_code(text).code == code
