@@ -93,6 +93,11 @@ class RapidOcrEngine:
     module = "rapidocr_onnxruntime"
 
     weak_boxes = True  # the faint-line rescue (WEAK_BOX_THRESH) is built on rapidocr 1.4's detector
+    # The angle classifier now and then calls one line of an upright page upside down (0.94 sure
+    # of "180" for a plain line of a scanned contract: 第五条, the article with the amount), and
+    # the turned crop reads as nothing. A line it turned is read as printed too, and the surer
+    # reading kept (rapidocr 1.4's classifier turns the crops in its list: the originals are kept).
+    turned_recheck = True
 
     def __init__(self, text_score: float = 0.5, use_cls: bool = True, seal_pass: bool = True):
         self.version = f"{self.package} {_pkg_version(self.package)} ({', '.join(_model_names(self.module))})"
@@ -102,6 +107,8 @@ class RapidOcrEngine:
                                          "rec_batch": REC_BATCH}
         if self.weak_boxes:
             self.settings |= {"weak_box_thresh": WEAK_BOX_THRESH, "weak_text_score": WEAK_TEXT_SCORE}
+        if self.turned_recheck:
+            self.settings["turned_recheck"] = True
         if seal_pass:
             from ingest import seal
 
@@ -200,12 +207,23 @@ class RapidOcrEngine:
     def _to_page(boxes: np.ndarray, ratio: tuple[float, float], top: int = 0) -> np.ndarray:
         return np.clip((boxes - np.array([0.0, top], dtype=np.float32)) * np.array(ratio, dtype=np.float32), 0, None)
 
+    def _recognise_checked(self, raw: list[np.ndarray], crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Recognise the classified crops; a crop the classifier turned is read as printed too
+        (turned_recheck) and the surer reading kept."""
+        rec = self._recognise(crops)
+        turned = [i for i, (a, b) in enumerate(zip(raw, crops)) if a is not b] if self.turned_recheck else []
+        if turned:
+            for i, again in zip(turned, self._recognise([raw[i] for i in turned])):
+                if again[1] > rec[i][1]:
+                    rec[i] = again
+        return rec
+
     def _read_boxes(self, img: np.ndarray, boxes: np.ndarray, ratio: tuple[float, float], top: int = 0,
                     weak=None) -> list[Line]:
-        crops = self._crops(img, boxes)
+        raw = crops = self._crops(img, boxes)
         if self.settings["use_cls"]:
-            crops, _ = self._classify(crops)
-        return self._lines(self._to_page(boxes, ratio, top), self._recognise(crops), weak)
+            crops, _ = self._classify(list(raw))
+        return self._lines(self._to_page(boxes, ratio, top), self._recognise_checked(raw, crops), weak)
 
     def read(self, image: np.ndarray) -> list[Line]:
         img, ratio, top = self._prepare(image)
@@ -241,15 +259,16 @@ class RapidOcrEngine:
         boxes, weak = self._detect_with_weak(img)
         if boxes is None:
             return [], image, 0, 0.0
-        crops, cls_res = self._classify(self._crops(img, boxes))
+        raw = self._crops(img, boxes)
+        crops, cls_res = self._classify(list(raw))
         # the page is turned by the lines the detector is sure of, as it was before faint ones were read
         rotation, skew = orient.decide(boxes[~weak], [c for c, w in zip(cls_res, weak) if not w])
         if rotation or skew:
             corrected = orient.deskew(orient.rotate(image, rotation), skew)
             return self.read(corrected), corrected, rotation, skew
         if not self.settings["use_cls"]:
-            crops = self._crops(img, boxes)
-        return self._lines(self._to_page(boxes, ratio, top), self._recognise(crops), weak), image, 0, 0.0
+            crops = raw
+        return self._lines(self._to_page(boxes, ratio, top), self._recognise_checked(raw, crops), weak), image, 0, 0.0
 
 
 class Rapid3OcrEngine(RapidOcrEngine):
@@ -259,6 +278,7 @@ class Rapid3OcrEngine(RapidOcrEngine):
     package = "rapidocr"
     module = "rapidocr"
     weak_boxes = False  # rapidocr 3's detector is its own; the rescue is not measured on it
+    turned_recheck = False  # its classifier hands back a new list: nothing to tell the turned crops by
 
     def __init__(self, *args, **kwargs):
         rapid3_instance()  # EngineUnavailable here, not at the first page, when it is missing
