@@ -25,7 +25,6 @@ import cv2
 import numpy as np
 
 from core.models import Box, Line
-from ingest.limits import limit
 from ingest.ocr.base import EngineUnavailable
 
 # Lines are recognised one at a time. PP-OCR's recognisers mix the whole line globally, so
@@ -43,38 +42,6 @@ REC_BATCH = 1
 # recogniser reads at low confidence.
 WEAK_BOX_THRESH = 0.3
 WEAK_TEXT_SCORE = 0.9
-
-# Detection in bands: the detector's activations grow with its input (~500 MB for an A4 page's
-# 1408×1984), and were an intake's peak (issue 11). An input over DOSSIER_MAX_DETECT_PIXELS is
-# run in horizontal bands of at most that many pixels, and the text-probability map is stitched
-# from each band's core, so one postprocess sees one map: a line across a cut is one box, never
-# two or none. Each band reaches BAND_MARGIN rows above and below its core (a big title's height
-# at the detector's scale), so a core's pixels are computed with their neighbours in view. Cuts
-# are on the network's 32-pixel grid. The map is not bit-identical to the whole page's: the
-# backbone's squeeze-excitation blocks pool over the whole input, so box edges move by a pixel
-# or two everywhere, as they do between two scans of one page.
-BAND_MARGIN = 128
-BAND_GRID = 32
-
-
-def band_plan(height: int, width: int, budget: int, margin: int = BAND_MARGIN) -> list[tuple[int, int, int, int]]:
-    """(start, stop, core_start, core_stop) rows of each band of a height×width detector input,
-    all bands of one height (one shape for onnxruntime's memory plan); one band when it fits."""
-    if height * width <= budget:
-        return [(0, height, 0, height)]
-    rows = max(BAND_GRID, budget // width // BAND_GRID * BAND_GRID)
-    core = max(2 * margin, rows - 2 * margin)  # a budget too small for its margins still halves the overlap
-    count = -(-height // core)
-    core = -(-height // count // BAND_GRID) * BAND_GRID  # even cores, on the grid
-    rows = min(height, core + 2 * margin)
-    plan = []
-    for k in range(count):
-        c0, c1 = k * core, min(height, (k + 1) * core)
-        if c0 >= height:
-            break
-        start = min(max(0, c0 - margin), height - rows)
-        plan.append((start, start + rows, c0, c1))
-    return plan
 
 
 def _threads() -> int:
@@ -204,19 +171,6 @@ class RapidOcrEngine:
         return np.asarray(self._sort(boxes)) if len(boxes) else None
 
     def _det_infer(self, x: np.ndarray) -> np.ndarray:
-        """The detector's probability map for input x (1, 3, H, W), in bands when x is large."""
-        plan = band_plan(x.shape[2], x.shape[3], limit("detect_pixels"))
-        if len(plan) == 1:
-            return self._det_run(x)
-        out = None
-        for start, stop, c0, c1 in plan:
-            part = self._det_run(np.ascontiguousarray(x[:, :, start:stop]))
-            if out is None:
-                out = np.empty(part.shape[:2] + x.shape[2:], dtype=part.dtype)
-            out[:, :, c0:c1] = part[:, :, c0 - start:c1 - start]
-        return out
-
-    def _det_run(self, x: np.ndarray) -> np.ndarray:
         return self.ocr.text_det.infer(x)[0]
 
     def _det_filter(self, boxes, shape):
@@ -346,7 +300,7 @@ class Rapid3OcrEngine(RapidOcrEngine):
         res = self.ocr.text_det(img)
         return None if res.boxes is None or len(res.boxes) == 0 else np.asarray(res.boxes)
 
-    def _det_run(self, x: np.ndarray) -> np.ndarray:
+    def _det_infer(self, x: np.ndarray) -> np.ndarray:
         return self.ocr.text_det.session(x)
 
     def _det_filter(self, boxes, shape):
