@@ -181,17 +181,21 @@ def skew_slope(cells: list[Cell]) -> float:
 def print_height(c: Cell) -> float:
     """The height of a cell's print. A long line photographed at a tilt comes as a box as tall
     as the tilt makes it, several print heights; its width per character (a CJK character is
-    about as wide as it is high) gives the print's height back."""
+    about as wide as it is high) gives the print's height back. For OCR'd cells only: one
+    detection box is one line, while a text layer's cell (an OFD text block) may hold several
+    lines, and is tall for that, not for a tilt."""
     ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in c.text if not ch.isspace())
     if ems < 8:  # too few characters to judge by
         return c.box.height
     return min(c.box.height, 1.5 * c.box.width / ems)
 
 
-def group_rows(cells: list[Cell], tolerance: float = 0.5) -> list[Row]:
+def group_rows(cells: list[Cell], tolerance: float = 0.5, ocr: bool = False) -> list[Row]:
     """Rows from left to right: each cell joins the row whose rightmost cell is its nearest
-    same-row neighbour to the left, comparing centres with the page's tilt taken out."""
+    same-row neighbour to the left, comparing centres with the page's tilt taken out (and,
+    on an OCR'd page, each cell's print height rather than its box's)."""
     slope = skew_slope(cells)
+    height = print_height if ocr else (lambda c: c.box.height)
 
     def cy(c: Cell) -> float:
         return c.box.cy - slope * c.box.cx
@@ -204,7 +208,7 @@ def group_rows(cells: list[Cell], tolerance: float = 0.5) -> list[Row]:
             if last.box.x1 > c.box.x0 + 0.5 * min(c.box.width, last.box.width):
                 continue  # overlaps horizontally: a cell above or below, not beside
             dy = abs(cy(last) - cy(c))
-            if dy <= tolerance * max(print_height(last), print_height(c), 1e-6) and (best_dy is None or dy < best_dy):
+            if dy <= tolerance * max(height(last), height(c), 1e-6) and (best_dy is None or dy < best_dy):
                 best, best_dy = row, dy
         if best is None:
             rows.append([c])
@@ -225,7 +229,7 @@ def join_rows(a: Row, b: Row) -> Row:
 
 
 def page_rows(page: Page) -> list[Row]:
-    return group_rows(page_cells(page))
+    return group_rows(page_cells(page), ocr=page.source.kind == "ocr")
 
 
 # --------------------------------------------------------------------------- fuzzy labels
