@@ -701,12 +701,16 @@ class Store:
                 s.rollback()
                 raise
 
-    def _credit_code_of(self, dossier_id: str) -> str | None:
+    def credit_code_of(self, dossier_id: str, claims: ClaimSet | None = None) -> str | None:
+        """The applicant whose ledger the dossier is assessed against: the claim set's credit
+        code (the given one, else the latest stored), else the dossier's own."""
         row = self.dossier(dossier_id)
         if row is None:
             raise KeyError(f"no dossier {dossier_id!r} in the store")
-        latest = self.latest_claimset(dossier_id)
-        return (latest[1].applicant.credit_code if latest else None) or row.credit_code
+        if claims is None:
+            latest = self.latest_claimset(dossier_id)
+            claims = latest[1] if latest else None
+        return (claims.applicant.credit_code if claims else None) or row.credit_code
 
     # ------------------------------------------------------------------ decisions
 
@@ -744,7 +748,7 @@ class Store:
         the reviewer saw (`seen_assessment_id`, else the latest), or when a once-only award
         was already granted. Otherwise reverse this dossier's earlier awards and write the new
         ones, each pointing at the confirmed assessment. Returns the decision id."""
-        code = self._credit_code_of(dossier_id)
+        code = self.credit_code_of(dossier_id)
         if not code:  # an award nobody can cap or find again: the applicant must be known first
             raise ConfirmRefused("申请人统一社会信用代码未知，无法确认 — the applicant's credit code is unknown; "
                                  "correct it (a licence, or the manifest) before confirming")
@@ -799,7 +803,7 @@ class Store:
 
     def send_back(self, dossier_id: str, reviewer: str, comment: str) -> int:
         """Back to the applicant: any award this dossier holds is reversed."""
-        code = self._credit_code_of(dossier_id)
+        code = self.credit_code_of(dossier_id)
         with self.locked(dossier_id, code) as s:
             dossier = _dossier_row(s, dossier_id)
             latest = _latest_assessment_row(s, dossier_id, ("draft", "recomputed"))
@@ -817,7 +821,7 @@ class Store:
     def reopen(self, dossier_id: str, reason: str, by: str, data: Any = None) -> list[Award]:
         """A confirmed dossier whose amounts changed goes back to review: its awards are
         reversed and the log says why. Returns the reversed awards."""
-        code = self._credit_code_of(dossier_id)
+        code = self.credit_code_of(dossier_id)
         with self.locked(dossier_id, code) as s:
             dossier = _dossier_row(s, dossier_id)
             reversed_ = _reverse(s, dossier_id, reason, by)

@@ -492,8 +492,7 @@ def audit_claims(store: Store, dossier_id: str, extracted: ClaimSet, params, tod
     claimset_id = store.save_claimset(claims, "audit")
     baseline = store.latest_assessment(dossier_id)
     through = baseline[1].ledger_through if baseline else None
-    code = claims.applicant.credit_code or store.dossier(dossier_id).credit_code
-    ledger = store.ledger(code, exclude_dossier=dossier_id, through=through)
+    ledger = store.ledger(store.credit_code_of(dossier_id, claims), exclude_dossier=dossier_id, through=through)
     if through is not None:
         ledger_note = f"ledger as the baseline saw it (entries up to #{through})"
     else:

@@ -330,11 +330,6 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _credit_code(store: Store, dossier_id: str, claims: ClaimSet) -> str | None:
-    row = store.dossier(dossier_id)
-    return claims.applicant.credit_code or (row.credit_code if row else None)
-
-
 def reassess(store: Store, dossier_id: str):
     """The rules as the confirmation transaction calls them: claims and the ledger read
     inside the transaction, the reviewer's clause decisions applied by the store."""
@@ -344,7 +339,7 @@ def reassess(store: Store, dossier_id: str):
 
 
 def _assess_and_save(store: Store, dossier_id: str, claimset_id: int, claims: ClaimSet) -> tuple[int, Assessment]:
-    ledger = store.ledger(_credit_code(store, dossier_id, claims), exclude_dossier=dossier_id)
+    ledger = store.ledger(store.credit_code_of(dossier_id, claims), exclude_dossier=dossier_id)
     assessment = apply_decisions(assess(claims, ledger), store.clause_decisions(dossier_id))
     assessment_id = store.save_assessment(assessment, kind="recomputed", claimset_id=claimset_id)
     store.reopen_if_changed(dossier_id, assessment, "更正或审核决定 / a correction or decision ")
