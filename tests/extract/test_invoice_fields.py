@@ -104,12 +104,18 @@ def test_数电票_with_one_tax_id_lost_keeps_the_other_on_its_side():
     assert got["buyer_name"] == "深圳数联软件服务有限公司"
 
 
-def test_seller_tax_id_under_a_label_misread_on_the_row_the_buyer_s_label_is_read_right():
-    """数电票 scan (generated, seed 11, document 0061): both parties' tax-id labels on one row,
-    the seller's read 统一社会信用代码/税人识别号 — the exact buyer label must not hide it."""
+def _ocr_invoice(readings, width: float, height: float):
+    """An invoice photo's OCR readings ((x0, y0, x1, y1), text) extracted as one page."""
     from core.models import Box, Line
     from tests.extract.builders import OCR
 
+    lines = [Line(text=t, box=Box(x0=a, y0=b, x1=c, y1=d), confidence=0.99) for (a, b, c, d), t in readings]
+    return extract_document(document(page(lines, width=width, height=height, source=OCR), name="invoice.jpg"))
+
+
+def test_seller_tax_id_under_a_label_misread_on_the_row_the_buyer_s_label_is_read_right():
+    """数电票 scan (generated, seed 11, document 0061): both parties' tax-id labels on one row,
+    the seller's read 统一社会信用代码/税人识别号 — the exact buyer label must not hide it."""
     readings = [
         ((538, 104, 939, 152), "电子发票（普通发票"), ((1052, 104, 1428, 130), "发票号码：20337281116057438036"),
         ((1052, 145, 1333, 171), "开票日期：2020年09月09日"), ((767, 242, 796, 346), "销售方信"), ((96, 240, 127, 366), "购买方信息"),
@@ -118,17 +124,13 @@ def test_seller_tax_id_under_a_label_misread_on_the_row_the_buyer_s_label_is_rea
         ((812, 311, 1358, 350), "统一社会信用代码/税人识别号：91330108131145621H"), ((768, 342, 794, 369), "息"),
         ((235, 379, 320, 407), "项目名称"), ((511, 379, 595, 407), "规格型号"), ((1033, 381, 1087, 411), "金额"),
     ]
-    lines = [Line(text=t, box=Box(x0=a, y0=b, x1=c, y1=d), confidence=0.99) for (a, b, c, d), t in readings]
-    dc = extract_document(document(page(lines, width=1511, height=1059, source=OCR), name="invoice.jpg"))
+    dc = _ocr_invoice(readings, 1511, 1059)
     assert dc.get("buyer_tax_id").value == "91440112MAD7506025"
     assert dc.get("seller_tax_id").value == "91330108131145621H"
 
 
 def test_seller_tax_id_label_missing_its_first_word_starts_in_its_own_cell():
     """数电票 scan (generated, seed 11, document 0017): the seller's label read 社会信用代码/纳税人识别号."""
-    from core.models import Box, Line
-    from tests.extract.builders import OCR
-
     readings = [
         ((439, 59, 972, 106), "电子发票增值税专用发票"), ((1020, 56, 1395, 82), "发票号码：20443719727354989975"),
         ((1019, 96, 1300, 123), "开票日期：2020年12月26日"), ((64, 195, 94, 323), "购买方信息"), ((737, 198, 760, 222), "销"),
@@ -137,7 +139,6 @@ def test_seller_tax_id_label_missing_its_first_word_starts_in_its_own_cell():
         ((817, 264, 1320, 294), "社会信用代码/纳税人识别号：914403054316091333"), ((737, 292, 760, 320), "息"),
         ((203, 335, 287, 362), "项目名称"),
     ]
-    lines = [Line(text=t, box=Box(x0=a, y0=b, x1=c, y1=d), confidence=0.99) for (a, b, c, d), t in readings]
-    dc = extract_document(document(page(lines, width=1450, height=1000, source=OCR), name="invoice.jpg"))
+    dc = _ocr_invoice(readings, 1450, 1000)
     assert dc.get("buyer_tax_id").value == "91440112263039249R"
     assert dc.get("seller_tax_id").value == "914403054316091333"
