@@ -32,10 +32,11 @@ _SUBJECT = re.compile(r"(?:委托乙方|乙方向甲方|乙方为甲方|向甲�
 
 # "（甲方）" before the name (the 1990s 技术开发合同书: "委托方：（甲方）…"; a lease's "出租方：
 # （以下简称甲方）…"), and what follows a name: "（以下简称甲方）", "（盖章）", a seal's words read into it.
-_SIDE_FIRST = re.compile(r"^[(（](?:(?:以下简称|简称|下称)[“\"']?)?(?:甲方|乙方|甲|乙)[”\"']?[)）]")
-_AFTER_NAME = re.compile(r"[(（](?:以下简称|简称|下称|甲方|乙方|盖章|签章|公章|签字|全称)")
+_CALLED = r"(?:以下简称|以下称为|以下称|简称|下称|称为)"  # 以下称甲方 / 以下称为甲方 in the 技术服务 forms
+_SIDE_FIRST = re.compile(rf"^[(（](?:{_CALLED}[“\"']?)?(?:甲方|乙方|甲|乙)[”\"']?[)）]")
+_AFTER_NAME = re.compile(rf"[(（](?:{_CALLED}|甲方|乙方|盖章|签章|公章|签字|全称)")
 _SEAL_WORDS = re.compile(r"(?:合同专用章|业务专用章|专用章|公章)+$")
-_SHORT_FOR = re.compile(r"[(（](?:以下简称|简称|下称)[“\"']?(甲|乙)方")
+_SHORT_FOR = re.compile(rf"[(（]{_CALLED}[“\"']?(甲|乙)方")
 
 
 def _party(text: str) -> str | None:

@@ -185,3 +185,33 @@ def test_a_procurement_agreement_names_its_parties_in_full():
                     "合计金额小写: 3993100 元 合计金额大写: 叁佰玖拾玖万叁仟壹佰元整"]])
     assert got["party_a"] == AGENCY and got["party_b"] == B
     assert got["total_amount"] == Decimal("3993100.00")
+
+
+@pytest.mark.parametrize("template, family, fee", [
+    ("tech_service.txt", "tech_service", "技术服务报酬总额为"), ("tech_transfer.txt", "tech_transfer", "技术秘密的使用费为"),
+], ids=["service", "transfer"])
+def test_the_model_texts_service_and_transfer_contracts_cover_body_and_signature(template, family, fee):
+    """技术服务 and 技术转让 of the 技术合同示范文本: the cover as the 技术开发 one, the parties
+    restated in the body head, 受让方 the 甲方 of a transfer."""
+    first, second = ("委托方（甲方）：", "受托方（乙方）：") if family == "tech_service" else ("受让方（甲方）：", "让与方（乙方）：")
+    pages = filled(template, {"合同编号：": "JS-2023-088", "项目名称：": "注塑产线远程运维", first: A, second: B,
+                              "签订时间：": "2023年5月10日", "签订地点：": "广州市黄埔区", "有效期限：": "2023年5月10日至2024年5月9日",
+                              fee: "人民币叁拾万元整（¥300,000.00）"})
+    _, got = read(pages)
+    assert detect("contract", "\n".join(sum(pages, []))).id == family
+    assert (got["party_a"], got["party_b"], got["contract_number"]) == (A, B, "JS-2023-088")
+    assert (got["subject"], got["signing_date"], got["signing_place"]) == ("注塑产线远程运维", date(2023, 5, 10), "广州市黄埔区")
+    assert (got["term_start"], got["term_end"]) == (date(2023, 5, 10), date(2024, 5, 9))
+    assert got["total_amount"] == Decimal("300000.00")
+
+
+@pytest.mark.parametrize("rows, want", [
+    # http://m.runthegoodtimes.com/gongwen/hetong/jishuzhuanranghetong/188708.html: the 转让方 is 甲方 here
+    (["技术秘密转让合同", f"转让方：{B}（以下简称甲方）", f"受让方：{A}（以下简称乙方）"], (B, A)),
+    (["专利权转让合同", f"受让方：{A}（以下简称甲方）", "法定住址：广州市黄埔区", f"转让方：{B}（以下简称乙方）"], (A, B)),
+    # http://yishupeixun.net/fwn/contract/jishu/4181258.html: 委托方：(以下称甲方)…
+    (["技术服务合同书", "技术服务项目：注塑产线远程运维", f"委托方：(以下称甲方){A}", f"服务方：(以下称乙方){B}"], (A, B)),
+], ids=["secret-transfer", "patent-transfer", "service-yi-xia-cheng"])
+def test_a_transfer_or_service_head_names_the_sides_after_the_roles(rows, want):
+    _, got = read([rows])
+    assert (got.get("party_a"), got.get("party_b")) == want

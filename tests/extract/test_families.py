@@ -84,3 +84,42 @@ def test_fuzzy_cues_survive_one_ocr_slip(tmp_path):
     fams = load_dir(tmp_path / "contract")
     text = "技术服条合同"  # 务 misread
     assert [f.id for f in fams if f.score(text) is not None] == ["a"]
+
+
+# one line of each shipped family's own wording (its test files read it in full)
+WORDING = {
+    ("business_licence", "paper_copy"): "营业执照\n（副本）\n统一社会信用代码91320113580452133T\n名称南京文化艺术产权交易所有限公司",
+    ("business_licence", "electronic"): "营业执照\n电子营业执照文件仅供信息公示\n统一社会信用代码91440606MADQXEQG9G\n扫码查验",
+    ("business_licence", "sole_proprietorship"): "电子营业执照\n类型个人独资企业\n投资人杨善祥\n出资额人民币3.0000万元整",
+    ("contract", "generic"): "合作协议\n甲方：广州云栖工业科技有限公司\n乙方：深圳数联软件服务有限公司",
+    ("contract", "construction"): "建设工程施工合同\n发包人（全称）：广州云栖工业科技有限公司\n承包人（全称）：中建科工集团有限公司",
+    ("contract", "lease"): "租赁合同\n出租方：（以下简称甲方）某某公司\n承租方：（以下简称乙方）某某公司\n四、租金及支付方式",
+    ("contract", "procurement"): "政府采购合同\n采购人（甲方）：广州市黄埔区科学技术局\n供应商（乙方）：深圳数联软件服务有限公司",
+    ("contract", "rd_commission"): "委托开发合同\n委托人：广州云栖工业科技有限公司\n研究开发人：华南理工大学",
+    ("contract", "sale"): "买卖合同\n买方：广州云栖工业科技有限公司\n卖方：深圳数联软件服务有限公司",
+    ("contract", "supply_demand"): "购销合同\n甲（供）方：深圳数联软件服务有限公司\n乙（需）方：广州云栖工业科技有限公司",
+    ("contract", "tech_development"): "技术开发（委托）合同\n委托方（甲方）：广州云栖工业科技有限公司\n受托方（乙方）：华南理工大学",
+    ("contract", "tech_service"): "技术服务合同\n委托方（甲方）：广州云栖工业科技有限公司\n受托方（乙方）：深圳数联软件服务有限公司",
+    ("contract", "tech_transfer"): "技术转让（技术秘密）合同\n受让方（甲方）：广州云栖工业科技有限公司\n让与方（乙方）：深圳数联软件服务有限公司",
+    ("invoice", "vat_paper"): "广东增值税专用发票\n发票代码：4400203130\n机器编号：499099608497\n密码区",
+    ("invoice", "dai_kai"): "广东增值税专用发票\n发票代码：4400203130\n备注 代开企业名称：广州市黄埔区星河五金加工厂\n税务局代开发票专用章",
+    ("invoice", "shudian"): "电子发票（增值税专用发票）\n发票号码：24442000000123456789\n购买方信息\n销售方信息",
+    ("standard_notice", "national"): "国家市场监督管理总局（国家标准化管理委员会）批准《信息技术 低功耗无线通信网络》等2项推荐性国家标准",
+    ("standard_notice", "industry_miit"): "工业和信息化部批准《…》等3项行业标准，其中通信行业标准2项、电子行业标准1项",
+    ("standard_notice", "provincial"): "广东省市场监督管理局关于批准发布《工业互联网平台应用指南》等2项地方标准的公告",
+    ("standard_notice", "group"): "中国通信工业协会关于发布《工业互联网标识解析》团体标准的公告",
+    ("standard_notice", "international"): "INTERNATIONAL STANDARD ISO/IEC 30141 Second edition Publication date 2024-08",
+    ("standard_notice", "standard_text"): "ICS 35.240\n中华人民共和国国家标准\nGB/T 38378—2019\n前言\n本标准起草单位：中国电子技术标准化研究院",
+}
+
+
+def _shipped() -> set[tuple[str, str]]:
+    root = Path(__file__).parents[2] / "extract" / "families"
+    return {(kind.name, f.id) for kind in root.iterdir() if kind.is_dir() and not kind.name.startswith("_") for f in families(kind.name)}
+
+
+def test_every_shipped_family_has_its_wording_here_and_is_picked_on_it():
+    """A family added without a sample of its wording fails here, so none goes untested."""
+    assert set(WORDING) == _shipped()
+    picked = {key: getattr(detect(key[0], text), "id", None) for key, text in WORDING.items()}
+    assert {key: fid for key, fid in picked.items() if fid != key[1]} == {}
