@@ -22,7 +22,7 @@ from ingest.image import ImageError, OverBudget, iter_frames
 from ingest.limits import limit
 from ingest.lines import group_words
 from ingest.ocr.base import EngineUnavailable, OcrEngine
-from ingest.ofd import OfdError, outline_image, read_ofd
+from ingest.ofd import OfdError, page_picture, read_ofd
 from ingest.pdf import OCR_DPI, PdfError, pdf_pages
 from ingest.qr import qr_tags
 from ingest.render import draw_page
@@ -204,12 +204,14 @@ class _Reader:
         return [self.outlined(data, p) or self.drawn(p, start) for p in read_ofd(data, self.name)]
 
     def outlined(self, data: bytes, page: Page) -> Page | None:
-        """An OFD page with no text objects of its own, its text drawn as glyph outlines:
-        rendered (its template's labels with it) and OCR'd, the OFD's own tags kept."""
-        image = outline_image(data, page.number)
-        if image is None:
+        """An OFD page with no text objects of its own (its text drawn as glyph outlines, or
+        a scan saved as OFD): rendered, its template's labels with it, and OCR'd; the OFD's
+        own tags kept."""
+        picture = page_picture(data, page.number)
+        if picture is None:
             return None
-        read = self.ocr_page(page.number, lambda: image, {"ofd": "glyph outlines rendered"})
+        image, what = picture
+        read = self.ocr_page(page.number, lambda: image, {"ofd": what})
         read.tags = {**page.tags, **read.tags}
         return read
 

@@ -142,6 +142,33 @@ def ofd_bytes() -> bytes:
     return buf.getvalue()
 
 
+def scanned_ofd(scan: np.ndarray, page_mm=(110, 60), at_mm=(5, 20, 100, 30)) -> bytes:
+    """A scan saved as OFD: one page holding only an image object (CTM and Boundary placing
+    it at `at_mm`: x, y, width, height), the image a resource of DocumentRes.xml."""
+    x, y, w, h = at_mm
+    ofd = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:OFD xmlns:ofd="{OFD_NS}" DocType="OFD" Version="1.0"><ofd:DocBody><ofd:DocInfo><ofd:DocID>s</ofd:DocID></ofd:DocInfo>
+<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"""
+    document = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>9</ofd:MaxUnitID>
+<ofd:PageArea><ofd:PhysicalBox>0 0 {page_mm[0]} {page_mm[1]}</ofd:PhysicalBox></ofd:PageArea>
+<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>
+<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>"""
+    res = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:MultiMedias><ofd:MultiMedia ID="5" Type="Image">
+<ofd:MediaFile>scan_5.png</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>"""
+    page = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer ID="2">
+<ofd:ImageObject ID="6" ResourceID="5" Boundary="{x} {y} {w} {h}" CTM="{w} 0 0 {h} 0 0"/>
+</ofd:Layer></ofd:Content></ofd:Page>"""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in (("OFD.xml", ofd), ("Doc_0/Document.xml", document), ("Doc_0/DocumentRes.xml", res),
+                           ("Doc_0/Pages/Page_0/Content.xml", page), ("Doc_0/Res/scan_5.png", png_bytes(scan))):
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
 def einvoice_xml(wrapper: bool = True) -> bytes:
     body = """
   <TaxSupervisionInfo><InvoiceNumber>24442000000987654321</InvoiceNumber><IssueTime>2024-03-15</IssueTime></TaxSupervisionInfo>

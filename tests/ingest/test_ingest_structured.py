@@ -1,12 +1,15 @@
+import io
 import json
+import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from ingest.ofd import MM_TO_PT, OfdError, read_ofd
+from ingest.ofd import MM_TO_PT, OfdError, page_picture, read_ofd
 from ingest.qr import parse_invoice, qr_tags
 from ingest.xml_invoice import XmlInvoiceError, read_xml
-from tests.ingest.makers import einvoice_xml, ofd_bytes, qr_image, text_image
+from tests.ingest.makers import einvoice_xml, ofd_bytes, qr_image, scanned_ofd, text_image
 
 REAL_OFD = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs" / "erma0_fapiao-print__sample.ofd"
 
@@ -27,6 +30,46 @@ def test_ofd_text_objects_boxes_and_tags():
     assert number.box.x1 == pytest.approx((170 + 19 * 1.5875 + 3.175) * MM_TO_PT, rel=1e-3)
     assert number.box.y0 < (10 + 3.6) * MM_TO_PT < number.box.y1  # baseline = Boundary y + TextCode Y
     assert "¥1000.00" in by_text
+
+
+LICENCE_SCAN = ["营业执照", "名称：广州云栖工业科技有限公司", "统一社会信用代码：91440101MA5CXXXX1A"]
+
+
+def test_a_scan_saved_as_ofd_is_drawn_where_its_image_object_stands():
+    """No text object on the page, only an image: read_ofd finds no lines, so the page is drawn
+    (the image placed by its Boundary and CTM) for OCR."""
+    data = scanned_ofd(text_image(LICENCE_SCAN, size=(1000, 300), font_size=36))
+    assert read_ofd(data)[0].lines == []
+    image, what = page_picture(data, 1)
+    assert what == "images rendered" and image.shape[:2] == (480, 880)  # 110 × 60 mm at 8 px/mm
+    ink = np.argwhere(image[:, :, 0] < 128)
+    (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
+    assert 20 * 8 <= top and bottom <= 50 * 8 and 5 * 8 <= left and right <= 105 * 8  # inside the Boundary
+    assert page_picture(ofd_bytes(), 1) is None  # a page with text objects is read as text
+    blank = '<ofd:TextObject ID="7" Boundary="0 0 9 5" Size="3"><ofd:TextCode X="0" Y="3">  </ofd:TextCode></ofd:TextObject>'
+    assert page_picture(_with_page_objects(data, blank), 1)[1] == "images rendered"  # blanks are no text
+
+
+def _with_page_objects(ofd: bytes, objects: str) -> bytes:
+    src, buf = zipfile.ZipFile(io.BytesIO(ofd)), io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            out.writestr(name, data.replace(b"</ofd:Layer>", objects.encode() + b"</ofd:Layer>") if name.endswith("Page_0/Content.xml") else data)
+    return buf.getvalue()
+
+
+@pytest.mark.slow  # one real OCR of a small page
+def test_a_scan_saved_as_ofd_is_ocrd(tmp_path):
+    from ingest.cache import NoCache
+    from ingest.read import read_document
+
+    path = tmp_path / "licence.ofd"
+    path.write_bytes(scanned_ofd(text_image(LICENCE_SCAN, size=(1000, 300), font_size=36)))
+    doc = read_document(path, "scan-ofd", path.name, cache=NoCache())
+    [page] = doc.pages
+    assert page.source.kind == "ocr" and page.source.settings.get("ofd") == "images rendered"
+    assert "91440101MA5CXXXX1A" in page.text.replace(" ", "") and "广州云栖工业科技有限公司" in page.text
 
 
 def test_ofd_damaged():
