@@ -215,3 +215,12 @@ def test_the_model_texts_service_and_transfer_contracts_cover_body_and_signature
 def test_a_transfer_or_service_head_names_the_sides_after_the_roles(rows, want):
     _, got = read([rows])
     assert (got.get("party_a"), got.get("party_b")) == want
+
+
+@pytest.mark.parametrize("title, first, second", [
+    ("检测技术服务合同", "委托单位", "受托单位"), ("委托合同", "委托人", "受托人"), ("采购合同", "采购方", "供应方"),
+    ("服务合同", "甲方名称", "乙方名称"),
+], ids=["weituo-danwei", "civil-code-commission", "caigou-gongying", "jia-fang-ming-cheng"])
+def test_more_party_labels_people_print(title, first, second):
+    _, got = read([[title, f"{first}：{A}", f"{second}：{B}", "经双方协商一致，签订本合同。"]])
+    assert (got.get("party_a"), got.get("party_b")) == (A, B)
