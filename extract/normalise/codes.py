@@ -247,8 +247,10 @@ _INTL = re.compile(
 )
 # OCR drops or misreads the slash of "GB/T" ("GB T", "GBT", "GB|T", "GBlT").
 _SLASHISH = rf"{_S}[/|\\lI]?{_S}"
+# A group's code may hold digits when a space ends it ("T/ABC1 23-2020"); run into its
+# number ("T/CCPIA262-2025") it ends where its letters do.
 _CN = re.compile(
-    rf"(?<![A-Za-z/])(?P<prefix>GB{_SLASHISH}[TZ]|GB|DB{_S}\d{{2,6}}(?:{_SLASHISH}[TZ])?|[TQ]{_S}/{_S}[A-Z][A-Z0-9]{{1,15}}"
+    rf"(?<![A-Za-z/])(?P<prefix>GB{_SLASHISH}[TZ]|GB|DB{_S}\d{{2,6}}(?:{_SLASHISH}[TZ])?|[TQ]{_S}/{_S}(?:[A-Z][A-Z0-9]{{1,15}}(?=[ \t])|[A-Z]{{2,16}})"
     rf"|[A-Z]{{2}}{_SLASHISH}[TZ]|[A-Z]{{2,4}}(?:{_S}/{_S}[TZ])?)(?![a-z])[ \t]*"
     rf"(?P<num>\d+(?:\.\d+)*)(?:{_S}-{_S}(?P<year>\d{{4}}|\d{{2}}))?(?![\d.])"
 )

@@ -21,6 +21,8 @@ from extract.normalise.text import normalise_chars
     ("JT/T697.7一2014", "JT/T 697.7-2014"),
     ("T/CAMET 04011.1-—2018", "T/CAMET 04011.1-2018"),  # a photo's long dash read as two (fixtures/realdev)
     ("GB/T 1.1--2009", "GB/T 1.1-2009"),
+    ("T/CCPIA262—2025", "T/CCPIA 262-2025"),  # a group's code run into its number
+    ("T/CAMET04011.1-2018", "T/CAMET 04011.1-2018"),
 ])
 def test_codes_clean_of_rules_glyphs_spaces_and_dash_variants(text, code):
     assert parse_standard_code(text).code == code
