@@ -26,6 +26,8 @@ _HEADING = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|第[一二
 # A seal printed over a date: OCR reads the seal's words right after it ("2021年3月2日专用章").
 _SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
+# the head of many templates (技术秘密转让合同 among them): 本合同于2023年5月10日在广州市签订
+_SIGNED_AT = re.compile(r"(?:本合同|本协议)[书]?于(?P<date>.{6,16}?)在(?P<place>.{2,30}?)(?:签订|签署)")
 _AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价)[为是:：]?[^。；;]{0,60}")
 _SUBJECT = re.compile(r"(?:委托乙方|乙方向甲方|乙方为甲方|向甲方)(?:提供|开发|实施|建设|交付)(.{4,40}?)(?:事宜|[，。,;；])")
 
@@ -97,6 +99,7 @@ def _term(pages: list[PageView]) -> list[Claim]:
 
 def _signing_date(pages: list[PageView], fam: Family) -> Claim | None:
     got = first_match(pages, "signing_date", _SIGNED, parse_date, ValueType.date, group=1, quality=1.0)
+    got = got or first_match(pages, "signing_date", _SIGNED_AT, parse_date, ValueType.date, group="date", quality=1.0)
     if got is None and fam.label("signing_date"):
         got = labelled(pages, "signing_date", _colon(fam.label("signing_date")), parse_date, ValueType.date)
     if got and _SEALED.search(got.evidence[0].text):
@@ -232,9 +235,14 @@ def extract_contract(doc: Document) -> list[Claim]:
         _amount(pages, fam, stops),
         *_term(pages),
         _subject(pages, fam, stops),
-        labelled(pages, "signing_place", _colon(fam.label("signing_place")), _place, ValueType.text, stops) if fam.label("signing_place") else None,
+        _signing_place(pages, fam, stops),
     ]
     return [c for c in found if c is not None]
+
+
+def _signing_place(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim | None:
+    got = labelled(pages, "signing_place", _colon(fam.label("signing_place")), _place, ValueType.text, stops) if fam.label("signing_place") else None
+    return got or first_match(pages, "signing_place", _SIGNED_AT, _place, ValueType.text, group="place")
 
 
 def _place(text: str) -> str | None:

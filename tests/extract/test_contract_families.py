@@ -224,3 +224,11 @@ def test_a_transfer_or_service_head_names_the_sides_after_the_roles(rows, want):
 def test_more_party_labels_people_print(title, first, second):
     _, got = read([[title, f"{first}：{A}", f"{second}：{B}", "经双方协商一致，签订本合同。"]])
     assert (got.get("party_a"), got.get("party_b")) == (A, B)
+
+
+def test_signed_when_and_where_in_the_head_sentence():
+    """本合同于…在…签订 (the 技术秘密转让合同's head): the date and place it gives, not a later
+    date the last page happens to print."""
+    _, got = read([["技术秘密转让合同", "本合同于2023年5月10日在广州市黄埔区签订", f"转让方：{B}（以下简称甲方）",
+                    f"受让方：{A}（以下简称乙方）"], ["第十条 本合同自双方签字盖章之日起生效，有效期至2028年5月9日。"]])
+    assert (got.get("signing_date"), got.get("signing_place")) == (date(2023, 5, 10), "广州市黄埔区")
