@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from pathlib import Path
 from typing import Iterator
 
 import numpy as np
@@ -42,9 +43,9 @@ def to_bgr(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(arr[:, :, ::-1])
 
 
-def iter_frames(data: bytes, name: str = "image", max_pixels: int | None = None) -> Iterator[np.ndarray]:
-    """Every frame of an image file as BGR, EXIF orientation applied, one at a time: a
-    50-frame TIFF holds one decoded frame in memory, not 50.
+def iter_frames(source: bytes | Path, name: str = "image", max_pixels: int | None = None) -> Iterator[np.ndarray]:
+    """Every frame of an image (its bytes, or its file: read frame by frame) as BGR, EXIF
+    orientation applied, one at a time: a 50-frame TIFF holds one decoded frame in memory, not 50.
 
     Each frame's size is checked from its header before any pixel is decoded, and Pillow's
     own bomb warning is turned into an error, so a 50 000 × 50 000 PNG costs nothing. Past
@@ -55,7 +56,7 @@ def iter_frames(data: bytes, name: str = "image", max_pixels: int | None = None)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data)) as img:
+            with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as img:
                 n = getattr(img, "n_frames", 1)
                 if n > limit("image_frames"):
                     raise ImageError(f"{name}: {n} frames, more than the limit of {limit('image_frames')} (DOSSIER_MAX_FRAMES)")

@@ -9,6 +9,7 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator
 
 import numpy as np
@@ -41,16 +42,25 @@ class PdfError(ValueError):
     pass
 
 
-def _open(data: bytes, name: str):
+def _tail(source: bytes | Path, size: int = 2048) -> bytes:
+    if isinstance(source, bytes):
+        return source[-size:]
+    with open(source, "rb") as fh:
+        fh.seek(max(fh.seek(0, io.SEEK_END) - size, 0))
+        return fh.read()
+
+
+def _open(source: bytes | Path, name: str):
+    """pdfium's document from the bytes, or from the file (read as pages need it)."""
     import pypdfium2 as pdfium
 
     try:
-        return pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
             raise PdfError(f"{name}: encrypted PDF: password required") from exc
-        if b"%%EOF" not in data[-2048:]:
+        if b"%%EOF" not in _tail(source):
             raise PdfError(f"{name}: truncated PDF (no end-of-file marker; the upload was cut short?)") from exc
         raise PdfError(f"{name}: corrupt PDF, cannot be opened ({msg})") from exc
 
@@ -145,13 +155,14 @@ def _forget_objects(doc) -> None:
             cache.clear()
 
 
-def pdf_pages(data: bytes, name: str = "document.pdf", max_pages: int | None = None) -> Iterator[PdfPage]:
-    """Pages in order. Raises PdfError (before the first page) for encrypted, corrupt,
-    truncated or over-long files."""
+def pdf_pages(source: bytes | Path, name: str = "document.pdf", max_pages: int | None = None) -> Iterator[PdfPage]:
+    """Pages in order, from the file's bytes or from the file itself (a long scan's bytes are
+    then never all in memory). Raises PdfError (before the first page) for encrypted,
+    corrupt, truncated or over-long files."""
     import pdfplumber
 
     max_pages = max_pages or limit("pdf_pages")
-    doc = _open(data, name)
+    doc = _open(source, name)
     try:
         n = len(doc)
         if n == 0:
@@ -159,14 +170,14 @@ def pdf_pages(data: bytes, name: str = "document.pdf", max_pages: int | None = N
         if n > max_pages:
             raise PdfError(f"{name}: PDF has {n} pages, more than the limit of {max_pages} (DOSSIER_MAX_PAGES); split it")
         try:
-            plumber = pdfplumber.open(io.BytesIO(data))
+            plumber = pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else source)
         except Exception:  # pdfminer cannot parse what pdfium could: OCR every page
             plumber = None
         try:
             for i in range(n):
                 if i and i % REOPEN_EVERY == 0:
                     doc.close()
-                    doc = _open(data, name)
+                    doc = _open(source, name)
                 page = doc[i]
                 width, height = page.get_size()
                 if max(width, height) > limit("page_points"):

@@ -180,27 +180,30 @@ class _Reader:
         return page
 
     # ---------------------------------------------------------------- formats
-    def pdf(self, data: bytes) -> list[Page]:
+    # PDFs and images are read from their file, page by page or frame by frame: a 200-page
+    # scan's bytes (68 MB) are not held in memory while its pages are OCR'd.
+    def pdf(self, path: Path) -> list[Page]:
         pages = []
-        for p in pdf_pages(data, self.name):
+        for p in pdf_pages(path, self.name):
             if p.words is not None:
                 pages.append(self.text_page(p))
             else:
                 pages.append(self.ocr_page(p.number, lambda p=p: p.render(OCR_DPI / 72), {"dpi": OCR_DPI}))
         return pages
 
-    def image(self, data: bytes) -> list[Page]:
+    def image(self, path: Path) -> list[Page]:
         pages: list[Page] = []
         try:
-            for i, frame in enumerate(iter_frames(data, self.name), start=1):
+            for i, frame in enumerate(iter_frames(path, self.name), start=1):
                 pages.append(self.ocr_page(i, lambda f=frame: f))
                 del frame  # one decoded frame at a time
         except OverBudget as exc:
             self.unread = str(exc)
         return pages
 
-    def ofd(self, data: bytes) -> list[Page]:
+    def ofd(self, path: Path) -> list[Page]:
         start = time.perf_counter()
+        data = path.read_bytes()
         return [self.outlined(data, p) or self.drawn(p, start) for p in read_ofd(data, self.name)]
 
     def outlined(self, data: bytes, page: Page) -> Page | None:
@@ -215,9 +218,9 @@ class _Reader:
         read.tags = {**page.tags, **read.tags}
         return read
 
-    def xml(self, data: bytes) -> list[Page]:
+    def xml(self, path: Path) -> list[Page]:
         start = time.perf_counter()
-        return [self.drawn(read_xml(data, self.name), start)]
+        return [self.drawn(read_xml(path.read_bytes(), self.name), start)]
 
 
 READERS = {
@@ -250,8 +253,7 @@ def read_document(
         doc.size = path.stat().st_size
         if doc.size > limit("file_bytes"):
             return _failed(doc, FileStatus.error, f"{original_name}: {doc.size / 2**20:.0f} MB is over the {limit('file_bytes') // 2**20} MB limit per file (DOSSIER_MAX_FILE_BYTES)")
-        data = path.read_bytes()
-        doc.media_type = sniff.sniff(data, original_name)
+        doc.media_type = sniff.sniff_file(path, original_name)
     except sniff.EmptyFile as exc:
         return _failed(doc, FileStatus.error, str(exc))
     except OSError as exc:
@@ -262,7 +264,7 @@ def read_document(
         return _failed(doc, FileStatus.unsupported, f"{original_name}: unsupported file type: {what}")
     try:
         read = _Reader(sha256, original_name, engine, cache, render_dir)
-        doc.pages = reader(read, data)
+        doc.pages = reader(read, path)
         if read.unread:
             doc.status, doc.error = FileStatus.error, read.unread
     except READ_ERRORS as exc:

@@ -10,7 +10,7 @@ from PIL import Image
 from core.models import FileStatus
 from ingest import orient
 from ingest.cache import OcrCache
-from ingest.image import ImageError, load_images
+from ingest.image import ImageError, iter_frames, load_images
 from ingest.ocr import EngineUnavailable, available_engines, get_engine
 from ingest.read import read_document
 from tests.ingest.makers import INVOICE_LINES, png_bytes, text_image
@@ -105,7 +105,7 @@ def test_decompression_bomb_is_refused_without_decoding(tmp_path):
     assert doc.status == FileStatus.error and "bomb" in doc.error
 
 
-def test_exif_orientation_and_multipage_tiff(page):
+def test_exif_orientation_and_multipage_tiff(page, tmp_path):
     buf = io.BytesIO()
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90 CW to display"
@@ -118,6 +118,10 @@ def test_exif_orientation_and_multipage_tiff(page):
     frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
     loaded = load_images(buf.getvalue(), "scan.tiff")
     assert [f.shape for f in loaded] == [page.shape, (200, page.shape[1], 3)]
+    # read_document hands the file itself: its frames are read from disk one at a time
+    tiff = tmp_path / "scan.tiff"
+    tiff.write_bytes(buf.getvalue())
+    assert all((a == b).all() for a, b in zip(iter_frames(tiff, "scan.tiff"), loaded, strict=True))
 
     buf = io.BytesIO()
     Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(buf, "PNG")  # a transparent screenshot

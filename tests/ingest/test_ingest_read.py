@@ -174,18 +174,21 @@ def test_a_dossier_with_every_bad_file_goes_on(tmp_path):
     assert "统一社会信用代码91440116MA9YYYYY2B" in docs["photo.pdf"].text.replace(" ", "")
 
 
-def test_a_long_pdf_reads_every_page_across_the_reopened_documents(tmp_path):
+@pytest.mark.parametrize("source", ["file", "bytes"])
+def test_a_long_pdf_reads_every_page_across_the_reopened_documents(tmp_path, source):
     """pdf_pages opens pdfium's document afresh every REOPEN_EVERY pages (it keeps what it
-    parsed until closed): each page still comes with its own text and renders as itself."""
+    parsed until closed): each page still comes with its own text and renders as itself.
+    read_document hands it the file, so a long scan's bytes are never all in memory."""
     from ingest.pdf import REOPEN_EVERY, pdf_pages
 
     n = 2 * REOPEN_EVERY + 3
     path = text_pdf(tmp_path / "long.pdf", [[(60, 80, f"第{i + 1}页 合同附件清单")] for i in range(n)])
-    pages = list(pdf_pages(path.read_bytes(), "long.pdf"))
+    pdf = path if source == "file" else path.read_bytes()
+    pages = list(pdf_pages(pdf, "long.pdf"))
     assert [p.number for p in pages] == list(range(1, n + 1))
     assert ["".join(w.text for w in p.words) for p in pages] == [f"第{i + 1}页合同附件清单" for i in range(n)]
     renders = {}
-    for p in pdf_pages(path.read_bytes(), "long.pdf"):
+    for p in pdf_pages(pdf, "long.pdf"):
         if p.number in (REOPEN_EVERY, REOPEN_EVERY + 1, n):
             renders[p.number] = p.render(1.0)
     assert all(img.shape[0] == 842 and img.min() < 128 for img in renders.values())
