@@ -18,7 +18,7 @@ LIMITS: dict[str, tuple[str, int, str]] = {
     "zip_members": ("DOSSIER_MAX_ZIP_MEMBERS", 1000, "members of one zip; the rest get a row each, not read"),
     "zip_depth": ("DOSSIER_MAX_ZIP_DEPTH", 3, "zips inside zips opened; deeper ones get a row 'nested too deep'"),
     "pdf_pages": ("DOSSIER_MAX_PAGES", 500, "pages of one PDF"),
-    "page_pixels": ("DOSSIER_MAX_PAGE_PIXELS", 40_000_000, "pixels of one rendered PDF page; larger pages are rendered smaller"),
+    "page_pixels": ("DOSSIER_MAX_PAGE_PIXELS", 40_000_000, "pixels of one rendered PDF page (or OFD page drawn for OCR); larger pages are rendered smaller"),
     "page_points": ("DOSSIER_MAX_PAGE_POINTS", 14400, "side of a PDF page in points (200 in); larger pages are refused"),
     "image_pixels": ("DOSSIER_MAX_PIXELS", 80_000_000, "pixels of one image frame, checked from its header"),
     "image_frames": ("DOSSIER_MAX_FRAMES", 500, "frames of one TIFF/GIF"),

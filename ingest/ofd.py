@@ -9,6 +9,7 @@ Coordinates are millimetres in the file; pages come out in points (× 72/25.4).
 from __future__ import annotations
 
 import io
+import math
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -471,7 +472,9 @@ def page_picture(data: bytes, number: int, px_per_mm: float = OUTLINE_PX_PER_MM)
             return None
         box = _floats(_text_at(content, "Area", "PhysicalBox")) or _floats(_text_at(document, "CommonData", "PageArea", "PhysicalBox"))
         w_mm, h_mm = (box[2], box[3]) if len(box) == 4 else A4_MM
-        canvas = np.full((int(h_mm * px_per_mm), int(w_mm * px_per_mm)), 255, dtype=np.uint8)
+        # a page declared poster-sized is drawn smaller, as a PDF page is (DOSSIER_MAX_PAGE_PIXELS)
+        px_per_mm = min(px_per_mm, math.sqrt(limit("page_pixels") / max(w_mm * h_mm, 1e-6)))
+        canvas = np.full((max(1, int(h_mm * px_per_mm)), max(1, int(w_mm * px_per_mm))), 255, dtype=np.uint8)
         roots = [content]
         templates = {t.get("ID"): _resolve(doc_dir, t.get("BaseLoc", "")) for t in _iter(document, "TemplatePage")}
         for tpl in _iter(content, "Template"):

@@ -50,6 +50,13 @@ def test_a_scan_saved_as_ofd_is_drawn_where_its_image_object_stands():
     assert page_picture(_with_page_objects(data, blank), 1)[1] == "images rendered"  # blanks are no text
 
 
+def test_a_poster_sized_ofd_page_is_drawn_within_the_page_pixel_budget(monkeypatch):
+    monkeypatch.setenv("DOSSIER_MAX_PAGE_PIXELS", "1000000")
+    data = scanned_ofd(text_image(LICENCE_SCAN[:1], size=(200, 60)), page_mm=(1000, 1000), at_mm=(0, 0, 1000, 300))
+    image, _ = page_picture(data, 1)  # 8000 px square at 8 px/mm: 64 MP
+    assert image.shape[0] * image.shape[1] <= 1_000_000 and image.shape[0] == image.shape[1]
+
+
 def _with_page_objects(ofd: bytes, objects: str) -> bytes:
     src, buf = zipfile.ZipFile(io.BytesIO(ofd)), io.BytesIO()
     with zipfile.ZipFile(buf, "w") as out:
