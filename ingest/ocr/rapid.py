@@ -43,6 +43,14 @@ REC_BATCH = 1
 WEAK_BOX_THRESH = 0.3
 WEAK_TEXT_SCORE = 0.9
 
+# The detector sees the whole page (1408×1984 for an A4 scan at 200 dpi), and its activations
+# were an intake's peak (issue 11). onnxruntime's NCHWc layout (level 3 of its graph
+# optimisations) reorders them into blocks of 8 channels, both copies live around each
+# reorder: without it one page's detection takes 371 MB over the model instead of 435, for
+# 4 % more CPU. Its probabilities move by under 1e-3 (another order of summation: 2 pixels of
+# 2.8 M cross the 0.3 threshold), so it is a setting, in the OCR cache key.
+DET_DISABLED_OPTIMIZERS = ("NchwcTransformer",)
+
 
 def _threads() -> int:
     return int(os.environ.get("DOSSIER_OCR_THREADS", "0") or 0)
@@ -60,7 +68,26 @@ def rapid_instance(threads: int | None = None):
         kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
     ocr = RapidOCR(**kwargs)
     ocr.text_rec.rec_batch_num = REC_BATCH
+    _rebuild_without(ocr.text_det.infer, _det_model_path(), DET_DISABLED_OPTIMIZERS)
     return ocr
+
+
+def _det_model_path() -> str:
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+    return str(update_model_path(read_yaml(DEFAULT_CFG_PATH))["Det"]["model_path"])
+
+
+def _rebuild_without(infer, model_path: str, optimizers: tuple[str, ...]) -> None:
+    """The wrapped onnxruntime session again, with the same options and providers, but
+    without the named graph optimisers (rapidocr builds its sessions itself)."""
+    import onnxruntime as ort
+
+    old = infer.session
+    infer.session = ort.InferenceSession(model_path, old.get_session_options(), providers=old.get_providers(),
+                                         provider_options=[old.get_provider_options()[p] for p in old.get_providers()],
+                                         disabled_optimizers=list(optimizers))
 
 
 @lru_cache(maxsize=2)
@@ -98,6 +125,7 @@ class RapidOcrEngine:
     # the turned crop reads as nothing. A line it turned is read as printed too, and the surer
     # reading kept (rapidocr 1.4's classifier turns the crops in its list: the originals are kept).
     turned_recheck = True
+    det_disabled_optimizers = DET_DISABLED_OPTIMIZERS  # set in rapid_instance
 
     def __init__(self, text_score: float = 0.5, use_cls: bool = True, seal_pass: bool = True):
         self.version = f"{self.package} {_pkg_version(self.package)} ({', '.join(_model_names(self.module))})"
@@ -109,6 +137,8 @@ class RapidOcrEngine:
             self.settings |= {"weak_box_thresh": WEAK_BOX_THRESH, "weak_text_score": WEAK_TEXT_SCORE}
         if self.turned_recheck:
             self.settings["turned_recheck"] = True
+        if self.det_disabled_optimizers:
+            self.settings["det_disabled_optimizers"] = list(self.det_disabled_optimizers)
         if seal_pass:
             from ingest import seal
 
@@ -127,48 +157,37 @@ class RapidOcrEngine:
         img, record = self.ocr.maybe_add_letterbox(img, {})
         return img, (ratio_w, ratio_h), record["padding_1"]["top"]
 
-    def _detect(self, img: np.ndarray) -> np.ndarray | None:
-        boxes, _ = self.ocr.auto_text_det(img)
-        return None if boxes is None else np.asarray(boxes)
-
-    def _detect_with_weak(self, img: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
-        """(boxes, weak): the boxes rapidocr's detector keeps, plus the faint ones it drops
-        (scoring WEAK_BOX_THRESH up to its box_thresh), in reading order, from one detector run;
-        weak[i] marks boxes[i] as faint. (None, []) when even the strong boxes are none."""
-        if not self.weak_boxes:
-            boxes = self._detect(img)
-            return boxes, np.zeros(0 if boxes is None else len(boxes), dtype=bool)
+    def _detect(self, img: np.ndarray, scale: float | None = None, weak: bool = False) -> tuple[np.ndarray | None, np.ndarray]:
+        """(boxes, faint) from one detector run, in reading order; (None, []) when there is no
+        box the detector is sure of. The detector's input is sized by its own rule, or by
+        `scale`. With `weak` (engines with weak_boxes) the boxes it drops as faint (scoring
+        WEAK_BOX_THRESH up to its box_thresh) come too, and faint[i] marks boxes[i] as one."""
         det = self.ocr.text_det
-        x = det.get_preprocess(max(img.shape[:2]))(img)
-        if x is None:
-            return None, np.zeros(0, dtype=bool)
+        h, w = img.shape[:2]
+        pre = det.get_preprocess(max(h, w))
+        if scale is None:
+            x = pre(img)
+            if x is None:
+                return None, np.zeros(0, dtype=bool)
+        else:
+            size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
+            x = pre.permute(pre.normalize(cv2.resize(img, size)))[None].astype(np.float32)
         preds = self._det_infer(x)
         post = det.postprocess_op
         strong_thresh = post.box_thresh
         try:
-            post.box_thresh = WEAK_BOX_THRESH
-            found, scores = post(preds, img.shape[:2])
+            post.box_thresh = WEAK_BOX_THRESH if weak and self.weak_boxes else strong_thresh
+            found, scores = post(preds, (h, w))
         finally:
             post.box_thresh = strong_thresh
         # filter_tag_det_res drops tiny boxes without saying which: filter each box alone to keep its score
-        kept = [(b, s) for box, s in zip(found, scores) for b in self._det_filter([box], img.shape[:2])]
+        kept = [(b, s) for box, s in zip(found, scores) for b in self._det_filter([box], (h, w))]
         if not any(s >= strong_thresh for _, s in kept):
             return None, np.zeros(0, dtype=bool)
         order = self._sort(np.asarray([b for b, _ in kept]))
-        score_of = {b.tobytes(): s for b, s in kept}
-        weak = np.array([score_of[np.asarray(b).tobytes()] < strong_thresh for b in order], dtype=bool)
-        return np.asarray(order), weak
-
-    def _detect_scaled(self, img: np.ndarray, scale: float) -> np.ndarray | None:
-        """The detector at a given scale rather than at its own size rule."""
-        det = self.ocr.text_det
-        h, w = img.shape[:2]
-        size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
-        pre = det.get_preprocess(max(h, w))
-        x = pre.permute(pre.normalize(cv2.resize(img, size)))[None].astype(np.float32)
-        boxes, _ = det.postprocess_op(self._det_infer(x), (h, w))
-        boxes = self._det_filter(boxes, (h, w))
-        return np.asarray(self._sort(boxes)) if len(boxes) else None
+        score_of = {np.asarray(b).tobytes(): s for b, s in kept}
+        faint = np.array([score_of[np.asarray(b).tobytes()] < strong_thresh for b in order], dtype=bool)
+        return np.asarray(order), faint
 
     def _det_infer(self, x: np.ndarray) -> np.ndarray:
         return self.ocr.text_det.infer(x)[0]
@@ -227,7 +246,7 @@ class RapidOcrEngine:
 
     def read(self, image: np.ndarray) -> list[Line]:
         img, ratio, top = self._prepare(image)
-        boxes, weak = self._detect_with_weak(img)
+        boxes, weak = self._detect(img, weak=True)
         return [] if boxes is None else self._read_boxes(img, boxes, ratio, top, weak)
 
     def _scales(self, shape: tuple[int, ...]) -> tuple[float, float]:
@@ -246,7 +265,7 @@ class RapidOcrEngine:
         detector's own rule would blow a small crop up to its 736 px short side)."""
         shrink, scale = self._scales(page_shape)
         img = crop if shrink == 1.0 else cv2.resize(crop, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
-        boxes = self._detect_scaled(img, scale)
+        boxes, _ = self._detect(img, scale)
         return [] if boxes is None else self._read_boxes(img, boxes, (1 / shrink, 1 / shrink))
 
     def read_oriented(self, image: np.ndarray) -> tuple[list[Line], np.ndarray, int, float]:
@@ -256,7 +275,7 @@ class RapidOcrEngine:
         from ingest import orient
 
         img, ratio, top = self._prepare(image)
-        boxes, weak = self._detect_with_weak(img)
+        boxes, weak = self._detect(img, weak=True)
         if boxes is None:
             return [], image, 0, 0.0
         raw = self._crops(img, boxes)
@@ -279,6 +298,7 @@ class Rapid3OcrEngine(RapidOcrEngine):
     module = "rapidocr"
     weak_boxes = False  # rapidocr 3's detector is its own; the rescue is not measured on it
     turned_recheck = False  # its classifier hands back a new list: nothing to tell the turned crops by
+    det_disabled_optimizers = ()  # its detector's session is rapidocr 3's own
 
     def __init__(self, *args, **kwargs):
         rapid3_instance()  # EngineUnavailable here, not at the first page, when it is missing
@@ -295,10 +315,6 @@ class Rapid3OcrEngine(RapidOcrEngine):
         img, ratio_h, ratio_w = resize_image_within_bounds(image, ocr.min_side_len, ocr.max_side_len)
         img, record = apply_vertical_padding(img, {}, ocr.width_height_ratio, ocr.min_height)
         return img, (ratio_w, ratio_h), record["padding_1"]["top"]
-
-    def _detect(self, img: np.ndarray) -> np.ndarray | None:
-        res = self.ocr.text_det(img)
-        return None if res.boxes is None or len(res.boxes) == 0 else np.asarray(res.boxes)
 
     def _det_infer(self, x: np.ndarray) -> np.ndarray:
         return self.ocr.text_det.session(x)
