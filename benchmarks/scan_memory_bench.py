@@ -73,8 +73,11 @@ def intake_peak(dossier: Path, home: Path, timeout: float) -> dict:
     files = json.loads(run.stdout)[0]["files"]
     pages = sum(len(f["pages"]) for f in files)
     ocr = sum(1 for f in files for p in f["pages"] if p.startswith("ocr:"))
+    server = sum(mb for name, mb in run.peaks_mb.items() if "uvicorn" in name)
     return {"pages": pages, "ocr_pages": ocr, "peak_rss_mb": round(run.peak_mb, 1),
-            "over_target": round(run.peak_mb / TARGET_MB, 3), "wall_s": round(wall, 1)}
+            "over_target": round(run.peak_mb / TARGET_MB, 3), "wall_s": round(wall, 1),
+            "command_peak_mb": round(max(mb for name, mb in run.peaks_mb.items() if "uvicorn" not in name), 1),
+            "prefect_server_peak_mb": round(server, 1)}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -98,11 +101,12 @@ def main(argv: list[str] | None = None) -> dict:
     results = Path(str(RESULTS).format(kinds=args.kinds.replace(",", "_")))
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
-    print("| scan | pages (OCR) | peak RSS of the intake's process tree | / 1 GB target | wall |\n|---|---|---|---|---|")
+    print("| scan | pages (OCR) | peak RSS of the intake's process tree | / 1 GB target | command / Prefect server | wall |\n|---|---|---|---|---|---|")
     for kind in ("pdf", "tiff"):
         if kind in figures:
             f = figures[kind]
-            print(f"| {kind}, {f['file_mb']} MB | {f['pages']} ({f['ocr_pages']}) | {f['peak_rss_mb']} MB | {f['over_target']} | {f['wall_s']} s |")
+            print(f"| {kind}, {f['file_mb']} MB | {f['pages']} ({f['ocr_pages']}) | {f['peak_rss_mb']} MB | {f['over_target']} "
+                  f"| {f['command_peak_mb']} / {f['prefect_server_peak_mb']} MB | {f['wall_s']} s |")
     print(f"\nload average {figures['machine']['load_avg_1m_before']} → {figures['machine']['load_avg_1m_after']} on {figures['machine']['cpus']} CPUs; written to {results}")
     return figures
 

@@ -16,14 +16,7 @@ from pathlib import Path
 
 from tests.ingest.hostile import make_corpus as corpus
 from tests.ingest.hostile.conftest import REPO, cli, cli_env
-from tests.ingest.hostile.watchdog import children
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
+from tests.ingest.hostile.watchdog import children, cmdline
 
 
 def _alive(pid: int) -> bool:
@@ -112,7 +105,7 @@ def test_set_up_waits_for_the_first_run_lock_and_kill_9_leaves_no_prefect_server
         fcntl.flock(lock, fcntl.LOCK_UN)
     server, deadline = None, time.monotonic() + 300
     while server is None and time.monotonic() < deadline and proc.poll() is None:
-        server = next((c for c in children(proc.pid) if "uvicorn" in _cmdline(c)), None)
+        server = next((c for c in children(proc.pid) if "uvicorn" in cmdline(c)), None)
         time.sleep(0.2)
     proc.send_signal(signal.SIGKILL)
     proc.wait()

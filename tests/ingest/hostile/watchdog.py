@@ -12,7 +12,7 @@ import resource
 import signal
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -23,6 +23,7 @@ class Watched:
     killed_over_budget: bool
     stdout: str
     stderr: str
+    peaks_mb: dict[str, float] = field(default_factory=dict)  # each process's own peak: 'command line [pid]'
 
 
 def children(pid: int) -> list[int]:
@@ -44,16 +45,27 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _rss_mb(pids: list[int]) -> float:
-    total = 0
+def _hwm_mb(pids: list[int]) -> dict[int, float]:
+    out = {}
     for p in pids:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
-                    total += int(line.split()[1])
+                    out[p] = int(line.split()[1]) / 1024
         except OSError:
             pass
-    return total / 1024
+    return out
+
+
+def _rss_mb(pids: list[int]) -> float:
+    return sum(_hwm_mb(pids).values())
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
 
 
 def _backstop(budget_mb: float):
@@ -72,11 +84,17 @@ def run_watched(argv: list[str], budget_mb: float, env: dict | None = None, time
     with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
         proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True, preexec_fn=_backstop(budget_mb))
         peak, killed, start = 0.0, False, time.monotonic()
+        by_pid: dict[int, float] = {}
+        names: dict[int, str] = {}
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            peak = max(peak, _rss_mb(_tree(proc.pid)))
+            hwm = _hwm_mb(_tree(proc.pid))
+            peak = max(peak, sum(hwm.values()))
+            for p, mb in hwm.items():
+                by_pid[p] = max(by_pid.get(p, 0.0), mb)
+                names[p] = cmdline(p) or names.get(p, "")  # a child is named by what it execs, not by its parent
             if peak > budget_mb or time.monotonic() - start > timeout:
                 killed = peak > budget_mb
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -90,7 +108,8 @@ def run_watched(argv: list[str], budget_mb: float, env: dict | None = None, time
             pass
         out.seek(0)
         err.seek(0)
-        result = Watched(proc.returncode, peak, killed, out.read(), err.read())
+        peaks = {f"{names[p]} [{p}]": mb for p, mb in by_pid.items()}
+        result = Watched(proc.returncode, peak, killed, out.read(), err.read(), peaks)
     Path(f"{out_path}.out").unlink()
     Path(f"{out_path}.err").unlink()
     return result
