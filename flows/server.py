@@ -10,6 +10,10 @@ Here that happens once, from the main thread, at start-up, and
     command takes its server down with it; a terminal's Ctrl-C reaches only the command,
     whose exit stops the server cleanly.
 A PREFECT_API_URL set by the user (a shared server) is used as it is.
+
+A new home's database is created by `prefect server database upgrade` in a process of its
+own, which exits before the server starts: a server that ran the migrations itself keeps
+their modules for the whole run (250 MB instead of 219 for the rest of the intake).
 """
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ import functools
 import os
 import signal
 import subprocess
+import sys
 import types
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
@@ -42,6 +48,15 @@ def _bound_popen():
     return types.SimpleNamespace(**{**vars(subprocess), "Popen": popen})
 
 
+def _new_database() -> bool:
+    """Prefect's own SQLite database is not there yet."""
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
+
+    url = str(PREFECT_API_DATABASE_CONNECTION_URL.value() or "")
+    path = url.split(":///", 1)[1] if url.startswith("sqlite") and ":///" in url else ""
+    return path.startswith("/") and not Path(path).exists()
+
+
 def ensure_api() -> str | None:
     """Start the temporary server now (main thread), bound to this process. Returns its URL,
     or None when PREFECT_API_URL names a server already."""
@@ -51,6 +66,12 @@ def ensure_api() -> str | None:
         return None
     from prefect.server.api import server as prefect_server
 
+    if _new_database():
+        migrate = _bound_popen().Popen([sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out, _ = migrate.communicate()
+        if migrate.returncode:
+            raise RuntimeError(f"Prefect's database could not be created: {out.decode(errors='replace')[-2000:]}")
     # Only Prefect's server module gets the bound Popen: it starts nothing but uvicorn.
     prefect_server.subprocess = _bound_popen()
     api = prefect_server.SubprocessASGIServer()
