@@ -2,20 +2,24 @@
 extraction (labelling a code it reads) and the rules (paying a standard) go by."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 StandardLevel = Literal["international", "national", "industry", "local", "group", "enterprise", "unknown"]
 
-# 行业标准代号: the industry-standard prefixes issued by the State Council's departments.
-INDUSTRY_PREFIXES = frozenset(
-    "AQ BB CB CH CJ CY DA DL DZ EJ FZ GA GH GM GY HB HG HJ HS HY JB JC JG JR JT JY LB LD LS LY "
-    "MH MT MZ NB NY QB QC QJ QX RB SB SC SF SH SJ SL SN SY TB TD TY WB WH WJ WM WS WW XB XF YB "
-    "YC YD YS YY YZ ZY".split()
-)
+
+def _industry_prefixes(path: Path = Path(__file__).with_name("industry_standard_codes.csv")) -> frozenset[str]:
+    """行业标准代号 as the SAC publishes them (the table and its source are in the CSV)."""
+    with path.open(encoding="utf-8") as f:
+        return frozenset(row["code"] for row in csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+INDUSTRY_PREFIXES = _industry_prefixes()
 INTERNATIONAL_PREFIXES = frozenset({"ISO", "IEC", "ISO/IEC", "ITU", "ITU-T", "ITU-R"})
 NATIONAL_PREFIXES = frozenset({"GB", "GB/T", "GB/Z"})
 
@@ -33,7 +37,7 @@ def level_of_prefix(prefix: str) -> StandardLevel:
         return "group"
     if p.startswith("Q/"):
         return "enterprise"
-    m = re.fullmatch(r"([A-Z]{2})(?:/[TZ])?", p)
+    m = re.fullmatch(r"([A-Z]{2,3})(?:/[TZ])?", p)
     if m and m.group(1) in INDUSTRY_PREFIXES:
         return "industry"
     return "unknown"
@@ -44,7 +48,7 @@ def level_of_code(code: str | None) -> StandardLevel:
     c = re.sub(r"\s+", "", code or "").upper().replace("／", "/")
     if re.match(r"^(ISO|IEC|ITU)", c):
         return "international"
-    m = re.match(r"^(GB(?:/[TZ])?|DB\d{2,6}(?:/[TZ])?|[TQ]/|[A-Z]{2}(?:/[TZ])?)(?=\d|$|[A-Z])", c)
+    m = re.match(r"^(GB(?:/[TZ])?|DB\d{2,6}(?:/[TZ])?|[TQ]/|[A-Z]{2,3}/[TZ]|[A-Z]{2,3}(?=\d|$)|[A-Z]{2}(?=[A-Z]))", c)
     return level_of_prefix(m.group(1)) if m else "unknown"
 
 

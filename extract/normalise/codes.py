@@ -247,12 +247,14 @@ _INTL = re.compile(
 )
 # OCR drops or misreads the slash of "GB/T" ("GB T", "GBT", "GB|T", "GBlT").
 _SLASHISH = rf"{_S}[/|\\lI]?{_S}"
+# 公路工程 standards number by class letter (A 基础 … H 养护): "JTG D60-2015", "JTG/T D65-06-2015"
+_ENGINEERING = r"[A-H]\d{2}(?:-\d{2}(?=-\d{4}))?"
 # A group's code may hold digits when a space ends it ("T/ABC1 23-2020"); run into its
 # number ("T/CCPIA262-2025") it ends where its letters do.
 _CN = re.compile(
     rf"(?<![A-Za-z/])(?P<prefix>GB{_SLASHISH}[TZ]|GB|DB{_S}\d{{2,6}}(?:{_SLASHISH}[TZ])?|[TQ]{_S}/{_S}(?:[A-Z][A-Z0-9]{{1,15}}(?=[ \t])|[A-Z]{{2,16}})"
     rf"|[A-Z]{{2}}{_SLASHISH}[TZ]|[A-Z]{{2,4}}(?:{_S}/{_S}[TZ])?)(?![a-z])[ \t]*"
-    rf"(?P<num>\d+(?:\.\d+)*)(?:{_S}-{_S}(?P<year>\d{{4}}|\d{{2}}))?(?![\d.])"
+    rf"(?P<num>{_ENGINEERING}|\d+(?:\.\d+)*)(?:{_S}-{_S}(?P<year>\d{{4}}|\d{{2}}))?(?![\d.])"
 )
 
 

@@ -14,6 +14,13 @@ from core.standards import level_of_code, level_of_prefix
         ("GB/Z 20000", "national"),
         ("YD/T 3812-2020", "industry"),
         ("SJ/T 11728-2020", "industry"),
+        # 工程建设行业标准 and codes of the 行业标准代号 table the old two-letter list missed
+        ("JTG/T 3650-2020", "industry"),
+        ("JTG D60-2015", "industry"),
+        ("CJJ/T 8-2011", "industry"),
+        ("JGJ 3-2010", "industry"),
+        ("DB/T 12-2020", "industry"),
+        ("JJF 1059-2012", "unknown"),
         ("DB44/T 1234-2020", "local"),
         ("DB4401/T 12-2019", "local"),
         ("T/CAICT 001-2021", "group"),
@@ -30,3 +37,13 @@ def test_level_of_code(code, level):
 def test_prefix_and_code_agree():
     for prefix in ("GB/T", "YD/T", "DB44/T", "ISO/IEC", "T/CAICT", "Q/GDW"):
         assert level_of_prefix(prefix) == level_of_code(f"{prefix} 100-2020")
+
+
+def test_industry_prefixes_are_the_sacs_table():
+    """Read from core/industry_standard_codes.csv: the 行业标准代号 the SAC published, plus the
+    engineering series; each code a prefix of one industry."""
+    from core.standards import INDUSTRY_PREFIXES
+
+    assert {"NY", "SC", "SL", "YD", "SJ", "JR", "GA", "HJ", "DL", "NB", "QC", "YY", "WS", "MH", "TB", "JTG", "CJJ", "JGJ"} <= INDUSTRY_PREFIXES
+    assert len(INDUSTRY_PREFIXES) >= 67
+    assert all(level_of_code(f"{p}/T 1-2020") == "industry" for p in INDUSTRY_PREFIXES)

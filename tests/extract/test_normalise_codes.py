@@ -292,6 +292,11 @@ def test_standard_level(prefix, level):
     assert standard_level(prefix) == level
 
 
+def test_highway_engineering_codes_keep_their_class_letter():
+    assert [(c.code, c.level) for c in find_standard_codes("依据JTG/T D65-06—2015、JTG D60-2015和JTG/T 3650-2020")] == [
+        ("JTG/T D65-06-2015", "industry"), ("JTG D60-2015", "industry"), ("JTG/T 3650-2020", "industry")]
+
+
 def test_find_standard_codes_in_notice_text():
     text = "依据GB/T 19001-2016/ISO 9001:2015及YD/T 3000-2016、T/CAICT 001-2021制定，金额CNY661.00，编号MA01G0FB09。"
     assert [c.code for c in find_standard_codes(text)] == [
