@@ -129,6 +129,7 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
         _date_claim(pages, "implement_date", (fam.label("implement_date") if fam else []) or ["实施日期", "实施时间", "施行日期"], _IN_FORCE),
         published,
         labelled_units(pages),
+        _level_by_heading(pages, fam),
     ):
         if c is not None:
             found.setdefault(c.field, c)
@@ -157,6 +158,14 @@ def _rows(groups: list[list[Block]], level, defaults, found: dict[str, Claim], c
         conf = min(c.confidence for c in head.row.cells)
         out.append((row, head.view.cell_evidence(head.row.cells), conf))
     return out
+
+
+def _level_by_heading(pages: list[PageView], fam: Family | None) -> Claim | None:
+    """A list whose heading names the level of all it lists (中华人民共和国地方标准 备案月报):
+    that level, when no row's code told it."""
+    pattern = fam.regex.get("level_heading") if fam is not None else None
+    level = fam.option("level") if fam is not None else None
+    return first_match(pages, "level", pattern, lambda _: level, ValueType.text) if pattern and level else None
 
 
 def _in_force_by_body(pages: list[PageView], fam: Family | None) -> Claim | None:
