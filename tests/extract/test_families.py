@@ -109,6 +109,8 @@ WORDING = {
     ("standard_notice", "provincial"): "广东省市场监督管理局关于批准发布《工业互联网平台应用指南》等2项地方标准的公告",
     ("standard_notice", "group"): "中国通信工业协会关于发布《工业互联网标识解析》团体标准的公告",
     ("standard_notice", "international"): "INTERNATIONAL STANDARD ISO/IEC 30141 Second edition Publication date 2024-08",
+    ("standard_notice", "filing_industry"): "中华人民共和国行业标准\n备案月报\n2026年第7号(总第315号)\n序号 备案号 标准编号 标准名称",
+    ("standard_notice", "filing_local"): "中华人民共和国地方标准\n备案月报\n2026年第7号(总第312号)\n序号 备案号 标准编号 标准名称",
     ("standard_notice", "standard_text"): "ICS 35.240\n中华人民共和国国家标准\nGB/T 38378—2019\n前言\n本标准起草单位：中国电子技术标准化研究院",
 }
 
