@@ -13,7 +13,7 @@ from extract.fields.base import (
     COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, value_claim, views,
 )
 from extract.layout import norm, value_after
-from extract.normalise import find_dates, parse_date
+from extract.normalise import find_dates, find_money, parse_date
 
 LABELS = (
     "合同编号", "合同号", "项目名称", "服务内容", "合同标的", "甲方", "乙方", "签订日期", "签订地点", "合同金额",
@@ -28,7 +28,11 @@ _SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
 # the head of many templates (技术秘密转让合同 among them): 本合同于2023年5月10日在广州市签订
 _SIGNED_AT = re.compile(r"(?:本合同|本协议)[书]?于(?P<date>.{6,16}?)在(?P<place>.{2,30}?)(?:签订|签署)")
-_AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价)[为是:：]?[^。；;]{0,60}")
+_AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价|费用?总额|报酬总额)[为是:：]?[^。；;]{0,60}")
+# The 技术合同示范文本's payment article: "第四条 甲方向乙方支付技术服务报酬及支付方式为：",
+# "第六条 甲方应按以下方式支付研究开发经费和报酬：", "第四条 合同价款"
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百\d]+条")
+_PAYMENT_ARTICLE = re.compile(r"^第[一二三四五六七八九十百\d]+条.{0,30}?(?:报酬|价款|经费|服务费|咨询费|使用费|转让费|总价|总金额)")
 _SUBJECT = re.compile(r"(?:委托乙方|乙方向甲方|乙方为甲方|向甲方)(?:提供|开发|实施|建设|交付)(.{4,40}?)(?:事宜|[，。,;；])")
 
 
@@ -64,7 +68,26 @@ def _title(pages: list[PageView]) -> Claim | None:
 def _amount(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim | None:
     labels = fam.label("total_amount") or ["合同总金额", "合同总价", "合同金额", "总金额", "合同价款"]
     got = labelled(pages, "total_amount", labels, money, ValueType.money, stops)
-    return flag_words_figures(got or first_match(pages, "total_amount", _AMOUNT, money, ValueType.money))
+    return flag_words_figures(got or first_match(pages, "total_amount", _AMOUNT, money, ValueType.money) or _payment_article(pages))
+
+
+def _payment_article(pages: list[PageView]) -> Claim | None:
+    """No label names the total: the largest sum the payment article states ("报酬及其支付方式：
+    甲方支付乙方￥113175元", the sum on the line under the heading) — its instalments are
+    parts of it. Read up to the next article."""
+    best, inside = None, False
+    for view, row in ((v, r) for v in pages for r in v.rows):
+        if _ARTICLE.match(row.string):
+            if inside and best is not None:
+                break
+            inside = bool(_PAYMENT_ARTICLE.match(row.string))
+        for value, a, b in find_money(row.string) if inside else ():
+            if best is None or value > best[0]:
+                best = (value, view, row.span(a, b) or row.cells)
+    if best is None:
+        return None
+    value, view, cells = best
+    return claim("total_amount", ValueType.money, value, min(c.confidence for c in cells) * 0.8, [view.cell_evidence(cells)])
 
 
 def _heading_alone(row) -> bool:
