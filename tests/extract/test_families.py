@@ -111,6 +111,7 @@ WORDING = {
     ("standard_notice", "international"): "INTERNATIONAL STANDARD ISO/IEC 30141 Second edition Publication date 2024-08",
     ("standard_notice", "filing_industry"): "中华人民共和国行业标准\n备案月报\n2026年第7号(总第315号)\n序号 备案号 标准编号 标准名称",
     ("standard_notice", "filing_local"): "中华人民共和国地方标准\n备案月报\n2026年第7号(总第312号)\n序号 备案号 标准编号 标准名称",
+    ("standard_notice", "platform"): "全国标准信息公共服务平台\n标准号 GB/T 38378-2019\n中文标准名称 新闻出版 知识服务\n国际标准分类号（ICS） 01.140.40\n起草单位\n标准状态",
     ("standard_notice", "standard_text"): "ICS 35.240\n中华人民共和国国家标准\nGB/T 38378—2019\n前言\n本标准起草单位：中国电子技术标准化研究院",
 }
 

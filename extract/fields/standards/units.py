@@ -12,6 +12,8 @@ from extract.layout import Row, find_labels, norm
 LABELS = (
     "标准编号", "标准号", "标准名称", "发布日期", "实施日期", "发布单位", "起草单位", "主要起草单位", "牵头单位",
     "主要起草人", "起草人", "代替标准号", "归口单位", "提出单位", "序号", "出版日期",
+    # the sections of a standard's page on the national platform (std.samr.gov.cn)
+    "标准状态", "基础信息", "主管部门", "归口部门", "技术归口", "发布于", "实施于",
 )
 DRAFTING_LABELS = ["主要起草单位", "起草单位", "参与起草单位", "编制单位", "牵头单位"]
 _SPLIT = re.compile(r"[、，,;；/]+")
@@ -34,11 +36,12 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
     cells = list(row.span(start, len(row.string))) or list(row.cells)
     first = row
     for nxt in rows[rows.index(row) + 1 :]:
-        if _ends_list(first, row, nxt):
+        if "。" in text or _ends_list(first, row, nxt):
             break
         text += nxt.string
         cells.extend(nxt.cells)
         row = nxt
+    text = text.split("。")[0]  # the list's sentence ends there, whatever the row goes on with
     # OCR drops a 、 now and then, or reads it as 一: a unit's legal suffix still ends it
     text = _UNIT_END.sub(r"\1、", text)
     units = [u.strip("。. ") for u in _SPLIT.split(text) if len(u.strip("。. ")) >= 4]
@@ -51,7 +54,7 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
 def _ends_list(first, row, nxt) -> bool:
     """The list goes on in the rows just below that start where its first row starts (a
     column of a table, or the page's margin), up to a label, a date or a closing line."""
-    if any(nxt.string.startswith(norm(lab)) for lab in LABELS) or re.search(r"特此|附件|\d{4}年|:|：", nxt.string):
+    if any(nxt.string.startswith(norm(lab)) for lab in LABELS) or re.search(r"特此|附件|\d{4}年|\d{4}-\d{1,2}-\d{1,2}|:|：", nxt.string):
         return True
     height = max(row.box.height, 1)
     return nxt.box.y0 - row.box.y1 > 1.5 * height or abs(nxt.box.x0 - first.box.x0) > 2 * height
