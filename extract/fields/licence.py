@@ -83,6 +83,8 @@ def _without_overprints(c: Claim | None, fam: Family) -> Claim | None:
     value = c.value
     for word in sorted(fam.option("overprints", []), key=len, reverse=True):
         value = value.replace(norm(word), "")
+    for pattern in fam.option("overprint_patterns", []):  # an applicant's own stamp names its use
+        value = re.sub(pattern, "", value)
     if value != c.value and value:
         c.flags.append(Flag(code="overprint", severity="info", message=f"{c.field}: overprinted words removed from {c.value!r}"))
         c.value, c.confidence = value, round(c.confidence * 0.8, 4)

@@ -111,6 +111,15 @@ def test_an_overprint_read_into_a_value_is_cut_out_and_flagged():
     assert [f.code for f in name.flags] == ["overprint"] and name.confidence < 0.9
 
 
+@pytest.mark.parametrize("stamp", ["与原件相符", "仅供黄埔区工业互联网项目申报使用", "他用无效"])
+def test_an_applicant_s_own_stamp_on_the_copy_is_cut_out_and_flagged(stamp):
+    """The words a dossier's copies carry (与原件相符, 仅供…申报使用) read into a value, as
+    仅供存档 is."""
+    cells = [("称南京文化艺术" + stamp + "产权交易所有限公司", *c[1:]) if c[0].startswith("称南京") else c for c in PAPER]
+    name = extract_document(document(boxes(*cells))).get("company_name")
+    assert name.value == "南京文化艺术产权交易所有限公司" and [f.code for f in name.flags] == ["overprint"]
+
+
 REALDOCS = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs"
 SOLE_JPG = REALDOCS / "webcanf_jiyaoteam__电子营业执照_个人独资企业_上海毅嘉享.jpg"
 
