@@ -27,7 +27,8 @@ NATIONAL_PREFIXES = frozenset({"GB", "GB/T", "GB/Z"})
 def level_of_prefix(prefix: str) -> StandardLevel:
     """The level a code prefix ("GB/T", "YD/T", "DB44/T", "T/CAICT", …) stands for."""
     p = prefix.upper().replace(" ", "").replace("／", "/")
-    if p in INTERNATIONAL_PREFIXES:
+    # and the joint ones: ISO/IEC/IEEE, IEC/IEEE, ISO/TS, ISO/IEC TR …
+    if p in INTERNATIONAL_PREFIXES or re.fullmatch(r"(?:ISO|IEC)(?:/(?:IEC|IEEE|ASTM|SAE))*(?:/?(?:TS|TR|PAS))?", p):
         return "international"
     if p in NATIONAL_PREFIXES:
         return "national"

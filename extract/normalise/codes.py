@@ -241,10 +241,18 @@ def standard_level(prefix: str) -> StandardLevel:
 
 
 _S = r"[ \t]?"
+# ISO and IEC publish jointly with each other and with IEEE, ASTM, SAE ("ISO/IEC/IEEE 12207"), and
+# as technical specifications and reports ("ISO/TS 16949", "ISO/IEC TR 20000-11"); OCR reads
+# ISO's O as a zero. An ITU-T photo loses the spaces of "Recommendation ITU-T Y.4553".
+_ISO = r"IS[O0]"
+_JOINT = rf"(?:{_ISO}|IEC)(?:{_S}/{_S}(?:IEC|IEEE|ASTM|SAE))*(?:{_S}/{_S}(?:TS|TR|PAS)|[ \t](?:TS|TR|PAS)(?=[ \t]?\d))?"
 _INTL = re.compile(
-    rf"(?<![A-Za-z])(?P<prefix>ISO{_S}/{_S}IEC|ISO|IEC|ITU{_S}-{_S}[TR]|ITU)(?![A-Za-z])[ \t]*"
-    rf"(?:(?P<itu>[A-Z]{{1,2}}{_S}\.{_S}\d+(?:\.\d+)*)|(?P<num>\d+(?:-\d+)*)(?:{_S}:{_S}(?P<year>\d{{4}}))?)(?![\d.])"
+    rf"(?:(?<![A-Za-z])|(?<=[Rr]ecommendation)|(?<=RECOMMENDATION))"
+    rf"(?P<prefix>{_JOINT}|ITU{_S}[-一]{_S}[TR]|ITU)(?:(?![A-Za-z])|(?<=[-一][TR])(?=[A-Z]{{1,2}}\.?\d))[ \t]*"
+    rf"(?:(?P<itu>[A-Z]{{1,2}}{_S}\.?{_S}\d+(?:\.\d+)*)|(?P<num>\d+(?:-\d+)*)(?:{_S}:{_S}(?P<year>\d{{4}}))?)(?![\d.])"
 )
+# "© ISO/IEC 2022" is the copyright line, not ISO/IEC 2022
+_COPYRIGHT = re.compile(r"(?:©|\([Cc]\))[ \t]*$")
 # OCR drops or misreads the slash of "GB/T" ("GB T", "GBT", "GB|T", "GBlT").
 _SLASHISH = rf"{_S}[/|\\lI]?{_S}"
 # 公路工程 standards number by class letter (A 基础 … H 养护): "JTG D60-2015", "JTG/T D65-06-2015"
@@ -268,6 +276,10 @@ def _year(text: str | None) -> int | None:
 
 
 def _prefix(raw: str) -> str:
+    if re.match(_ISO + "|IEC", raw):
+        return re.sub(r"[ \t]*/[ \t]*", "/", re.sub(r"^IS0", "ISO", raw))
+    if raw.startswith("ITU"):
+        return re.sub(r"[ \t]*[-一][ \t]*", "-", raw)
     p = re.sub(r"[ \t]", "", raw)
     if p.startswith(("T/", "Q/")):
         return p
@@ -286,7 +298,8 @@ def _from_match(m: re.Match[str]) -> StandardCode | None:
     if year_text and year is None:
         return None
     if m.re is _INTL:
-        number = re.sub(r"[ \t]", "", m.group("itu") or num or "")
+        # an ITU-T series letter and number with the point lost ("Y 2060"): Y.2060
+        number = re.sub(r"^([A-Z]{1,2})(?=\d)", r"\1.", re.sub(r"[ \t]", "", m.group("itu") or num or ""))
         if m.group("itu") and not prefix.startswith("ITU"):
             return None
         code = f"{prefix} {number}" + (f":{year_text}" if year_text else "")
@@ -306,7 +319,7 @@ def _standard_matches(s: str) -> list[tuple[StandardCode, int, int]]:
     found: list[tuple[StandardCode, int, int]] = []
     for pattern in (_INTL, _CN):
         for m in pattern.finditer(s):
-            if any(m.start() < e and st < m.end() for _, st, e in found):
+            if any(m.start() < e and st < m.end() for _, st, e in found) or _COPYRIGHT.search(s[max(0, m.start() - 4) : m.start()]):
                 continue
             sc = _from_match(m)
             if sc is not None:

@@ -23,6 +23,12 @@ from extract.normalise.text import normalise_chars
     ("GB/T 1.1--2009", "GB/T 1.1-2009"),
     ("T/CCPIA262—2025", "T/CCPIA 262-2025"),  # a group's code run into its number
     ("T/CAMET04011.1-2018", "T/CAMET 04011.1-2018"),
+    # international codes keep the space after the prefix and the edition year after the colon
+    ("ISO/IEC/IEEE12207:2017(E)", "ISO/IEC/IEEE 12207:2017"),  # a joint prefix, a photo's run-together words
+    ("IS0 9001:2015(E)", "ISO 9001:2015"),  # OCR's zero for O
+    ("ISO/IEC TR 20000-11:2015", "ISO/IEC TR 20000-11:2015"),
+    ("RecommendationITU-TY.4553", "ITU-T Y.4553"),
+    ("ITU一T Y.2060 (06/2012)", "ITU-T Y.2060"),  # OCR's 一 for the hyphen; the approval month is no part of it
 ])
 def test_codes_clean_of_rules_glyphs_spaces_and_dash_variants(text, code):
     assert parse_standard_code(text).code == code
@@ -36,3 +42,8 @@ def test_a_row_of_new_and_replaced_codes_between_rules():
 def test_a_rule_after_a_year_is_not_read_as_a_digit_elsewhere():
     # the shared digit repair still reads | as 1 in figures; only standard codes treat it as a rule
     assert normalise_chars("2025|") == "20251"
+
+
+def test_a_copyright_line_is_no_code():
+    assert parse_standard_code("© ISO/IEC 2022") is None
+    assert [c.level for c in find_standard_codes("ISO/IEC/IEEE 12207:2017 ISO/TS 16949:2009")] == ["international"] * 2

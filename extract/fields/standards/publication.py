@@ -9,7 +9,7 @@ import re
 
 from core.models import Claim, Flag, ValueType
 from extract.families import Family
-from extract.fields.base import PageView, claim, labelled, match_evidence
+from extract.fields.base import PageView, claim, first_match, labelled, match_evidence
 from extract.fields.standards.listing import entry, listing
 from extract.normalise import find_standard_code_spans, parse_date
 
@@ -59,37 +59,59 @@ def _title(view: PageView, row, sc) -> Claim | None:
     return None
 
 
-def publication_claims(pages: list[PageView], fam: Family) -> list[Claim]:
-    found: list[Claim] = []
-    code = None
+def _codes(pages: list[PageView]):
+    """Each international code on the pages, in reading order: (view, row, code, cells)."""
     for view in pages:
         for row in view.rows:
             # with its spaces: "Recommendation ITU-T Y.4553" run together is no code
             text, owner = _spaced(row)
-            spans = [(sc, a, b) for sc, a, b in find_standard_code_spans(text) if sc.level == "international"]
-            if spans:
-                sc, a, b = spans[0]
-                cells = [row.cells[i] for i in sorted(set(owner[a:b]))]
-                conf = min(c.confidence for c in cells)
-                code = (view, row, sc)
-                found += [claim("standard_code", ValueType.text, sc.code, conf, [view.cell_evidence(cells)]),
-                          claim("level", ValueType.text, sc.level, conf, [view.cell_evidence(cells)])]
-                break
-        if code:
-            break
+            for sc, a, b in find_standard_code_spans(text):
+                if sc.level == "international":
+                    yield view, row, sc, [row.cells[i] for i in sorted(set(owner[a:b]))]
+
+
+def _the_code(pages: list[PageView]):
+    """The page's own code: the edition's reference ("Reference number ISO/IEC 27001:2022(E)")
+    where the page prints one, not the cover's big "ISO/IEC 27001" above it, nor a copyright line
+    whose © the photo lost ("ISO/IEC 2022"); an ITU code has no year, so the first."""
+    codes = list(_codes(pages))
+    return next((c for c in codes if c[2].year is not None), codes[0] if codes else None)
+
+
+def _dated_by(pages: list[PageView], pattern: re.Pattern[str] | None, code) -> Claim | None:
+    """The publication date from a cover's own line: ITU's approval month "(03/2016)", an ISO/IEC
+    edition line ("Fifth edition 2015-09-15", "Third edition 2022-10", "Edition 1.0 2013-08").
+    A month alone gives no day: no day is made up, the claim is flagged."""
+    line = first_match(pages, "publish_date", pattern, str, ValueType.text) if pattern else None
+    if line is None:
+        return None
+    m = pattern.search(line.value)
+    y, mon, day = int(m.group("year")), int(m.group("month")), m.groupdict().get("day")
+    try:
+        got = claim("publish_date", ValueType.date, dt.date(y, mon, int(day)) if day else None, line.confidence, line.evidence)
+    except ValueError:
+        return None
+    if not day:
+        got.confidence = 0.0
+        got.flags.append(Flag(code="date_month_only", message=f"{code.code if code else 'the standard'} is dated {mon:02d}/{y}: "
+                              "the cover gives no day; the reviewer reads it off the publisher's catalogue"))
+    return got
+
+
+def publication_claims(pages: list[PageView], fam: Family) -> list[Claim]:
+    found: list[Claim] = []
+    code = _the_code(pages)
     if code is not None:
-        title = _title(*code)
+        view, row, sc, cells = code
+        conf = min(c.confidence for c in cells)
+        found += [claim("standard_code", ValueType.text, sc.code, conf, [view.cell_evidence(cells)]),
+                  claim("level", ValueType.text, sc.level, conf, [view.cell_evidence(cells)])]
+        title = _title(view, row, sc)
         if title is not None:
             found.append(title)
     published = labelled(pages, "publish_date", fam.label("publish_date"), english_date, ValueType.date)
-    if published is None and code is not None:
-        view, row, sc = code
-        m = fam.regex["itu_month"].search(row.string) if "itu_month" in fam.regex else None
-        if m:
-            ev, _ = match_evidence(view, row, m)
-            published = claim("publish_date", ValueType.date, None, 0.0, [ev])
-            published.flags.append(Flag(code="date_month_only", message=f"{sc.code} was approved {m.group('month')}/{m.group('year')}: "
-                                        "the cover gives no day; the reviewer reads it off the ITU page"))
+    for name in ("itu_month", "edition_date"):
+        published = published or _dated_by(pages, fam.regex.get(name), code[2] if code else None)
     if published is not None:
         found.append(published)
     if code is not None:
