@@ -310,14 +310,16 @@ def find_labels(rows: list[Row], labels: list[str], min_score: float | None = No
     hits: list[Hit] = []
     for row in rows:
         taken: list[tuple[int, int]] = []
-        for label in sorted(labels, key=len, reverse=True):
-            for start, end, score in fuzzy_find(row.string, norm(label), min_score, repeated):
-                if score < 1.0:
-                    start = _own_cell_start(row, start, end)
-                if any(start < e and end > s for s, e in taken):
-                    continue
-                taken.append((start, end))
-                hits.append(Hit(row, start, end, score, label))
+        found = [(label, start, end, score) for label in labels for start, end, score in fuzzy_find(row.string, norm(label), min_score, repeated)]
+        # the longest label first; of two as long, the one read exactly ("合同编码" is not
+        # "合同编号" with a slip)
+        for label, start, end, score in sorted(found, key=lambda f: (-len(f[0]), -f[3])):
+            if score < 1.0:
+                start = _own_cell_start(row, start, end)
+            if any(start < e and end > s for s, e in taken):
+                continue
+            taken.append((start, end))
+            hits.append(Hit(row, start, end, score, label))
     hits.sort(key=lambda h: (h.row.box.y0, h.box.x0))
     return hits
 

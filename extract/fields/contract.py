@@ -10,13 +10,15 @@ import re
 from core.models import Claim, Document, Flag, ValueType
 from extract.families import Family, detect, family
 from extract.fields.base import (
-    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, value_claim, views,
+    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, match_evidence, money, value_claim,
+    views,
 )
 from extract.layout import norm, value_after
 from extract.normalise import find_dates, find_money, parse_date
 
+NUMBER_LABELS = ("合同编号", "合同编码", "合同号", "协议编号", "编号")
 LABELS = (
-    "合同编号", "合同号", "项目名称", "服务内容", "合同标的", "甲方", "乙方", "签订日期", "签订地点", "合同金额",
+    "合同编号", "合同编码", "合同号", "项目名称", "服务内容", "合同标的", "甲方", "乙方", "签订日期", "签订地点", "合同金额",
     "合同总金额", "服务期限", "合同期限", "有效期", "法定代表人", "地址", "联系人", "电话", "开户行", "账号",
 )
 _NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/〔〕\[\]()（）]{3,39}")
@@ -28,6 +30,10 @@ _SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
 # the head of many templates (技术秘密转让合同 among them): 本合同于2023年5月10日在广州市签订
 _SIGNED_AT = re.compile(r"(?:本合同|本协议)[书]?于(?P<date>.{6,16}?)在(?P<place>.{2,30}?)(?:签订|签署)")
+# "本合同于2025年5月21日在义乌签订"
+_SIGNED_ON = re.compile(r"(?:合同|协议)于(" + DATE_TEXT.pattern + r")(?:在[^，。,;；]{1,20})?(?:签订|签署|签约)")
+# what a signature block's date row may hold besides its dates
+_SIGNATURE_LABEL = re.compile(r"(?:签[字章署订约]|盖章)?(?:日期|时间)|[:：()（）]")
 _AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价|费用?总额|报酬总额)[为是:：]?[^。；;]{0,60}")
 # The 技术合同示范文本's payment article: "第四条 甲方向乙方支付技术服务报酬及支付方式为：",
 # "第六条 甲方应按以下方式支付研究开发经费和报酬：", "第四条 合同价款"
@@ -131,8 +137,22 @@ def _signing_date(pages: list[PageView], fam: Family) -> Claim | None:
         got = None
     if got or any(view.labels(["签订日期", "签署日期", "签约日期"]) for view in pages):
         return got  # a 签订日期 under a seal is unreadable: better no value than a wrong one
-    # Otherwise the date beside the signatures: the last date on the last pages.
-    return first_match(pages[-1:], "signing_date", DATE_TEXT, parse_date, ValueType.date, quality=0.7, last=True)
+    return first_match(pages, "signing_date", _SIGNED_ON, parse_date, ValueType.date, group=1, quality=0.9) or _signature_date(pages)
+
+
+def _signature_date(pages: list[PageView]) -> Claim | None:
+    """The date of the signature block: the lowest row of the last page that holds nothing but
+    dates, bare or behind a 日期 label (one per signing party). A date inside a clause — a
+    payment deadline (于…日前支付), a term (自…起至…止) — is no signing date: none is better."""
+    view = pages[-1] if pages else None
+    for row in reversed(view.rows if view else []):
+        if DATE_TEXT.search(row.string) and not _SIGNATURE_LABEL.sub("", DATE_TEXT.sub("", row.string)):
+            m = DATE_TEXT.search(row.string)
+            day = parse_date(m.group())
+            if day:
+                ev, conf = match_evidence(view, row, m)
+                return claim("signing_date", ValueType.date, day, conf * 0.7, [ev])
+    return None
 
 
 def _subject(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim | None:
@@ -250,7 +270,7 @@ def extract_contract(doc: Document) -> list[Claim]:
     stops = tuple(dict.fromkeys([*LABELS, *(w for words in fam.labels.values() for w in words)]))
     party_a, party_b = _parties(pages, fam, stops)
     found = [
-        labelled(pages, "contract_number", [*fam.label("contract_number"), "合同编号", "合同号", "编号"], _number, ValueType.text, stops),
+        labelled(pages, "contract_number", [*fam.label("contract_number"), *NUMBER_LABELS], _number, ValueType.text, stops),
         _title(pages),
         party_a,
         party_b or _second_party(pages, party_a),

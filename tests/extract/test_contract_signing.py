@@ -1,0 +1,42 @@
+"""A contract's signing date comes from signing cues only (签订/签约/签署日期, "本合同于…签订", the date
+of the signature block), never from a payment deadline or a term in the clauses; its number from
+any of the usual labels. The lease is fixtures/realdev's 租赁合同_AS20250010 (real text) with the
+payment clause leases carry (于…日前支付) and, in turn, each way a signature block dates itself."""
+from datetime import date
+
+import pytest
+
+from extract import extract_document
+from tests.extract.builders import document, prose
+
+LEASE = [
+    "租赁合同", "合同编码：AS20250010",
+    "出租方：（以下简称甲方）义乌市融媒体中心", "承租方：（以下简称乙方）义乌广阔传媒有限公司",
+    "一、房屋的坐落及面积 甲方将其合法拥有的坐落在义乌市江东东路33号第23层办公用房出租给乙方使用。",
+    "三、租赁期限 该房屋租赁期为一年，自2025年5月22日起至2026年5月21日止。",
+    "四、租金及支付方式 1、该房屋每年的租金为￥303000元整。",
+    "2、乙方应于2025年6月5日前支付首期租金151500元，于2025年11月22日前支付第二期租金151500元。",
+    "甲 方：义乌市融媒体中心", "乙 方：义乌广阔传媒有限公司",
+]
+
+
+def _lease(*tail: str):
+    return extract_document(document(prose(LEASE + list(tail)), name="lease.pdf"))
+
+
+def test_a_payment_deadline_is_no_signing_date():
+    dc = _lease()
+    assert dc.get("signing_date") is None  # no signing cue: no date rather than the last payment's
+    assert dc.value("term_start") == date(2025, 5, 22) and dc.value("term_end") == date(2026, 5, 21)
+
+
+@pytest.mark.parametrize("tail", [["日期：2025年5月21日"], ["2025年5月21日 2025年5月21日"], ["签约日期：2025年5月21日"],
+                                  ["本合同于2025年5月21日在义乌签订。"]])
+def test_the_signing_date_is_the_signature_blocks_or_the_one_said_signed(tail):
+    assert _lease(*tail).value("signing_date") == date(2025, 5, 21)
+
+
+@pytest.mark.parametrize("label", ["合同编码", "合同编号", "合同号", "协议编号"])
+def test_the_usual_number_labels(label):
+    rows = [LEASE[0], f"{label}：AS20250010", *LEASE[2:]]
+    assert extract_document(document(prose(rows), name="lease.pdf")).value("contract_number") == "AS20250010"
