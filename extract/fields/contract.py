@@ -10,8 +10,7 @@ import re
 from core.models import Claim, Document, Flag, ValueType
 from extract.families import Family, detect, family
 from extract.fields.base import (
-    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, match_evidence, money, value_claim,
-    views,
+    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, value_claim, views,
 )
 from extract.layout import norm, value_after
 from extract.normalise import find_dates, find_money, parse_date
@@ -141,17 +140,17 @@ def _signing_date(pages: list[PageView], fam: Family) -> Claim | None:
 
 
 def _signature_date(pages: list[PageView]) -> Claim | None:
-    """The date of the signature block: the lowest row of the last page that holds nothing but
-    dates, bare or behind a 日期 label (one per signing party). A date inside a clause — a
-    payment deadline (于…日前支付), a term (自…起至…止) — is no signing date: none is better."""
+    """The date of the signature block: on the last page, the lowest box that holds nothing but a
+    date, bare or behind a 日期 label (beside each party's name and seal). A date inside a
+    clause — a payment deadline (于…日前支付), a term (自…起至…止) — is no signing date: none is
+    better than that."""
     view = pages[-1] if pages else None
     for row in reversed(view.rows if view else []):
-        if DATE_TEXT.search(row.string) and not _SIGNATURE_LABEL.sub("", DATE_TEXT.sub("", row.string)):
-            m = DATE_TEXT.search(row.string)
-            day = parse_date(m.group())
+        for cell in row.cells:
+            m = DATE_TEXT.search(cell.key)
+            day = parse_date(m.group()) if m and not _SIGNATURE_LABEL.sub("", DATE_TEXT.sub("", cell.key)) else None
             if day:
-                ev, conf = match_evidence(view, row, m)
-                return claim("signing_date", ValueType.date, day, conf * 0.7, [ev])
+                return claim("signing_date", ValueType.date, day, cell.confidence * 0.7, [view.cell_evidence([cell])])
     return None
 
 
