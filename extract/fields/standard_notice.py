@@ -107,7 +107,8 @@ def _standard_text(pages: list[PageView], fam: Family) -> list[Claim]:
 def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) -> list[Claim]:
     groups = standards(blocks(pages, fam.label("replaces") if fam else None))
     content = fam.label("content") if fam else []
-    group = choose(groups, applicant)
+    named = first_match(pages, "standard_title", _TITLE_BOOK, clean_title, ValueType.text, group=1)
+    group = choose(groups, applicant, named.value if named else None, content)
     found: dict[str, Claim] = {}
     notice_level = fam.option("level") if fam is not None else None
     in_force = _in_force_by_body(pages, fam)

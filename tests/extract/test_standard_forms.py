@@ -28,6 +28,16 @@ def test_national_notice_lists_every_standard_with_its_own_dates():
     assert len(got["standards"].evidence) == 2 and "46803.2" in got["standards"].evidence[1].text  # a row's own evidence
 
 
+def test_a_notice_whose_body_names_one_of_its_annex_rows_speaks_of_that_one():
+    # 16 GB/Z rows sorted by code; the body names the 6th: that is the notice's own standard
+    dc = extract_document(doc_of(text_page("national_gbz.txt", "national_gbz_annex.tsv")))
+    got = _got(dc)
+    assert got["standard_code"].value == "GB/Z 43501.6-2024" and got["level"].value == "national"
+    assert got["standard_title"].value == "工业互联网平台 应用实施指南 第6部分：设备上云"
+    assert len(got["standards"].value) == 16 and got["standards"].value[0].code == "GB/Z 43501.1-2024"
+    assert {e.implement_date for e in got["standards"].value} == {date(2024, 10, 1)}
+
+
 def test_industry_notice_takes_the_date_from_the_body_and_the_replaced_code_from_its_column():
     dc = extract_document(doc_of(text_page("industry_miit.txt", "industry_miit_annex.tsv")))
     got = _got(dc)

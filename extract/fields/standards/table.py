@@ -137,7 +137,10 @@ def group_units(group: list[Block]) -> Claim | None:
     return next((u for u in (b.units for b in group) if u is not None), None)
 
 
-def choose(groups: list[list[Block]], applicant: str | None) -> list[Block] | None:
+def choose(groups: list[list[Block]], applicant: str | None, named: str | None = None, content: list[str] = ()) -> list[Block] | None:
+    """The standard the document's own fields speak of: the applicant's (leading it, else among
+    its drafters); else the one the notice's body names (批准《title》等16项…: an annex sorted by
+    code need not list it first); else the first row read."""
     if not groups:
         return None
     if applicant:
@@ -146,7 +149,19 @@ def choose(groups: list[list[Block]], applicant: str | None) -> list[Block] | No
                 units = group_units(group)
                 if units and any(similar_name(u, applicant) for u in wanted(units.value)):
                     return group
+    if named:
+        for group in groups:
+            titles = [c.value for b in group for c in row_title_and_date(b, content) if c.field == "standard_title"]
+            if group[0].code and any(_same_title(t, named) for t in titles):
+                return group
     return next((g for g in groups if g[0].code), groups[0])  # an orphan only if it is the applicant's
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Titles as a table and a sentence print them: equal but for spaces, punctuation and widths."""
+    def bare(t: str) -> str:
+        return re.sub(r"[\W_]", "", norm(t))
+    return bool(bare(a)) and bare(a) == bare(b)
 
 
 def code_claims(block: Block) -> tuple[Claim, ...]:
