@@ -20,7 +20,7 @@ from core.models import (
     Manifest,
     ValueType,
 )
-from extract.crosscheck import DATE_FIELDS, check_buyer, check_duplicates, check_window
+from extract.crosscheck import DATE_FIELDS, check_buyer, check_duplicates, check_names, check_window
 from extract.fields.base import similar_name
 from extract.normalise import parse_money
 
@@ -193,6 +193,7 @@ def build_claimset(
         check_buyer(dc, applicant)
         check_window(dc, window)
     check_duplicates(docs, dossier_id, seen_invoices)
+    check_names(docs, applicant)
 
     flags: list[Flag] = []
     if not applicant.name and not applicant.credit_code:

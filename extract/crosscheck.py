@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.models import Applicant, Claim, DocType, Document, DocumentClaims, Flag
-from extract.fields.base import same_party
+from extract.fields.base import same_party, similar_name
 from extract.normalise import credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money
 
 CENT = Decimal("0.01")
@@ -154,3 +154,28 @@ def check_duplicates(docs: list[DocumentClaims], dossier_id: str, seen_invoices:
         other = (seen_invoices or {}).get(key)
         if other and other != dossier_id:
             _flag(dc, claims, "duplicate_invoice", f"invoice {key} was already claimed in dossier {other}", "error")
+
+
+# Which id names which party on each kind of document.
+_NAMED_BY = (("buyer_tax_id", "buyer_name"), ("seller_tax_id", "seller_name"), ("credit_code", "company_name"))
+
+
+def check_names(docs: list[DocumentClaims], applicant: Applicant | None = None) -> None:
+    """One taxpayer id is one registered name: two documents (or the applicant's declaration)
+    that read the same id with names apart ("…长峙…" / "…长崎…", a photo's look-alike glyph) hold
+    a misreading, and which one the page cannot tell — each such name is flagged, none changed."""
+    readings: dict[str, list[tuple[DocumentClaims, Claim]]] = {}
+    for dc in docs:
+        for id_field, name_field in _NAMED_BY:
+            tax_id, name = dc.get(id_field), dc.get(name_field)
+            if tax_id is not None and name is not None and isinstance(tax_id.value, str) and isinstance(name.value, str):
+                readings.setdefault(tax_id.value.upper(), []).append((dc, name))
+    for tax_id, named in readings.items():
+        said = [(n.value, dc.file_name) for dc, n in named]
+        if applicant is not None and applicant.name and applicant.credit_code and applicant.credit_code.upper() == tax_id:
+            said.append((applicant.name, "the applicant's declaration"))
+        for dc, name in named:
+            # a slip or two apart: the same name misread (names wholly apart are another matter)
+            others = [f"«{v}» ({where})" for v, where in said if not same_party(v, name.value) and similar_name(v, name.value)]
+            if others:
+                _flag(dc, [name], "name_disagrees", f"«{name.value}» and {', '.join(others)} are read for one id {tax_id}: a name is misread")

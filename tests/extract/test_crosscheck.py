@@ -4,7 +4,7 @@ from decimal import Decimal
 from core.models import Applicant, DocType, DocumentClaims, ValueType
 
 from extract import extract_document
-from extract.crosscheck import check_buyer, check_duplicates, check_window, document_checks
+from extract.crosscheck import check_buyer, check_duplicates, check_names, check_window, document_checks
 from extract.fields.base import claim
 from tests.extract.builders import OLD_INVOICE, boxes_page, document, old_invoice_lines
 
@@ -86,3 +86,17 @@ def test_a_company_founded_before_the_policy_is_not_out_of_window():
                              claims=[claim("established_date", ValueType.date, "2016-05-12", 1.0, [])])
     check_window(licence, (date(2019, 6, 1), date(2022, 5, 31)))
     assert not licence.flags
+
+
+def test_one_id_read_with_two_names_a_glyph_apart_flags_both_and_changes_neither():
+    # 峙/崎: a photo's look-alike glyph in a place name; the id is read the same on both invoices
+    a = invoice(invoice_number="1", seller_name="舟山长峙岛物流有限公司", seller_tax_id="91330900MA2A1B2C3D")
+    b = invoice(invoice_number="2", seller_name="舟山长崎岛物流有限公司", seller_tax_id="91330900MA2A1B2C3D")
+    c = invoice(invoice_number="3", seller_name="另一家贸易有限公司", seller_tax_id="914403007261824992")
+    check_names([a, b, c])
+    assert codes(a) == codes(b) == {"name_disagrees"} and not c.flags
+    assert a.value("seller_name") == "舟山长峙岛物流有限公司" and "长崎" in a.get("seller_name").flags[0].message
+    # the buyer's id is the applicant's: the declaration is the second reading
+    d = invoice(invoice_number="4", buyer_name="广州云栖工业科技有眼公司", buyer_tax_id="91440101MA5CXXQ213")
+    check_names([d], Applicant(name="广州云栖工业科技有限公司", credit_code="91440101MA5CXXQ213"))
+    assert codes(d) == {"name_disagrees"}
