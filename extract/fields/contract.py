@@ -33,6 +33,8 @@ _SIGNED_AT = re.compile(r"(?:本合同|本协议)[书]?于(?P<date>.{6,16}?)在(
 _SIGNED_ON = re.compile(r"(?:合同|协议)于(" + DATE_TEXT.pattern + r")(?:在[^，。,;；]{1,20})?(?:签订|签署|签约)")
 # what a signature block's date row may hold besides its dates
 _SIGNATURE_LABEL = re.compile(r"(?:签[字章署订约]|盖章)?(?:日期|时间)|[:：()（）]")
+# a seal over the date, its words read after a date that is whole to its 日 ("2020年3月13日合同专用章")
+_SEAL_AFTER_DAY = re.compile(r"(?<=日)(?:合同|业务|财务)?(?:专用章|公章|印章)$")
 _AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价|费用?总额|报酬总额)[为是:：]?[^。；;]{0,60}")
 # The 技术合同示范文本's payment article: "第四条 甲方向乙方支付技术服务报酬及支付方式为：",
 # "第六条 甲方应按以下方式支付研究开发经费和报酬：", "第四条 合同价款"
@@ -147,8 +149,9 @@ def _signature_date(pages: list[PageView]) -> Claim | None:
     view = pages[-1] if pages else None
     for row in reversed(view.rows if view else []):
         for cell in row.cells:
-            m = DATE_TEXT.search(cell.key)
-            day = parse_date(m.group()) if m and not _SIGNATURE_LABEL.sub("", DATE_TEXT.sub("", cell.key)) else None
+            text = _SEAL_AFTER_DAY.sub("", cell.key)
+            m = DATE_TEXT.search(text)
+            day = parse_date(m.group()) if m and not _SIGNATURE_LABEL.sub("", DATE_TEXT.sub("", text)) else None
             if day:
                 return claim("signing_date", ValueType.date, day, cell.confidence * 0.7, [view.cell_evidence([cell])])
     return None

@@ -40,3 +40,10 @@ def test_the_signing_date_is_the_signature_blocks_or_the_one_said_signed(tail):
 def test_the_usual_number_labels(label):
     rows = [LEASE[0], f"{label}：AS20250010", *LEASE[2:]]
     assert extract_document(document(prose(rows), name="lease.pdf")).value("contract_number") == "AS20250010"
+
+
+def test_a_seals_words_read_after_a_whole_date_leave_the_date():
+    # a generated photo's signature block (fixtures generate --forms photo --seed 11, 0001): the
+    # 合同专用章 over the date is read into its box
+    assert _lease("日期：2020年3月13日合同专用章").value("signing_date") == date(2020, 3, 13)
+    assert _lease("日期：2020年3月1合同专用章").get("signing_date") is None  # the day's last figure under the seal
