@@ -88,3 +88,15 @@ def test_itu_cover_photo_with_only_its_foot_run_together_still_gives_the_code():
     assert got["publish_date"].value is None and [f.code for f in got["publish_date"].flags] == ["date_month_only"]
     _, whole = _extract(ITU4553)
     assert whole["standard_code"].value == "ITU-T Y.4553"
+
+
+def test_a_code_the_cover_cites_is_not_its_own():
+    # an ITU page naming the ISO/IEC standard it aligns with; an ISO cover whose reference line
+    # the photo cut, with the edition it replaces in its foreword
+    itu = ITU4553 + [("This Recommendation is aligned with ISO/IEC 30141:2018", (833, 1700, 1653, 1750))]
+    assert _extract(itu)[1]["standard_code"].value == "ITU-T Y.4553"
+    iso = [ln for ln in ISO9001 if "9001:2015" not in ln[0]] + [
+        ("This fifth edition cancels and replaces the fourth edition (ISO 9001:2008)", (371, 1500, 1600, 1545))]
+    got = _extract(iso)[1]
+    # the cover's big "ISO" over "9001" is no code line: nothing left to read but the copyright
+    assert "standard_code" not in got  # neither the replaced edition nor the © line's "ISO 2015"

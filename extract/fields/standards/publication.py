@@ -70,12 +70,26 @@ def _codes(pages: list[PageView]):
                     yield view, row, sc, [row.cells[i] for i in sorted(set(owner[a:b]))]
 
 
+_CITES = re.compile(r"cancels|replaces|revision of|supersedes|代替|取代", re.I)
+
+
 def _the_code(pages: list[PageView]):
     """The page's own code: the edition's reference ("Reference number ISO/IEC 27001:2022(E)")
     where the page prints one, not the cover's big "ISO/IEC 27001" above it, nor a copyright line
     whose © the photo lost ("ISO/IEC 2022"); an ITU code has no year, so the first."""
-    codes = list(_codes(pages))
-    return next((c for c in codes if c[2].year is not None), codes[0] if codes else None)
+    found = list(_codes(pages))
+    # a cover cites other standards with their years ("cancels and replaces ISO 9001:2008", an
+    # ITU page aligned with ISO/IEC 30141:2018): only the page's first code's own edition counts
+    own = [c for c in found if not _CITES.search(c[1].string)]
+    codes = [c for c in own if not _copyright(c[2])]  # "ISO/IEC 2022": a © line, no code
+    if not codes:
+        return None
+    first = codes[0][2]
+    return next((c for c in codes if c[2].year is not None and c[2].number == first.number), codes[0])
+
+
+def _copyright(sc) -> bool:
+    return sc.year is None and re.fullmatch(r"(?:19|20)\d{2}", sc.number or "") is not None
 
 
 def _dated_by(pages: list[PageView], pattern: re.Pattern[str] | None, code) -> Claim | None:
