@@ -49,8 +49,16 @@ def level_of_code(code: str | None) -> StandardLevel:
     c = re.sub(r"\s+", "", code or "").upper().replace("／", "/")
     if re.match(r"^(ISO|IEC|ITU)", c):
         return "international"
-    m = re.match(r"^(GB(?:/[TZ])?|DB\d{2,6}(?:/[TZ])?|[TQ]/|[A-Z]{2,3}/[TZ]|[A-Z]{2,3}(?=\d|$)|[A-Z]{2}(?=[A-Z]))", c)
-    return level_of_prefix(m.group(1)) if m else "unknown"
+    m = re.match(r"^(GB(?:/[TZ])?|DB\d{2,6}(?:/[TZ])?|[TQ]/|[A-Z]{2,3}/[TZ])", c)
+    if m:
+        return level_of_prefix(m.group(1))
+    # slash lost: a three-letter series only when the table has it (JTGT3382 is JTG/T), else
+    # the two letters (YDT1234 is YD/T, SJT 11363 is SJ/T)
+    m = re.match(r"^[A-Z]{3}", c)
+    if m and m.group(0) in INDUSTRY_PREFIXES:
+        return "industry"
+    m = re.match(r"^[A-Z]{2}", c)
+    return level_of_prefix(m.group(0)) if m else "unknown"
 
 
 class StandardEntry(BaseModel):

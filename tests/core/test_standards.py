@@ -21,6 +21,10 @@ from core.standards import level_of_code, level_of_prefix
         ("JGJ 3-2010", "industry"),
         ("DB/T 12-2020", "industry"),
         ("JJF 1059-2012", "unknown"),
+        # the slash lost (a reviewer's correction, an OCR'd row): two letters unless the table has three
+        ("YDT1234-2020", "industry"),
+        ("SJT 11363", "industry"),
+        ("JTGT3382-2026", "industry"),
         ("DB44/T 1234-2020", "local"),
         ("DB4401/T 12-2019", "local"),
         ("T/CAICT 001-2021", "group"),
