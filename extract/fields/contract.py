@@ -28,14 +28,14 @@ _HEADING = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|第[一二
 _SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
 # the head of many templates (技术秘密转让合同 among them): 本合同于2023年5月10日在广州市签订
-_SIGNED_AT = re.compile(r"(?:本合同|本协议)[书]?于(?P<date>.{6,16}?)在(?P<place>.{2,30}?)(?:签订|签署)")
+_SIGNED_AT = re.compile(r"(?:本合同|本协议)[书]?于(?P<date>" + DATE_TEXT.pattern + r")在(?P<place>[^，,。；;]{2,20}?)(?:签订|签署)")
 # "本合同于2025年5月21日在义乌签订"
 _SIGNED_ON = re.compile(r"(?:合同|协议)于(" + DATE_TEXT.pattern + r")(?:在[^，。,;；]{1,20})?(?:签订|签署|签约)")
 # what a signature block's date row may hold besides its dates
 _SIGNATURE_LABEL = re.compile(r"(?:签[字章署订约]|盖章)?(?:日期|时间)|[:：()（）]")
 # a seal over the date, its words read after a date that is whole to its 日 ("2020年3月13日合同专用章")
 _SEAL_AFTER_DAY = re.compile(r"(?<=日)(?:合同|业务|财务)?(?:专用章|公章|印章)$")
-_AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价|费用?总额|报酬总额)[为是:：]?[^。；;]{0,60}")
+_AMOUNT = re.compile(r"(?:合同总金额|合同总价|合同金额|总金额|合同价款|总价款|总价|(?:服务|咨询|开发|转让|使用|技术)费用?总额|报酬总额)[为是:：]?[^。；;]{0,60}")
 # The 技术合同示范文本's payment article: "第四条 甲方向乙方支付技术服务报酬及支付方式为：",
 # "第六条 甲方应按以下方式支付研究开发经费和报酬：", "第四条 合同价款"
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百\d]+条")

@@ -47,3 +47,15 @@ def test_a_seals_words_read_after_a_whole_date_leave_the_date():
     # 合同专用章 over the date is read into its box
     assert _lease("日期：2020年3月13日合同专用章").value("signing_date") == date(2020, 3, 13)
     assert _lease("日期：2020年3月1合同专用章").get("signing_date") is None  # the day's last figure under the seal
+
+
+def test_a_sentence_that_only_looks_like_a_signing_gives_no_date_or_place():
+    # "本合同于…起生效 … 另行签订补充协议": the date is when it takes effect, the 签订 a later one's
+    dc = _lease("本合同于2025年6月1日起生效，在履行过程中如需变更，双方应另行签订补充协议。")
+    assert dc.get("signing_date") is None and dc.get("signing_place") is None
+
+
+def test_a_capped_expense_is_no_contract_total():
+    # no rent stated: the one sum left is a cap on travel costs, not what the contract is worth
+    unpriced = [line for line in LEASE if "租金" not in line] + ["乙方差旅费总额不超过5000元。"]
+    assert extract_document(document(prose(unpriced), name="lease.pdf")).get("total_amount") is None
