@@ -81,10 +81,12 @@ def _without_overprints(c: Claim | None, fam: Family) -> Claim | None:
     if c is None or not isinstance(c.value, str):
         return c
     value = c.value
+    # an applicant's own stamp names its use ("仅供办理高新补贴申报使用"): cut whole before the
+    # fixed words, or 仅供办理 alone goes and leaves "高新补贴申报使用" in the name
+    for pattern in fam.option("overprint_patterns", []):
+        value = re.sub(pattern, "", value)
     for word in sorted(fam.option("overprints", []), key=len, reverse=True):
         value = value.replace(norm(word), "")
-    for pattern in fam.option("overprint_patterns", []):  # an applicant's own stamp names its use
-        value = re.sub(pattern, "", value)
     if value != c.value and value:
         c.flags.append(Flag(code="overprint", severity="info", message=f"{c.field}: overprinted words removed from {c.value!r}"))
         c.value, c.confidence = value, round(c.confidence * 0.8, 4)

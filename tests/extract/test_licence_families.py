@@ -111,7 +111,8 @@ def test_an_overprint_read_into_a_value_is_cut_out_and_flagged():
     assert [f.code for f in name.flags] == ["overprint"] and name.confidence < 0.9
 
 
-@pytest.mark.parametrize("stamp", ["与原件相符", "仅供黄埔区工业互联网项目申报使用", "他用无效"])
+@pytest.mark.parametrize("stamp", ["与原件相符", "仅供黄埔区工业互联网项目申报使用", "他用无效",
+                                   "仅供办理高新补贴申报使用"])  # 仅供办理 is also a fixed word: the stamp goes whole
 def test_an_applicant_s_own_stamp_on_the_copy_is_cut_out_and_flagged(stamp):
     """The words a dossier's copies carry (与原件相符, 仅供…申报使用) read into a value, as
     仅供存档 is."""
