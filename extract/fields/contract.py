@@ -27,10 +27,10 @@ _HEADING = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|第[一二
 # A seal printed over a date: OCR reads the seal's words right after it ("2021年3月2日专用章").
 _SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
-# the head of many templates (技术秘密转让合同 among them): 本合同于2023年5月10日在广州市签订
-_SIGNED_AT = re.compile(r"(?:本合同|本协议)[书]?于(?P<date>" + DATE_TEXT.pattern + r")在(?P<place>[^，,。；;]{2,20}?)(?:签订|签署)")
-# "本合同于2025年5月21日在义乌签订"
-_SIGNED_ON = re.compile(r"(?:合同|协议)于(" + DATE_TEXT.pattern + r")(?:在[^，。,;；]{1,20})?(?:签订|签署|签约)")
+# the head of many templates (技术秘密转让合同 among them): 本合同于2023年5月10日在广州市签订; the place
+# may be left out (本协议于2025年5月21日签署). No punctuation between the date and the verb: "本合同于…
+# 起生效，在…另行签订补充协议" is no signing.
+_SIGNED_IN = re.compile(r"(?:合同|协议)书?于(?P<date>" + DATE_TEXT.pattern + r")(?:在(?P<place>[^，,。；;]{1,20}?))?(?:签订|签署|签约)")
 # what a signature block's date row may hold besides its dates
 _SIGNATURE_LABEL = re.compile(r"(?:签[字章署订约]|盖章)?(?:日期|时间)|[:：()（）]")
 # a seal over the date, its words read after a date that is whole to its 日 ("2020年3月13日合同专用章")
@@ -129,7 +129,8 @@ def _term(pages: list[PageView]) -> list[Claim]:
 
 def _signing_date(pages: list[PageView], fam: Family) -> Claim | None:
     got = first_match(pages, "signing_date", _SIGNED, parse_date, ValueType.date, group=1, quality=1.0)
-    got = got or first_match(pages, "signing_date", _SIGNED_AT, parse_date, ValueType.date, group="date", quality=1.0)
+    # the sentence that says where as well is as good as a label; one that says only when is a fallback
+    got = got or first_match(pages, "signing_date", _SIGNED_IN, _placed_date, ValueType.date, quality=1.0)
     if got is None and fam.label("signing_date"):
         got = labelled(pages, "signing_date", _colon(fam.label("signing_date")), parse_date, ValueType.date)
     if got and _SEALED.search(got.evidence[0].text):
@@ -138,7 +139,13 @@ def _signing_date(pages: list[PageView], fam: Family) -> Claim | None:
         got = None
     if got or any(view.labels(["签订日期", "签署日期", "签约日期"]) for view in pages):
         return got  # a 签订日期 under a seal is unreadable: better no value than a wrong one
-    return first_match(pages, "signing_date", _SIGNED_ON, parse_date, ValueType.date, group=1, quality=0.9) or _signature_date(pages)
+    return first_match(pages, "signing_date", _SIGNED_IN, parse_date, ValueType.date, group="date", quality=0.9) or _signature_date(pages)
+
+
+def _placed_date(sentence: str):
+    """The date of a 本合同于…在…签订 sentence that names its place."""
+    m = _SIGNED_IN.match(sentence)
+    return parse_date(m["date"]) if m and m["place"] else None
 
 
 def _signature_date(pages: list[PageView]) -> Claim | None:
@@ -287,9 +294,11 @@ def extract_contract(doc: Document) -> list[Claim]:
 
 def _signing_place(pages: list[PageView], fam: Family, stops: tuple[str, ...]) -> Claim | None:
     got = labelled(pages, "signing_place", _colon(fam.label("signing_place")), _place, ValueType.text, stops) if fam.label("signing_place") else None
-    return got or first_match(pages, "signing_place", _SIGNED_AT, _place, ValueType.text, group="place")
+    return got or first_match(pages, "signing_place", _SIGNED_IN, _place, ValueType.text, group="place")
 
 
-def _place(text: str) -> str | None:
+def _place(text: str | None) -> str | None:
+    if not text:
+        return None
     text = re.split(r"[，,。；;\s]|签订|有效期", text.strip(":："))[0]
     return text if 2 <= len(text) <= 30 and re.search(r"[\u4e00-\u9fff]", text) else None

@@ -59,3 +59,23 @@ def test_a_capped_expense_is_no_contract_total():
     # no rent stated: the one sum left is a cap on travel costs, not what the contract is worth
     unpriced = [line for line in LEASE if "租金" not in line] + ["乙方差旅费总额不超过5000元。"]
     assert extract_document(document(prose(unpriced), name="lease.pdf")).get("total_amount") is None
+
+
+# One sentence, 本合同于…[在…]签订, read at two points: naming its place it is as good as a 签订日期
+# label; naming only the date it is a fallback that an empty 签订日期 (a seal over it) outranks.
+@pytest.mark.parametrize("tail, when, where", [
+    (["本合同于2025年5月21日在义乌签订。", "签订日期："], date(2025, 5, 21), "义乌"),
+    (["本合同于2025年5月21日签订。", "签订日期："], None, None),
+    (["本合同于2025年5月21日签订。"], date(2025, 5, 21), None),
+    (["本协议于2025年5月21日在义乌签约。", "签订日期："], date(2025, 5, 21), "义乌"),
+    (["本合同于2025年6月1日起生效，在履行过程中如需变更，双方应另行签订补充协议。", "签订日期："], None, None),
+], ids=["label-and-place", "label-no-place", "no-label-no-place", "signed-with-qianyue", "takes-effect"])
+def test_the_signing_sentence_before_and_after_the_label(tail, when, where):
+    dc = _lease(*tail)
+    assert (dc.value("signing_date"), dc.value("signing_place")) == (when, where)
+
+
+def test_a_sentence_without_its_place_is_the_weaker_reading():
+    placed = _lease("本合同于2025年5月21日在义乌签订。").get("signing_date")
+    bare = _lease("本合同于2025年5月21日签订。").get("signing_date")
+    assert placed.value == bare.value == date(2025, 5, 21) and bare.confidence < placed.confidence
