@@ -11,6 +11,11 @@ in a field module (as invoice2data keeps one template per issuer).
 
 A YAML file that does not validate is an error at load naming that file: a typo in a family
 must not silently turn a template off.
+
+What every family of a kind shares (the business licences' overprint words) lives once, in
+`_defaults.yaml` beside them: its labels, anchors, patterns, blocks and options are each
+family's unless the family sets the same key; a key ending in `+` (`overprints+: [...]`) adds
+to the default list instead of replacing it.
 """
 from __future__ import annotations
 
@@ -136,14 +141,53 @@ def _find(text: str, cue: str, fuzzy: bool) -> float:
     return max((h[2] for h in hits), default=0.0)
 
 
-def load_file(path: Path) -> Family:
-    """One family file, validated; its folder is its doc_type."""
+DEFAULTS = "_defaults.yaml"
+_SHARED = ("labels", "anchors", "patterns", "blocks", "options")
+
+
+def _read(path: Path, what: str) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise FamilyError(f"{path}: cannot read family: {exc}") from exc
+        raise FamilyError(f"{path}: cannot read {what}: {exc}") from exc
     if not isinstance(data, dict):
-        raise FamilyError(f"{path}: a family file must be a mapping, got {type(data).__name__}")
+        raise FamilyError(f"{path}: a {what} file must be a mapping, got {type(data).__name__}")
+    return data
+
+
+def _defaults(folder: Path) -> dict[str, dict]:
+    path = folder / DEFAULTS
+    if not path.is_file():
+        return {}
+    data = _read(path, "family defaults")
+    wrong = sorted(k for k, v in data.items() if k not in _SHARED or not isinstance(v, dict))
+    if wrong:
+        raise FamilyError(f"{path}: defaults may set only the mappings {', '.join(_SHARED)}; not {', '.join(map(str, wrong))}")
+    return data
+
+
+def _inherit(data: dict, defaults: dict[str, dict], path: Path) -> dict:
+    """The family's own sections over its kind's defaults, key by key; `key+` extends a list."""
+    for section in _SHARED:
+        shared, own = defaults.get(section, {}), data.get(section) or {}
+        if not isinstance(own, dict) or not (shared or own):
+            continue  # a wrong type is left for validation to name
+        merged = dict(shared)
+        for key, value in own.items():
+            if isinstance(key, str) and key.endswith("+"):
+                base = merged.get(key[:-1], [])
+                if not isinstance(value, list) or not isinstance(base, list):
+                    raise FamilyError(f"{path}: {section}.{key} extends a list, and needs a list")
+                merged[key[:-1]] = [*base, *value]
+            else:
+                merged[key] = value
+        data[section] = merged
+    return data
+
+
+def load_file(path: Path) -> Family:
+    """One family file over its folder's defaults, validated; its folder is its doc_type."""
+    data = _inherit(_read(path, "family"), _defaults(path.parent), path)
     data.setdefault("doc_type", path.parent.name)
     try:
         family = Family.model_validate(data)
@@ -155,7 +199,7 @@ def load_file(path: Path) -> Family:
 
 
 def load_dir(folder: Path) -> tuple[Family, ...]:
-    found = tuple(load_file(p) for p in sorted(folder.glob("*.y*ml")) if p.suffix in (".yaml", ".yml"))
+    found = tuple(load_file(p) for p in sorted(folder.glob("*.y*ml")) if p.suffix in (".yaml", ".yml") and p.name != DEFAULTS)
     ids = [f.id for f in found]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.families import Family, FamilyError, detect, families, load_dir, load_file
+from extract.families import Family, FamilyError, detect, families, family, load_dir, load_file
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -84,6 +84,45 @@ def test_fuzzy_cues_survive_one_ocr_slip(tmp_path):
     fams = load_dir(tmp_path / "contract")
     text = "技术服条合同"  # 务 misread
     assert [f.id for f in fams if f.score(text) is not None] == ["a"]
+
+
+SHARED = """\
+options:
+  overprints: [仅供存档, 复印无效]
+  overprint_patterns: ['仅供[^，]{0,16}?使用']
+"""
+
+
+def test_a_family_inherits_its_kinds_defaults_and_may_replace_or_extend_them(tmp_path):
+    folder = tmp_path / "business_licence"
+    _write(folder, "_defaults.yaml", SHARED)
+    _write(folder, "plain.yaml", GOOD.replace("id: shop", "id: plain") + "options: {spread: {company_name: 名称}}\n")
+    _write(folder, "own.yaml", GOOD.replace("id: shop", "id: own") + "options: {overprint_patterns: ['仅用于.{0,8}申报']}\n")
+    _write(folder, "more.yaml", GOOD.replace("id: shop", "id: more") + "options: {overprints+: [他用无效]}\n")
+    fams = {f.id: f for f in load_dir(folder)}
+    assert set(fams) == {"plain", "own", "more"}  # the defaults are no family
+    assert fams["plain"].option("overprint_patterns") == ["仅供[^，]{0,16}?使用"]
+    assert fams["plain"].option("spread") == {"company_name": "名称"} and fams["plain"].label("seller_name") == ["销售方名称", "名称"]
+    assert fams["own"].option("overprint_patterns") == ["仅用于.{0,8}申报"] and fams["own"].option("overprints") == ["仅供存档", "复印无效"]
+    assert fams["more"].option("overprints") == ["仅供存档", "复印无效", "他用无效"]
+
+
+@pytest.mark.parametrize("defaults, says", [
+    ("colour: red\n", "colour"), ("options: [a]\n", "options"), ("- a\n", "mapping"),
+])
+def test_bad_defaults_are_a_clear_error_naming_their_file(tmp_path, defaults, says):
+    _write(tmp_path / "invoice", "_defaults.yaml", defaults)
+    _write(tmp_path / "invoice", "shop.yaml", GOOD)
+    with pytest.raises(FamilyError) as err:
+        load_dir(tmp_path / "invoice")
+    assert "_defaults.yaml" in str(err.value) and says in str(err.value)
+
+
+def test_the_licence_families_share_one_overprint_list():
+    patterns = {tuple(f.option("overprint_patterns")) for f in families("business_licence")}
+    assert len(patterns) == 1 and all(patterns.pop())
+    assert "电子营业执照文件仅供信息参考" in family("business_licence", "electronic").option("overprints")
+    assert "仅供存档" in family("business_licence", "paper_copy").option("overprints")
 
 
 # one line of each shipped family's own wording (its test files read it in full)
