@@ -20,6 +20,9 @@ def _industry_prefixes(path: Path = Path(__file__).with_name("industry_standard_
 
 
 INDUSTRY_PREFIXES = _industry_prefixes()
+# The three-letter ones (JTG, CJJ …): a code that lost its slash ("JTGT3382", "JTG T 3382") reads as
+# one of these before two letters and a T; only these, so a word before a T ("THE T") is no code.
+INDUSTRY_SERIES3 = frozenset(p for p in INDUSTRY_PREFIXES if len(p) == 3)
 INTERNATIONAL_PREFIXES = frozenset({"ISO", "IEC", "ISO/IEC", "ITU", "ITU-T", "ITU-R"})
 NATIONAL_PREFIXES = frozenset({"GB", "GB/T", "GB/Z"})
 
@@ -55,7 +58,7 @@ def level_of_code(code: str | None) -> StandardLevel:
     # slash lost: a three-letter series only when the table has it (JTGT3382 is JTG/T), else
     # the two letters (YDT1234 is YD/T, SJT 11363 is SJ/T)
     m = re.match(r"^[A-Z]{3}", c)
-    if m and m.group(0) in INDUSTRY_PREFIXES:
+    if m and m.group(0) in INDUSTRY_SERIES3:
         return "industry"
     m = re.match(r"^[A-Z]{2}", c)
     return level_of_prefix(m.group(0)) if m else "unknown"

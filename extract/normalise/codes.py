@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from core.standards import INDUSTRY_PREFIXES, INTERNATIONAL_PREFIXES, NATIONAL_PREFIXES, StandardLevel, level_of_prefix  # noqa: F401
+from core.standards import INDUSTRY_PREFIXES, INDUSTRY_SERIES3, INTERNATIONAL_PREFIXES, NATIONAL_PREFIXES, StandardLevel, level_of_prefix  # noqa: F401
 from extract.normalise.text import fix_ocr_digits, normalise_chars, to_halfwidth
 
 # ---------------------------------------------------------------- 统一社会信用代码 (GB 32100-2015)
@@ -255,13 +255,16 @@ _INTL = re.compile(
 _COPYRIGHT = re.compile(r"(?:©|\([Cc]\))[ \t]*$")
 # OCR drops or misreads the slash of "GB/T" ("GB T", "GBT", "GB|T", "GBlT").
 _SLASHISH = rf"{_S}[/|\\lI]?{_S}"
+# two letters, or three the 行业标准代号 table has ("JTG T 3382", "JTGT3382" are JTG/T 3382): the
+# series a lost slash may follow
+_SERIES = "|".join(sorted(INDUSTRY_SERIES3)) + "|[A-Z]{2}"
 # 公路工程 standards number by class letter (A 基础 … H 养护): "JTG D60-2015", "JTG/T D65-06-2015"
 _ENGINEERING = r"[A-H]\d{2}(?:-\d{2}(?=-\d{4}))?"
 # A group's code may hold digits when a space ends it ("T/ABC1 23-2020"); run into its
 # number ("T/CCPIA262-2025") it ends where its letters do.
 _CN = re.compile(
     rf"(?<![A-Za-z/])(?P<prefix>GB{_SLASHISH}[TZ]|GB|DB{_S}\d{{2,6}}(?:{_SLASHISH}[TZ])?|[TQ]{_S}/{_S}(?:[A-Z][A-Z0-9]{{1,15}}(?=[ \t])|[A-Z]{{2,16}})"
-    rf"|[A-Z]{{2}}{_SLASHISH}[TZ]|[A-Z]{{2,4}}(?:{_S}/{_S}[TZ])?)(?![a-z])[ \t]*"
+    rf"|(?:{_SERIES}){_SLASHISH}[TZ]|[A-Z]{{2,4}}(?:{_S}/{_S}[TZ])?)(?![a-z])[ \t]*"
     rf"(?P<num>{_ENGINEERING}|\d+(?:\.\d+)*)(?:{_S}-{_S}(?P<year>\d{{4}}|\d{{2}}))?(?![\d.])"
 )
 
@@ -283,7 +286,7 @@ def _prefix(raw: str) -> str:
     p = re.sub(r"[ \t]", "", raw)
     if p.startswith(("T/", "Q/")):
         return p
-    return re.sub(r"^(GB|DB\d+|[A-Z]{2})[/|\\lI]?([TZ])$", r"\1/\2", p)
+    return re.sub(rf"^(GB|DB\d+|{_SERIES})[/|\\lI]?([TZ])$", r"\1/\2", p)
 
 
 def _from_match(m: re.Match[str]) -> StandardCode | None:

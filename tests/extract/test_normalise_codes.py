@@ -297,6 +297,21 @@ def test_highway_engineering_codes_keep_their_class_letter():
         ("JTG/T D65-06-2015", "industry"), ("JTG D60-2015", "industry"), ("JTG/T 3650-2020", "industry")]
 
 
+@pytest.mark.parametrize("text, code", [
+    ("JTGT3382-2026", "JTG/T 3382-2026"), ("JTG|T 3382-2026", "JTG/T 3382-2026"), ("JTG T 3382-2026", "JTG/T 3382-2026"),
+    ("JTG T3382-2026", "JTG/T 3382-2026"), ("JGJT 123-2012", "JGJ/T 123-2012"), ("依据CJJ T 8-2011编制", "CJJ/T 8-2011"),
+    ("YD T 1234-2020", "YD/T 1234-2020"),
+])
+def test_a_three_letter_series_that_lost_its_slash_is_its_code(text, code):
+    # OCR lost or broke the slash of a 行业标准代号 with three letters (公路 JTG, 建筑 JGJ, 城建 CJJ)
+    assert [(c.code, c.level) for c in find_standard_codes(text)] == [(code, "industry")]
+
+
+@pytest.mark.parametrize("text", ["ABC T 1234-2020", "THE T 2020", "SUMMIT 2020", "PDF T 12"])
+def test_a_word_before_a_t_is_no_industry_code(text):
+    assert not [c for c in find_standard_codes(text) if c.level == "industry"]
+
+
 def test_find_standard_codes_in_notice_text():
     text = "依据GB/T 19001-2016/ISO 9001:2015及YD/T 3000-2016、T/CAICT 001-2021制定，金额CNY661.00，编号MA01G0FB09。"
     assert [c.code for c in find_standard_codes(text)] == [
