@@ -28,12 +28,26 @@ from extract.normalise import parse_date, parse_standard_code
 _PUBLISHED = re.compile(r"(?:于|在)?([^，。,]{6,16}?)(?:正式)?(?:发布|公布)")
 _IN_FORCE = re.compile(r"(?:自|从|于)?([^，。,自从于]{6,16}?)起?(?:正式)?(?:实施|施行|执行)")
 _TITLE_BOOK = re.compile(r"《([^》]{2,80})》")
+# the notice's own standard: the 《》 its approval sentence names (批准《…》等N项, 关于发布《…》的公告)
+_APPROVED = re.compile(r"(?:批准|发布)[^《》的，。,；;]{0,4}《([^》]{2,80})》")
+# what a notice acts under (根据《中华人民共和国标准化法》和《地方标准管理办法》…): never its standard
+_LAW = re.compile(r"^中华人民共和国\S*法$|标准化法$|(?:条例|管理办法|实施办法|管理规定|实施细则)$")
 _ISSUER_TAIL = re.compile(r"(?:总局|管理局|委员会|工业和信息化部|部|厅|局|协会|学会|联盟|促进会|联合会|研究院|组织)(?:[（(][^)）]{2,20}[)）])?$")
 
 
 def _title(pages: list[PageView], labels: list[str] | None = None) -> Claim | None:
     got = labelled(pages, "standard_title", labels or ["标准名称"], clean_title, ValueType.text, LABELS)
-    return got or first_match(pages, "standard_title", _TITLE_BOOK, clean_title, ValueType.text, group=1, quality=0.85)
+    return got or _named(pages, quality=0.85)
+
+
+def _named(pages: list[PageView], quality: float = 0.9) -> Claim | None:
+    """The standard the notice's body names: the one it approves, else the first 《》 no law's."""
+    return first_match(pages, "standard_title", _APPROVED, _standard_title, ValueType.text, group=1, quality=quality) or first_match(
+        pages, "standard_title", _TITLE_BOOK, _standard_title, ValueType.text, group=1, quality=quality)
+
+
+def _standard_title(text: str) -> str | None:
+    return None if _LAW.search(text.strip()) else clean_title(text)
 
 
 def _issuer(pages: list[PageView]) -> Claim | None:
@@ -107,7 +121,7 @@ def _standard_text(pages: list[PageView], fam: Family) -> list[Claim]:
 def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) -> list[Claim]:
     groups = standards(blocks(pages, fam.label("replaces") if fam else None))
     content = fam.label("content") if fam else []
-    named = first_match(pages, "standard_title", _TITLE_BOOK, clean_title, ValueType.text, group=1)
+    named = _named(pages)
     group = choose(groups, applicant, named.value if named else None, content)
     found: dict[str, Claim] = {}
     notice_level = fam.option("level") if fam is not None else None

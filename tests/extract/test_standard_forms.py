@@ -239,3 +239,21 @@ def test_fewer_rows_read_than_the_notice_publishes_is_flagged():
     assert not full["standards"].flags  # 等3项, three rows
     cut = _got(extract_document(doc_of(text_page("industry_miit.txt", "industry_miit_rows.tsv"))))  # an annex of two rows
     assert [f.code for f in cut["standards"].flags] == ["rows_missing"]
+
+
+def test_the_standard_a_notice_names_is_the_one_it_approves_not_the_law_it_cites():
+    # the body opens with the laws it acts under (《中华人民共和国标准化法》…): the standard it speaks
+    # of is the one its approval sentence names (批准发布《…》等2项), here the annex's second row
+    pg = text_page("provincial_gd.txt", "provincial_gd_annex.tsv")
+    body = [ln.model_copy(update={"text": ln.text.replace("批准发布《工业设备上云接入规范》", "批准发布《工业互联网标识解析 企业节点建设指南》")})
+            for ln in pg.lines if not ln.text.endswith("的公告")]
+    got = _got(extract_document(doc_of(pg.model_copy(update={"lines": body}))))
+    assert got["standard_code"].value == "DB44/T 1877-2025"
+    assert got["standard_title"].value == "工业互联网标识解析 企业节点建设指南"
+
+
+def test_a_notice_without_a_table_titles_its_standard_from_the_approval_not_the_rules():
+    pg = prose(["某某产业联盟关于发布团体标准的公告",
+                "根据《中华人民共和国标准化法》和《团体标准管理规定》，经审查，批准发布《工业设备互联规范》团体标准，现予公告。",
+                "标准编号：T/ABC 12-2025", "某某产业联盟", "2025年3月8日"])
+    assert _got(extract_document(doc_of(pg)))["standard_title"].value == "工业设备互联规范"
