@@ -27,7 +27,7 @@ TITLES: dict[DocType, list[tuple[str, str | None]]] = {
     DocType.standard_notice: [
         ("中华人民共和国国家标准", None), ("推荐性国家标准", None), ("标准发布公告", None), ("标准的公告", None),
         ("批准发布", None), ("关于发布", None), ("INTERNATIONAL STANDARD", None), ("International Standard", None),
-        ("Recommendation ITU-T", None), ("国家标准", None), ("行业标准", None), ("地方标准", None), ("团体标准", None),
+        ("Recommendation ITU-T", None), ("Recommendation ITU-R", None), ("国家标准", None), ("行业标准", None), ("地方标准", None), ("团体标准", None),
     ],
     DocType.business_licence: [("营业执照", None)],
     DocType.commitment_letter: [("承诺书", None), ("承诺函", None)],
@@ -40,7 +40,7 @@ CUES: dict[DocType, list[str]] = {
     DocType.receipt: ["收款", "费用合计", "托运人", "承运人", "收款单位"],
     DocType.contract: ["甲方", "乙方", "签订", "合同编号", "违约", "争议", "双方", "有效期", "签字"],
     DocType.standard_notice: ["标准编号", "标准名称", "实施日期", "发布日期", "起草单位", "代替标准号", "标准化", "前言", "归口",
-                              "ICS", "现予公告", "项行业标准", "Publication date", "ISO/IEC", "ITU-T",
+                              "ICS", "现予公告", "项行业标准", "Publication date", "ISO/IEC", "ITU-T", "ITU-R",
                               "Reference number", "edition"],
     DocType.business_licence: ["统一社会信用代码", "法定代表人", "注册资本", "成立日期", "营业期限", "经营范围", "登记机关", "住所"],
     DocType.commitment_letter: ["承诺", "郑重承诺", "不迁出", "十年", "不减少注册资本", "法律责任"],

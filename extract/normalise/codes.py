@@ -243,13 +243,15 @@ def standard_level(prefix: str) -> StandardLevel:
 _S = r"[ \t]?"
 # ISO and IEC publish jointly with each other and with IEEE, ASTM, SAE ("ISO/IEC/IEEE 12207"), and
 # as technical specifications and reports ("ISO/TS 16949", "ISO/IEC TR 20000-11"); OCR reads
-# ISO's O as a zero. An ITU-T photo loses the spaces of "Recommendation ITU-T Y.4553".
+# ISO's O as a zero. An ITU-T photo loses the spaces of "Recommendation ITU-T Y.4553". An ITU-R
+# recommendation's number carries its revision ("BT.709-6", "M.2083-0"): a different text from
+# BT.709-5, so part of the code; the approval month after it "(06/2015)" is its date, not its code.
 _ISO = r"IS[O0]"
 _JOINT = rf"(?:{_ISO}|IEC)(?:{_S}/{_S}(?:IEC|IEEE|ASTM|SAE))*(?:{_S}/{_S}(?:TS|TR|PAS)|[ \t](?:TS|TR|PAS)(?=[ \t]?\d))?"
 _INTL = re.compile(
     rf"(?:(?<![A-Za-z])|(?<=[Rr]ecommendation)|(?<=RECOMMENDATION))"
     rf"(?P<prefix>{_JOINT}|ITU{_S}[-一]{_S}[TR]|ITU)(?:(?![A-Za-z])|(?<=[-一][TR])(?=[A-Z]{{1,2}}\.?\d))[ \t]*"
-    rf"(?:(?P<itu>[A-Z]{{1,2}}{_S}\.?{_S}\d+(?:\.\d+)*)|(?P<num>\d+(?:-\d+)*)(?:{_S}:{_S}(?P<year>\d{{4}}))?)(?![\d.])"
+    rf"(?:(?P<itu>[A-Z]{{1,2}}{_S}\.?{_S}\d+(?:\.\d+)*(?:{_S}[-一]{_S}\d{{1,2}}(?!\d))?)|(?P<num>\d+(?:-\d+)*)(?:{_S}:{_S}(?P<year>\d{{4}}))?)(?![\d.])"
 )
 # "© ISO/IEC 2022" is the copyright line, not ISO/IEC 2022
 _COPYRIGHT = re.compile(r"(?:©|\([Cc]\))[ \t]*$")
@@ -302,7 +304,7 @@ def _from_match(m: re.Match[str]) -> StandardCode | None:
         return None
     if m.re is _INTL:
         # an ITU-T series letter and number with the point lost ("Y 2060"): Y.2060
-        number = re.sub(r"^([A-Z]{1,2})(?=\d)", r"\1.", re.sub(r"[ \t]", "", m.group("itu") or num or ""))
+        number = re.sub(r"^([A-Z]{1,2})(?=\d)", r"\1.", re.sub(r"[ \t]", "", m.group("itu") or num or "").replace("一", "-"))
         if m.group("itu") and not prefix.startswith("ITU"):
             return None
         code = f"{prefix} {number}" + (f":{year_text}" if year_text else "")

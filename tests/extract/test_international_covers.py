@@ -55,6 +55,13 @@ ITU4553 = [
     ("Requirements of smartphone as sink", (837, 1439, 1629, 1505)), ("node for loT applications and services", (834, 1521, 1649, 1590)),
     ("RecommendationITU-TY.4553", (833, 2014, 1353, 2076)),
 ]
+# an ITU-R cover as the published BT.709-6 lays it out: the code with its revision and month on top
+BT709 = [
+    ("Recommendation", (408, 420, 900, 500)), ("ITU-RBT.709-6", (408, 510, 1100, 600)), ("(06/2015)", (1150, 530, 1400, 590)),
+    ("Parameter values for the HDTV standards", (408, 700, 1500, 760)),
+    ("for production and international", (408, 770, 1300, 830)), ("programme exchange", (408, 840, 900, 900)),
+    ("BTSeries", (408, 2200, 700, 2260)), ("Broadcasting service", (408, 2270, 900, 2320)), ("(television)", (408, 2330, 700, 2380)),
+]
 
 
 def _extract(lines, top: float = 0):
@@ -100,3 +107,11 @@ def test_a_code_the_cover_cites_is_not_its_own():
     got = _extract(iso)[1]
     # the cover's big "ISO" over "9001" is no code line: nothing left to read but the copyright
     assert "standard_code" not in got  # neither the replaced edition nor the © line's "ISO 2015"
+
+
+def test_itu_r_cover_keeps_the_revision_of_its_code():
+    dc, got = _extract(BT709)
+    assert dc.doc_type == DocType.standard_notice
+    assert got["standard_code"].value == "ITU-R BT.709-6" and got["level"].value == "international"
+    assert [e.code for e in got["standards"].value] == ["ITU-R BT.709-6"]
+    assert got["publish_date"].value is None and [f.code for f in got["publish_date"].flags] == ["date_month_only"]

@@ -29,6 +29,11 @@ from extract.normalise.text import normalise_chars
     ("ISO/IEC TR 20000-11:2015", "ISO/IEC TR 20000-11:2015"),
     ("RecommendationITU-TY.4553", "ITU-T Y.4553"),
     ("ITU一T Y.2060 (06/2012)", "ITU-T Y.2060"),  # OCR's 一 for the hyphen; the approval month is no part of it
+    # an ITU-R recommendation's revision is part of its code (BT.709-6 is not BT.709-5), its month is not
+    ("Recommendation ITU-R BT.709-6 (06/2015)", "ITU-R BT.709-6"),
+    ("RecommendationITU-RM.2083-0(09/2015)", "ITU-R M.2083-0"),
+    ("ITU一R BS.1770一4", "ITU-R BS.1770-4"),
+    ("ITU-T G.984.3 (01/2014)", "ITU-T G.984.3"),  # a dotted ITU-T number whole, its month apart
 ])
 def test_codes_clean_of_rules_glyphs_spaces_and_dash_variants(text, code):
     assert parse_standard_code(text).code == code
