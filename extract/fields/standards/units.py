@@ -18,6 +18,12 @@ LABELS = (
 DRAFTING_LABELS = ["主要起草单位", "起草单位", "参与起草单位", "编制单位", "牵头单位"]
 _SPLIT = re.compile(r"[、，,;；/]+")
 _UNIT_END = re.compile(r"(有限公司|有限责任公司|研究院|研究所|大学|学院|协会|联盟)一?(?=[\u4e00-\u9fff])(?!有限|股份|分院|分公司|分所)")
+# A list printed one unit a line, without 、 (a platform's 标准信息页): a line that ends as a unit's
+# name does is a whole unit, unless it runs to the column's edge (a long name wrapped there) or
+# the next line goes on with the name (有限公司, 分公司, （北京）).
+_LINE_UNIT_END = re.compile(r"(?:公司|院|所|中心|大学|学校|局|协会|学会|委员会|联盟|集团|社|厂|站|馆|银行)$")
+_NAME_GOES_ON = re.compile(r"^(?:有限|股份|分|[（(])")
+_INLINE_SEP = re.compile(r"[、，,;；]")
 
 
 def labelled_units(pages: list[PageView], within: list[Row] | None = None) -> Claim | None:
@@ -34,11 +40,14 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
     up to the next label or paragraph (a name cut by the margin joins up)."""
     text = row.string[start:].lstrip(":：")
     cells = list(row.span(start, len(row.string))) or list(row.cells)
-    first = row
+    # the list goes on under its label's row, or under its first unit when a table sets that in
+    # a cell beside the label (起草单位 | 国家信息中心 / 长安大学 …)
+    lead = len(row.string) - len(text)
+    starts = {row.box.x0} | ({row.span(lead, lead + 1)[0].box.x0} if text else set())
     for nxt in rows[rows.index(row) + 1 :]:
-        if "。" in text or _ends_list(first, row, nxt):
+        if "。" in text or _ends_list(starts, row, nxt):
             break
-        text += nxt.string
+        text += ("、" if _line_is_unit(rows, row, nxt, text) else "") + nxt.string
         cells.extend(nxt.cells)
         row = nxt
     text = text.split("。")[0]  # the list's sentence ends there, whatever the row goes on with
@@ -51,10 +60,23 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
     return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
 
 
-def _ends_list(first, row, nxt) -> bool:
-    """The list goes on in the rows just below that start where its first row starts (a
-    column of a table, or the page's margin), up to a label, a date or a closing line."""
+def _ends_list(starts: set[float], row, nxt) -> bool:
+    """The list goes on in the rows just below that start where its first row or first unit
+    starts (a column of a table, or the page's margin), up to a label, a date or a closing line."""
     if any(nxt.string.startswith(norm(lab)) for lab in LABELS) or re.search(r"特此|附件|\d{4}年|\d{4}-\d{1,2}-\d{1,2}|:|：", nxt.string):
         return True
     height = max(row.box.height, 1)
-    return nxt.box.y0 - row.box.y1 > 1.5 * height or abs(nxt.box.x0 - first.box.x0) > 2 * height
+    return nxt.box.y0 - row.box.y1 > 1.5 * height or min(abs(nxt.box.x0 - x) for x in starts) > 2 * height
+
+
+def _line_is_unit(rows: list[Row], row: Row, nxt: Row, text: str) -> bool:
+    """`row` ends a unit of a list printed one a line: it ends as a name does and stops short of
+    its column's right edge (the furthest any other line starting where the list's lines start
+    reaches)."""
+    if _INLINE_SEP.search(row.string) or _INLINE_SEP.search(nxt.string):
+        return False  # a 、 list: its line breaks are where the margin fell
+    if not _LINE_UNIT_END.search(text) or _NAME_GOES_ON.match(nxt.string):
+        return False
+    height = max(row.box.height, 1)
+    edge = max((r.box.x1 for r in rows if r is not row and abs(r.box.x0 - nxt.box.x0) <= 2 * height), default=None)
+    return edge is not None and row.box.x1 < edge - height
