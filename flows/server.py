@@ -27,6 +27,11 @@ import types
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
+# Creating Prefect's database takes seconds (tens on a loaded machine); a migration still running
+# after this is stuck (a locked database file, a hung import) and would hold the first-run lock,
+# and every command waiting on it, for ever.
+MIGRATION_SECONDS = 300.0
+UPGRADE = [sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"]
 
 
 def first_run_lock():
@@ -67,13 +72,25 @@ def ensure_api() -> str | None:
     from prefect.server.api import server as prefect_server
 
     if _new_database():
-        migrate = _bound_popen().Popen([sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"],
-                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        out, _ = migrate.communicate()
-        if migrate.returncode:
-            raise RuntimeError(f"Prefect's database could not be created: {out.decode(errors='replace')[-2000:]}")
+        migrate_database()
     # Only Prefect's server module gets the bound Popen: it starts nothing but uvicorn.
     prefect_server.subprocess = _bound_popen()
     api = prefect_server.SubprocessASGIServer()
     api.start()
     return api.api_url
+
+
+def migrate_database(command: list[str] = UPGRADE, timeout: float = MIGRATION_SECONDS) -> None:
+    """Run Prefect's database upgrade in a process of its own; one that fails or outlives
+    `timeout` is an error saying so with the end of its output, and a stuck one is killed with
+    whatever it started (its own session)."""
+    migrate = _bound_popen().Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        out, _ = migrate.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(migrate.pid, signal.SIGKILL)
+        out, _ = migrate.communicate()
+        raise RuntimeError(f"Prefect's database upgrade did not finish in {timeout:g} s and was killed: "
+                           f"{out.decode(errors='replace')[-2000:]}") from None
+    if migrate.returncode:
+        raise RuntimeError(f"Prefect's database could not be created: {out.decode(errors='replace')[-2000:]}")
