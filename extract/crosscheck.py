@@ -6,6 +6,7 @@ policy window, and the same invoice is not claimed in two dossiers.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -69,6 +70,9 @@ _QR = {
     "total_amount": ("qr.total_amount", parse_money),  # a 数电票's QR states 价税合计 (ingest.qr)
     "issue_date": ("qr.issue_date", parse_date),
 }
+# QR kinds of the 数电纸质发票 (ingest.qr): two numbers on one invoice, the paper's 8 digits and
+# the 20-digit 数电发票号码
+_PAPER_SHUDIAN_KINDS = frozenset({"85", "86"})
 
 
 def check_qr(dc: DocumentClaims, doc: Document) -> None:
@@ -81,8 +85,16 @@ def check_qr(dc: DocumentClaims, doc: Document) -> None:
         for page in doc.pages:
             for raw in page.tags.get(key, []):
                 qr_value = parse(raw)
-                if qr_value is not None and qr_value != c.value:
+                if qr_value is not None and qr_value != c.value and not _other_number(field, qr_value, page):
                     _flag(dc, [c], "qr_mismatch", f"{field}: page reads {c.value}, QR code says {qr_value}")
+
+
+def _other_number(field: str, qr_value, page) -> bool:
+    """A 数电纸质发票 prints two numbers, the paper's and its 数电发票号码; its QR may carry the one
+    not read as invoice_number: it agrees when the page prints that number too."""
+    if field != "invoice_number" or not _PAPER_SHUDIAN_KINDS & set(page.tags.get("qr.invoice_kind", [])):
+        return False
+    return any(re.search(rf"(?<!\d){qr_value}(?!\d)", re.sub(r"\s", "", ln.text)) for ln in page.lines)
 
 
 def check_parts(dc: DocumentClaims, doc: Document) -> None:

@@ -6,7 +6,11 @@ Which amount it carries depends on the kind. The older invoices (01 专票, 04 �
 10 电子普通发票, 11 卷票, 14 通行费) carry 合计金额, the amount before tax; the 数电票 (31 电子发票
 （增值税专用发票）, 32 电子发票（普通发票）: no code, a 20-digit number) carries 价税合计, the
 total with tax: "01,31,,25317000002228021821,35559.69,…" on the real 数电专票 in
-shared/realdocs, whose 金额合计 is 31468.75. Tags (ingest.tags vocabulary, "qr." keys):
+shared/realdocs, whose 金额合计 is 31468.75. The 数电纸质发票 (85 （增值税专用发票）, 86 （普通发票）)
+are issued by the same platform but printed on the paper stock: they keep its 发票代码 and 8-digit
+号码 beside their 20-digit 数电发票号码, and are verified as paper 专票 are, with the amount before
+tax (the 查验 services' field lists: 发票代码 required for 数电纸票, 不含税金额 for its kinds) — so
+合计金额, whichever of the two numbers the code carries. Tags (ingest.tags vocabulary, "qr." keys):
 qr.invoice_kind, qr.invoice_code, qr.invoice_number, qr.amount_excl_tax or qr.total_amount,
 qr.issue_date (YYYY-MM-DD), qr.check_code, qr.raw (every payload found, invoice or not).
 """
@@ -65,14 +69,15 @@ def decode(image: np.ndarray) -> list[str]:
     return [retry] if retry else []
 
 
-# kinds whose QR amount is 价税合计 (the 数电票); every other kind states 合计金额
+# kinds whose QR amount is 价税合计 (the 数电票), and those whose is 合计金额
 TOTAL_KINDS = frozenset({"31", "32"})
+EXCL_TAX_KINDS = frozenset({"01", "04", "08", "10", "11", "14", "85", "86"})
 
 
 def amount_key(kind: str, code: str, number: str) -> str:
-    """The tag the QR's amount belongs under: a 数电票 (its kind, or no code and a 20-digit
-    number when the kind is one this table does not know) states the total with tax."""
-    if kind in TOTAL_KINDS or (not code and len(number) == 20):
+    """The tag the QR's amount belongs under, by its kind; a kind this table does not know
+    states the total with tax when it has a 数电票's shape (no code, a 20-digit number)."""
+    if kind in TOTAL_KINDS or (kind not in EXCL_TAX_KINDS and not code and len(number) == 20):
         return "qr.total_amount"
     return "qr.amount_excl_tax"
 
