@@ -419,12 +419,14 @@ def _media(part: _Part, document: ET.Element, doc_dir: str, content: ET.Element)
     return out
 
 
-def _draw_images(canvas, root: ET.Element, scale: float, part: _Part, media: dict[str, str]) -> int:
-    """Image objects (a scanned page saved as OFD) drawn where their CTM puts the unit square;
-    an image that cannot be decoded here (JBIG2) or is over the pixel budget is left out."""
+def _draw_images(canvas, root: ET.Element, scale: float, part: _Part, media: dict[str, str], problems: list[str]) -> int:
+    """Image objects (a scanned page saved as OFD) drawn where their CTM puts the unit square,
+    JBIG2 ones decoded by ingest.jbig2; an image that cannot be decoded or is over the pixel
+    budget is left out, its reason told in `problems`."""
     import cv2
     import numpy as np
 
+    from ingest import jbig2
     from ingest.image import ImageError, OverBudget, iter_frames
 
     drawn = 0
@@ -432,9 +434,14 @@ def _draw_images(canvas, root: ET.Element, scale: float, part: _Part, media: dic
         member = part.names.get(posixpath.normpath(media.get(obj.get("ResourceID"), "").lstrip("/")).lower())
         if member is None or part.zf.getinfo(member).file_size > limit("ofd_part_bytes"):
             continue
+        raw = part.zf.read(member)
         try:
-            pixels = cv2.cvtColor(next(iter_frames(part.zf.read(member), member)), cv2.COLOR_BGR2GRAY)
-        except (ImageError, OverBudget, StopIteration, OSError, ValueError):
+            if jbig2.is_jbig2(raw, member):
+                pixels = jbig2.decode(raw, member)
+            else:
+                pixels = cv2.cvtColor(next(iter_frames(raw, member)), cv2.COLOR_BGR2GRAY)
+        except (ImageError, OverBudget, StopIteration, OSError, ValueError) as exc:
+            problems.append(str(exc) or f"{member}: image not decoded")
             continue
         bx, by, bw, bh = (_floats(obj.get("Boundary")) + [0.0] * 4)[:4]
         ctm = _floats(obj.get("CTM"))
@@ -449,11 +456,11 @@ def _draw_images(canvas, root: ET.Element, scale: float, part: _Part, media: dic
     return drawn
 
 
-def page_picture(data: bytes, number: int, px_per_mm: float = OUTLINE_PX_PER_MM):
+def page_picture(data: bytes, number: int, px_per_mm: float = OUTLINE_PX_PER_MM, problems: list[str] | None = None):
     """Page `number` drawn for OCR when it has no text objects of its own: its text only as
     glyph outlines (path objects), or a scanned page saved as OFD (image objects). The
     template's drawings and labels are drawn with it. (image, what was drawn), or None when
-    the page has text of its own or nothing is drawn."""
+    the page has text of its own or nothing is drawn; images left out are told in `problems`."""
     import numpy as np
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -483,7 +490,8 @@ def page_picture(data: bytes, number: int, px_per_mm: float = OUTLINE_PX_PER_MM)
             except OfdError:
                 continue
         media = _media(part, document, doc_dir, content)
-        images = sum(_draw_images(canvas, root, px_per_mm, part, media) for root in roots)
+        problems = [] if problems is None else problems
+        images = sum(_draw_images(canvas, root, px_per_mm, part, media, problems) for root in roots)
         outlines = sum(_draw_paths(canvas, root, px_per_mm) for root in roots)
         if not images and not outlines:
             return None

@@ -210,7 +210,10 @@ class _Reader:
         """An OFD page with no text objects of its own (its text drawn as glyph outlines, or
         a scan saved as OFD): rendered, its template's labels with it, and OCR'd; the OFD's
         own tags kept."""
-        picture = page_picture(data, page.number)
+        problems: list[str] = []
+        picture = page_picture(data, page.number, problems=problems)
+        if problems:  # an image of the page not decoded: the file is an error, what was read kept
+            self.unread = "; ".join(filter(None, [self.unread, *problems]))
         if picture is None:
             return None
         image, what = picture

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -142,10 +143,12 @@ def ofd_bytes() -> bytes:
     return buf.getvalue()
 
 
-def scanned_ofd(scan: np.ndarray, page_mm=(110, 60), at_mm=(5, 20, 100, 30)) -> bytes:
+def scanned_ofd(scan: np.ndarray | None, page_mm=(110, 60), at_mm=(5, 20, 100, 30), media: tuple[str, bytes] | None = None) -> bytes:
     """A scan saved as OFD: one page holding only an image object (CTM and Boundary placing
-    it at `at_mm`: x, y, width, height), the image a resource of DocumentRes.xml."""
+    it at `at_mm`: x, y, width, height), the image a resource of DocumentRes.xml (`scan` as a
+    PNG, or `media`: its file name and bytes)."""
     x, y, w, h = at_mm
+    media_name, media_bytes = media or ("scan_5.png", png_bytes(scan))
     ofd = f"""<?xml version="1.0" encoding="UTF-8"?>
 <ofd:OFD xmlns:ofd="{OFD_NS}" DocType="OFD" Version="1.0"><ofd:DocBody><ofd:DocInfo><ofd:DocID>s</ofd:DocID></ofd:DocInfo>
 <ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"""
@@ -156,7 +159,7 @@ def scanned_ofd(scan: np.ndarray, page_mm=(110, 60), at_mm=(5, 20, 100, 30)) -> 
 <ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>"""
     res = f"""<?xml version="1.0" encoding="UTF-8"?>
 <ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:MultiMedias><ofd:MultiMedia ID="5" Type="Image">
-<ofd:MediaFile>scan_5.png</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>"""
+<ofd:MediaFile>{media_name}</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>"""
     page = f"""<?xml version="1.0" encoding="UTF-8"?>
 <ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer ID="2">
 <ofd:ImageObject ID="6" ResourceID="5" Boundary="{x} {y} {w} {h}" CTM="{w} 0 0 {h} 0 0"/>
@@ -164,9 +167,29 @@ def scanned_ofd(scan: np.ndarray, page_mm=(110, 60), at_mm=(5, 20, 100, 30)) -> 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in (("OFD.xml", ofd), ("Doc_0/Document.xml", document), ("Doc_0/DocumentRes.xml", res),
-                           ("Doc_0/Pages/Page_0/Content.xml", page), ("Doc_0/Res/scan_5.png", png_bytes(scan))):
+                           ("Doc_0/Pages/Page_0/Content.xml", page), (f"Doc_0/Res/{media_name}", media_bytes)):
             zf.writestr(name, data)
     return buf.getvalue()
+
+
+def jbig2_bytes(image: np.ndarray, header: bool = False, sequential: bool = True) -> bytes:
+    """A bilevel image as JBIG2 the way scanners write it for OFD: a page information segment
+    and an immediate lossless generic region coded MMR (T.6, libtiff's Group 4 via Pillow); as
+    the embedded stream, or a file with its header (`sequential` False marks it random-access)."""
+    ink = image.min(axis=2) < 128 if image.ndim == 3 else image < 128
+    buf = io.BytesIO()
+    # libtiff writes Pillow's bilevel images min-is-black: ink as 1 bits is ink coded black
+    Image.fromarray(np.where(ink, 255, 0).astype(np.uint8)).convert("1").save(buf, "TIFF", compression="group4")
+    tiff = Image.open(io.BytesIO(buf.getvalue()))
+    [offset], [length] = tiff.tag_v2[273], tiff.tag_v2[279]
+    mmr = buf.getvalue()[offset:offset + length]
+    h, w = ink.shape
+
+    def segment(number: int, kind: int, data: bytes) -> bytes:
+        return struct.pack(">IBBBI", number, kind, 0, 1, len(data)) + data
+
+    stream = segment(0, 48, struct.pack(">IIIIBH", w, h, 0, 0, 0, 0)) + segment(1, 39, struct.pack(">IIIIBB", w, h, 0, 0, 0, 1) + mmr)
+    return (b"\x97JB2\r\n\x1a\n" + bytes([0x03 if sequential else 0x02]) + stream) if header else stream
 
 
 def einvoice_xml(wrapper: bool = True) -> bytes:

@@ -9,7 +9,7 @@ import pytest
 from ingest.ofd import MM_TO_PT, OfdError, page_picture, read_ofd
 from ingest.qr import parse_invoice, qr_tags
 from ingest.xml_invoice import XmlInvoiceError, read_xml
-from tests.ingest.makers import einvoice_xml, ofd_bytes, qr_image, scanned_ofd, text_image
+from tests.ingest.makers import einvoice_xml, jbig2_bytes, ofd_bytes, qr_image, scanned_ofd, text_image
 
 REAL_OFD = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs" / "erma0_fapiao-print__sample.ofd"
 
@@ -140,3 +140,35 @@ def test_qr_small_code_needs_the_upscaled_pass():
     payload = "01,04,044031900111,12345678,88.00,20230102,12345678901234567890,ABCD"
     code = qr_image(payload, module_px=1)
     assert qr_tags(code)["qr.invoice_number"] == ["12345678"]
+
+
+@pytest.mark.parametrize("header", [False, True], ids=["embedded-stream", "file"])
+def test_a_jbig2_scan_saved_as_ofd_is_decoded_and_drawn(header):
+    """A black-and-white scan saved as OFD keeps its page as JBIG2 (MMR-coded here, as the
+    scanners' Group 4 is): decoded through pdfium's JBIG2 filter and drawn like any scan."""
+    scan = text_image(LICENCE_SCAN, size=(1000, 300), font_size=36)
+    data = scanned_ofd(None, media=("scan_5.jb2", jbig2_bytes(scan, header=header)))
+    problems: list[str] = []
+    image, what = page_picture(data, 1, problems=problems)
+    assert what == "images rendered" and problems == []
+    # the same ink as the same scan saved as PNG, where the Boundary places it
+    png_image, _ = page_picture(scanned_ofd(scan), 1)
+    ink, png_ink = image[:, :, 0] < 128, png_image[:, :, 0] < 128
+    assert png_ink.sum() > 1000 and (ink & png_ink).sum() / (ink | png_ink).sum() > 0.8
+
+
+@pytest.mark.parametrize("media, reason", [
+    (jbig2_bytes(text_image(LICENCE_SCAN[:1], size=(400, 60)), header=True, sequential=False), "JBIG2 image not supported"),
+    (jbig2_bytes(text_image(LICENCE_SCAN[:1], size=(400, 60))), "exceeds the limit"),  # past DOSSIER_MAX_PIXELS below
+])
+def test_a_jbig2_scan_not_decoded_is_an_error_on_its_file(tmp_path, monkeypatch, media, reason):
+    from core.models import FileStatus
+    from ingest.cache import NoCache
+    from ingest.read import read_document
+
+    monkeypatch.setenv("DOSSIER_MAX_PIXELS", "20000")
+    path = tmp_path / "scan.ofd"
+    path.write_bytes(scanned_ofd(None, media=("scan_5.jb2", media)))
+    doc = read_document(path, "jbig2-ofd", path.name, cache=NoCache())
+    assert doc.status == FileStatus.error and reason in doc.error and "scan_5.jb2" in doc.error
+    assert len(doc.pages) == 1  # the page kept, with what it had
