@@ -2,7 +2,8 @@
 
 Without PREFECT_API_URL, Prefect boots a temporary API server (uvicorn, ~200 MB) in a child
 process on its first client call, creating or migrating its database under PREFECT_HOME.
-Here that happens once, from the main thread, at start-up, and
+Here the command starts that server itself (flows.server.ensure_api, as Prefect would but
+without importing Prefect's server modules), once, from the main thread, at start-up, and
   * under a file lock in DOSSIER_HOME: two intakes on a new home do not race on creating
     Prefect's database (the store's tables have a lock of their own, core.store.set_up_schema,
     held only while they are set up, so a review app is not kept waiting on Prefect's boot);
@@ -17,12 +18,15 @@ their modules for the whole run (250 MB instead of 219 for the rest of the intak
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import functools
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -62,22 +66,82 @@ def _new_database() -> bool:
     return path.startswith("/") and not Path(path).exists()
 
 
+# What Prefect sets for its own temporary server (prefect.server.api.server.SubprocessASGIServer),
+# and one thing it does not: the block types (notification, storage and credential blocks for
+# the UI) are not loaded and registered at start-up. An intake saves no block, and loading
+# them kept ~30 MB in the server for the whole run (220 → 191 MB, benchmarks/scan_memory_bench.py).
+SERVER_ENV = {
+    "PREFECT_UI_ENABLED": "0",
+    "PREFECT__SERVER_EPHEMERAL": "1",
+    "PREFECT__SERVER_FINAL": "1",
+    "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+}
+PORT_IN_USE = 3  # uvicorn's exit code when its port was taken between our check and its bind
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_server() -> tuple[subprocess.Popen, str]:
+    """Prefect's API app under uvicorn in a child bound to this process, as Prefect starts its
+    temporary server but without importing Prefect's server here: its modules (database,
+    models, docket, redis) cost the command ~64 MB it never uses."""
+    import httpx
+    import prefect
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings
+
+    env = {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True), **SERVER_ENV}
+    deadline = time.monotonic() + float(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    while True:
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/api"
+        proc = _bound_popen().Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parents[1]),
+                                     "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+                                     "--port", str(port), "--log-level", "error", "--lifespan", "on"], env=env)
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+                    return proc, url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        if proc.poll() != PORT_IN_USE:
+            _stop(proc)
+            raise RuntimeError("Prefect's temporary API server did not come up "
+                               f"({'no answer in time' if proc.returncode is None else f'exit code {proc.returncode}'})")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def ensure_api() -> str | None:
-    """Start the temporary server now (main thread), bound to this process. Returns its URL,
-    or None when PREFECT_API_URL names a server already."""
+    """Start the temporary server now (main thread), bound to this process, and point this
+    process's Prefect (and its children's) at it. Returns its URL, or None when
+    PREFECT_API_URL names a server already."""
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
         return None
-    from prefect.server.api import server as prefect_server
-
     if _new_database():
         migrate_database()
-    # Only Prefect's server module gets the bound Popen: it starts nothing but uvicorn.
-    prefect_server.subprocess = _bound_popen()
-    api = prefect_server.SubprocessASGIServer()
-    api.start()
-    return api.api_url
+    proc, url = _start_server()
+    atexit.register(_stop, proc)
+    from prefect.context import refresh_global_settings_context
+
+    # Named in the environment, a client does not start a server of its own (and import it).
+    os.environ["PREFECT_API_URL"] = url
+    refresh_global_settings_context()
+    return url
 
 
 def migrate_database(command: list[str] = UPGRADE, timeout: float = MIGRATION_SECONDS) -> None:

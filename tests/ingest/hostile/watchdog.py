@@ -28,11 +28,11 @@ class Watched:
 
 def children(pid: int) -> list[int]:
     out = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
+    try:  # a process that exits mid-walk takes its /proc entry with it: no children then
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
             out += [int(c) for c in task.read_text().split()]
-        except OSError:
-            pass
+    except OSError:
+        pass
     return out
 
 
