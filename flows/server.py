@@ -109,10 +109,11 @@ def _start_server() -> tuple[subprocess.Popen, str]:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        if proc.poll() != PORT_IN_USE:
+        code = proc.poll()
+        if code != PORT_IN_USE:
             _stop(proc)
             raise RuntimeError("Prefect's temporary API server did not come up "
-                               f"({'no answer in time' if proc.returncode is None else f'exit code {proc.returncode}'})")
+                               f"({'no answer in time' if code is None else f'exit code {code}'})")
 
 
 def _stop(proc: subprocess.Popen) -> None:
