@@ -238,6 +238,11 @@ def _coerce(value_type: ValueType, value: Any) -> Any:
             return str(value)
 
 
+# A reading below this goes to a reviewer as doubtful (the review app's "low confidence" list,
+# and the evaluation's calibration report, which counts what slips past it).
+LOW_CONFIDENCE = 0.8
+
+
 class Claim(Model):
     """One extracted (or declared, or corrected) value with where it came from."""
 
@@ -248,6 +253,15 @@ class Claim(Model):
     evidence: list[Evidence] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     corrected: bool = False  # true once a reviewer changed it; the original stays in the change log
+
+    @property
+    def warnings(self) -> list[Flag]:
+        return [f for f in self.flags if f.severity != "info"]
+
+    @property
+    def doubtful(self) -> bool:
+        """What the review app puts before a reviewer: a failed check or a low-confidence reading."""
+        return not self.corrected and (bool(self.warnings) or self.confidence < LOW_CONFIDENCE)
 
     @model_validator(mode="after")
     def _typed(self) -> "Claim":

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from core.models import DocumentClaims, LineItem
+from core.models import LOW_CONFIDENCE, Claim, DocumentClaims, LineItem
 from extract.layout import norm
 
 KEY_FIELDS = frozenset({
@@ -32,6 +32,11 @@ class FieldResult(BaseModel):
     expected: Any = None
     got: Any = None
     outcome: Outcome
+    # How the value was given: its confidence, the codes of its failed checks, and whether the
+    # review app sends it to a reviewer (Claim.doubtful); None when nothing was extracted.
+    confidence: float | None = None
+    flags: list[str] = []
+    doubtful: bool | None = None
 
     @property
     def key(self) -> bool:
@@ -115,22 +120,28 @@ def compare(dc: DocumentClaims, truth: dict[str, Any]) -> list[FieldResult]:
     results: list[FieldResult] = []
     name = dc.file_name
 
-    def add(field: str, expected: Any, got: Any, present: bool) -> None:
+    def add(field: str, expected: Any, got: Any, given: Claim | None, doubtful: bool | None = None) -> None:
         if expected is None:
             outcome = "fp" if got is not None else "tn"
         elif got is None:
             outcome = "fn"
         else:
             outcome = "tp" if equal(field, expected, got) else "wrong"
-        results.append(FieldResult(document=name, field=field, expected=expected, got=canonical(got), outcome=outcome))
+        how = {} if given is None or got is None else {
+            "confidence": given.confidence, "flags": [f.code for f in given.warnings],
+            "doubtful": given.doubtful if doubtful is None else doubtful}
+        results.append(FieldResult(document=name, field=field, expected=expected, got=canonical(got), outcome=outcome, **how))
 
+    # The review app shows no low-confidence mark on a document's kind, only the document's
+    # failed checks: a wrong kind counts as sent to a reviewer only when one of those failed.
+    kind = Claim(field="doc_type", value=dc.doc_type.value, confidence=dc.doc_type_confidence, flags=dc.flags)
     if "doc_type" in truth:
-        add("doc_type", truth["doc_type"], dc.doc_type.value, True)
+        add("doc_type", truth["doc_type"], dc.doc_type.value, kind, bool(kind.warnings))
     if "subtype" in truth:
-        add("subtype", truth["subtype"], dc.subtype, True)
+        add("subtype", truth["subtype"], dc.subtype, kind, bool(kind.warnings))
     for field, expected in (truth.get("fields") or {}).items():
         claim = dc.get(field)
-        add(field, expected, claim.value if claim else None, claim is not None)
+        add(field, expected, claim.value if claim else None, claim)
     return results
 
 
@@ -161,4 +172,44 @@ def overall(scores: list[FieldScore], key_only: bool = True) -> FieldScore:
             out.fp += s.fp
             out.fn += s.fn
             out.total += s.total
+    return out
+
+
+class Calibration(BaseModel):
+    """Whether wrong key-field values are sent to a reviewer rather than given with confidence,
+    and what that costs on right values (flagging everything would catch every wrong one)."""
+
+    threshold: float = LOW_CONFIDENCE
+    wrong: int = 0  # key values given and wrong (a wrong value, or one where the truth has none)
+    wrong_flagged: int = 0  # of which a cross-check failed
+    wrong_low: int = 0  # of which no check failed but the confidence is under the threshold
+    confident_wrong: int = 0  # of which neither: given as if right
+    right: int = 0
+    right_doubtful: int = 0  # right values sent to a reviewer all the same
+
+    @property
+    def caught(self) -> float:
+        return 1 - self.confident_wrong / self.wrong if self.wrong else 1.0
+
+    @property
+    def right_doubtful_rate(self) -> float:
+        return self.right_doubtful / self.right if self.right else 0.0
+
+
+def calibration(results: list[FieldResult]) -> Calibration:
+    out = Calibration()
+    for r in results:
+        if not r.key or r.doubtful is None:
+            continue
+        if r.outcome == "tp":
+            out.right += 1
+            out.right_doubtful += r.doubtful
+        elif r.outcome in ("wrong", "fp"):
+            out.wrong += 1
+            if r.flags:
+                out.wrong_flagged += 1
+            elif r.doubtful:
+                out.wrong_low += 1
+            else:
+                out.confident_wrong += 1
     return out

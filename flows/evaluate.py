@@ -8,7 +8,10 @@ without one is mapped from its Chinese keys (`realdocs_truth`).
 
 Besides per-field precision and recall, the report splits the key-field figure by document kind
 and by family (an invoice subtype, a standard's level, a generated layout family), so one weak
-family cannot hide behind a strong average.
+family cannot hide behind a strong average. Its calibration says how many wrong key values the
+review app would put before a reviewer (a failed check, or confidence under its threshold) and
+how many it would give as if right ("confident wrong"), beside the share of right values it
+sends to a reviewer all the same.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.models import Document, DocumentClaims
-from extract.scoring import FieldResult, FieldScore, compare, overall, precision_recall
+from extract.scoring import Calibration, FieldResult, FieldScore, calibration, compare, overall, precision_recall
 
 SKIP_SUFFIXES = {".json", ".md", ".txt", ".yaml", ".yml", ".py"}
 
@@ -52,6 +55,11 @@ class EvalReport(BaseModel):
     kinds: list[GroupScore] = Field(default_factory=list)
     families: list[GroupScore] = Field(default_factory=list)
     missing_truth: list[str] = Field(default_factory=list)
+    calibration: Calibration = Field(default_factory=Calibration)
+
+    def confident_wrong(self) -> list[FieldResult]:
+        return [r for d in self.documents for r in d.results
+                if r.key and r.outcome in ("wrong", "fp") and r.doubtful is False]
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -63,6 +71,9 @@ class EvalReport(BaseModel):
             "kinds": {g.group: {"documents": g.documents, **_score_figures(g.key)} for g in self.kinds},
             "families": {g.group: {"documents": g.documents, **_score_figures(g.key)} for g in self.families},
             "wrong": [r.model_dump(mode="json") for d in self.documents for r in d.results if r.outcome in ("wrong", "fn", "fp")],
+            "calibration": {**self.calibration.model_dump(), "caught": self.calibration.caught,
+                            "right_doubtful_rate": self.calibration.right_doubtful_rate},
+            "confident_wrong": [r.model_dump(mode="json") for r in self.confident_wrong()],
         }
 
 
@@ -241,6 +252,7 @@ def evaluate(paths: list[Path], reader=read) -> EvalReport:
     report.scores = precision_recall(results)
     report.key = overall(report.scores, key_only=True)
     report.all = overall(report.scores, key_only=False)
+    report.calibration = calibration(results)
     report.kinds = grouped(report.documents, lambda d: d.kind)
     report.families = grouped(report.documents, lambda d: f"{d.kind}/{d.family}")
     return report
@@ -285,9 +297,20 @@ def show(report: EvalReport) -> None:
         status = "[green]ok[/]" if not bad and not d.error else f"[red]{len(bad)} off[/]"
         console.print(f"{d.file}: {d.doc_type}{'/' + d.subtype if d.subtype else ''} {status} ({d.seconds:.1f} s)")
         for r in bad:
-            console.print(f"    {r.field}: expected {r.expected!r}, got {r.got!r}")
+            how = "" if r.doubtful is None else f"  [{_how(r)}]"
+            console.print(f"    {r.field}: expected {r.expected!r}, got {r.got!r}{how}")
+    c = report.calibration
+    console.print(f"Calibration (key fields, review threshold {c.threshold:.0%}): {c.wrong} wrong, "
+                  f"{c.wrong_flagged} flagged by a check, {c.wrong_low} low confidence, "
+                  f"[{'red' if c.confident_wrong else 'green'}]{c.confident_wrong} confident wrong[/]; "
+                  f"right values sent to a reviewer: {c.right_doubtful} / {c.right} ({c.right_doubtful_rate:.1%})")
     if report.missing_truth:
         console.print(f"[yellow]no ground truth for {len(report.missing_truth)} file(s)[/]")
+
+
+def _how(r: FieldResult) -> str:
+    said = f"{r.confidence:.0%}"
+    return f"{said}, {', '.join(r.flags)}" if r.flags else said + (", low" if r.doubtful else ", CONFIDENT")
 
 
 def _group_table(title: str, groups: list[GroupScore]):

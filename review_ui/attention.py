@@ -6,9 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from core.models import Assessment, ClaimSet, Status
+from core.models import LOW_CONFIDENCE, Assessment, ClaimSet, Status
 
-LOW_CONFIDENCE = 0.8
 Kind = Literal["flag", "low_confidence", "missing", "judgement"]
 KINDS: dict[str, str] = {
     "flag": "交叉核对未通过 failed cross-checks",

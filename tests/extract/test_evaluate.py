@@ -40,3 +40,27 @@ def test_files_without_truth_are_listed_not_scored(tmp_path):
     (tmp_path / "loose.pdf").write_bytes(b"%PDF-1.4 nothing")
     report = evaluate([tmp_path])
     assert report.missing_truth == [str(tmp_path / "loose.pdf")] and not report.documents
+
+
+def test_calibration_names_a_confident_wrong_value(generated, tmp_path, capsys):
+    """A real document read right, scored against a truth that says otherwise: the extracted
+    number is then a wrong value given with confidence, and the report says so."""
+    import shutil
+
+    invoice = next(p for p in sorted(generated.glob("*_invoice_*.pdf")))
+    shutil.copy(invoice, tmp_path / invoice.name)
+    truth = json.loads(invoice.with_suffix(".json").read_text(encoding="utf-8"))
+    read_number = truth["fields"]["invoice_number"]
+    truth["fields"]["invoice_number"] = "99999999"
+    (tmp_path / invoice.with_suffix(".json").name).write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+
+    report = evaluate([tmp_path])
+    c = report.calibration
+    assert (c.wrong, c.confident_wrong) == (1, 1) and c.right > 5
+    assert [(r.field, r.got) for r in report.confident_wrong()] == [("invoice_number", read_number)]
+    assert main([str(tmp_path)], json_out=True) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["calibration"]["confident_wrong"] == 1 and figures["calibration"]["wrong"] == 1
+    assert figures["confident_wrong"][0]["field"] == "invoice_number"
+    assert main([str(tmp_path)]) == 0
+    assert "1 confident wrong" in capsys.readouterr().out

@@ -63,3 +63,32 @@ def test_realdocs_truth_is_mapped_to_our_field_names():
     assert ofd["subtype"] == "数电票" and ofd["fields"]["total_amount"] == "20000.00"
     assert ofd["fields"]["items"] == [{"name": "*劳务*维护", "unit_price": "8849.5575"}]
     assert realdocs_truth({"doc_type": "货物运输电子货票收款凭证 (receipt; NOT a VAT invoice)"}) == {"doc_type": "!invoice", "fields": {}}
+
+
+def test_calibration_counts_wrong_values_by_how_they_were_given():
+    from core.models import Flag
+    from extract.scoring import calibration
+
+    dc = DocumentClaims(document="x", file_name="inv.jpg", doc_type=DocType.invoice, claims=[
+        claim("invoice_number", ValueType.text, "01234567", 0.97, []),   # right, confident
+        claim("issue_date", ValueType.date, "2025-03-18", 0.6, []),      # right, but sent to a reviewer
+        claim("seller_name", ValueType.text, "别的公司", 0.95, []),        # wrong and confident
+        claim("buyer_name", ValueType.text, "某公司", 0.5, []),           # wrong, low confidence
+        claim("total_amount", ValueType.money, Decimal("15000"), 0.99, []),  # wrong, a check failed
+        claim("invoice_code", ValueType.text, "4400", 0.99, []),          # given where the truth has none
+        claim("items", ValueType.items, [], 0.1, []),                    # not a key field
+    ])
+    dc.get("total_amount").flags.append(Flag(code="words_figures", message="壹拾伍万壹仟 vs 15000"))
+    truth = {"doc_type": "invoice", "fields": {
+        "invoice_number": "01234567", "issue_date": "2025-03-18", "seller_name": "深圳数联软件服务有限公司",
+        "buyer_name": "广州云栖工业科技有限公司", "total_amount": "151000.00", "invoice_code": None, "tax_amount": "1.00",
+        "items": [{"name": "云"}]}}
+    results = compare(dc, truth)
+    by_field = {r.field: r for r in results}
+    assert by_field["total_amount"].flags == ["words_figures"] and by_field["total_amount"].doubtful
+    assert by_field["seller_name"].confidence == 0.95 and by_field["seller_name"].doubtful is False
+    assert by_field["tax_amount"].doubtful is None  # nothing given, nothing to calibrate
+    c = calibration(results)
+    # doc_type is right (kind confidence 0.0 is not shown to reviewers, so it is not doubtful)
+    assert (c.wrong, c.wrong_flagged, c.wrong_low, c.confident_wrong) == (4, 1, 1, 2)
+    assert (c.right, c.right_doubtful) == (3, 1) and c.caught == 0.5
