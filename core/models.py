@@ -103,6 +103,9 @@ class Page(Model):
     image: str | None = None  # path of the rendered page image, relative to DOSSIER_HOME
     # Structured sources (OFD tags, 数电票 XML, printed QR codes) give fields directly.
     tags: dict[str, list[str]] = Field(default_factory=dict)
+    # Text read round the ring of a seal on the page (ingest.seal_ring): not the page's text, so
+    # no field is read from it; one line per reading, the readings of one seal sharing its box.
+    seal_rings: list[Line] = Field(default_factory=list)
     seconds: float = 0.0  # time spent reading this page (0 on a cache hit)
     cached: bool = False
 

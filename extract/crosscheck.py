@@ -10,8 +10,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from core.models import Applicant, Claim, DocType, Document, DocumentClaims, Flag
+from core.models import Applicant, Claim, DocType, Document, DocumentClaims, Evidence, Flag
 from extract.fields.base import same_party, similar_name
+from extract.seal_name import verdict
 from extract.normalise import credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money
 
 CENT = Decimal("0.01")
@@ -106,6 +107,34 @@ def check_parts(dc: DocumentClaims, doc: Document) -> None:
             _flag(dc, [], "part_unreadable", f"OFD part skipped or repaired: {problem}", "info" if "repaired" in problem else "warning")
 
 
+# A seller's name its own seal's ring reads a glyph or two otherwise is as likely misread as
+# right: it is given at most this confidence.
+SEAL_DISAGREES_CONFIDENCE = 0.5
+
+
+def check_seal_name(dc: DocumentClaims, doc: Document) -> None:
+    """The seller's name against the ring of its 发票专用章 (extract.seal_name): a name the
+    ring's readings outvote is flagged, its confidence capped and the ring's reading put in its
+    evidence. A ring that reads the name alike raises nothing: the same recogniser read both,
+    and its slips between look-alike glyphs (峙 → 崎) fall the same way on the seal as on the
+    line. Idempotent (re-run after a correction); a reviewer's value keeps its confidence."""
+    name = dc.get("seller_name")
+    if name is None or not isinstance(name.value, str):
+        return
+    said = verdict(name.value, doc.pages)
+    if said is None or said.agrees:
+        return
+    if not name.corrected:
+        name.confidence = min(name.confidence, SEAL_DISAGREES_CONFIDENCE)
+    page = next(p for p in doc.pages if p.number == said.page)
+    ring = Evidence(document=doc.sha256, file_name=doc.original_name, page=said.page, box=said.seal.box,
+                    text=said.ring, source=f"{page.source.label} seal ring")
+    if all(e.text != ring.text or e.box != ring.box for e in name.evidence):
+        name.evidence.append(ring)
+    _flag(dc, [name], "seal_name_disagrees",
+          f"seller_name reads «{name.value}», its 发票专用章's ring «{said.ring}» ({said.confidence:.2f}): a glyph is misread, on the page or on the seal")
+
+
 def document_checks(dc: DocumentClaims, doc: Document | None = None) -> DocumentClaims:
     if doc is not None:
         check_parts(dc, doc)
@@ -114,6 +143,7 @@ def document_checks(dc: DocumentClaims, doc: Document | None = None) -> Document
         check_words(dc)
         if doc is not None:
             check_qr(dc, doc)
+            check_seal_name(dc, doc)
     check_ids(dc)
     return dc
 

@@ -11,7 +11,8 @@ from core.models import ClaimSet, Document
 from extract.crosscheck import check_buyer, check_window, document_checks
 
 # Codes the re-run checks raise; other flags (duplicates, classification, ...) stay as they were.
-RECHECKED = {"sum_mismatch", "words_figures", "check_digit", "qr_mismatch", "buyer_not_applicant", "outside_window"}
+RECHECKED = {"sum_mismatch", "words_figures", "check_digit", "qr_mismatch", "buyer_not_applicant", "outside_window",
+             "seal_name_disagrees"}
 
 
 def recheck(claims: ClaimSet, documents: dict[str, Document], window: tuple[date, date] | None = None,

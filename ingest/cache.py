@@ -12,7 +12,9 @@ import logging
 from pathlib import Path
 
 from core.atomic import write_atomic
-from core.models import Page
+from pydantic import TypeAdapter
+
+from core.models import Line, Page
 from ingest.ocr.base import OcrEngine, settings_hash
 
 log = logging.getLogger(__name__)
@@ -34,8 +36,9 @@ class OcrCache:
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         return self.root / sha256[:2] / sha256 / f"{page}-{engine.name}-{digest}.json"
 
-    def get(self, sha256: str, page: int, engine: OcrEngine) -> Page | None:
-        path = self._path(sha256, page, engine)
+    @staticmethod
+    def _checked(path: Path) -> bytes | None:
+        """An entry's body, or None when it is missing or does not match its hash."""
         try:
             raw = path.read_bytes()
         except OSError:
@@ -43,6 +46,19 @@ class OcrCache:
         digest, _, body = raw.partition(b"\n")
         if hashlib.sha256(body).hexdigest().encode() != digest:
             log.warning("OCR cache entry %s does not match its hash (altered or damaged): read again", path)
+            return None
+        return body
+
+    @staticmethod
+    def _write(path: Path, body: bytes) -> None:
+        # The entry's first line is the SHA-256 of the rest: an entry altered by hand or
+        # cut short is a miss, never served as if the engine had read it.
+        write_atomic(path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+    def get(self, sha256: str, page: int, engine: OcrEngine) -> Page | None:
+        path = self._path(sha256, page, engine)
+        body = self._checked(path)
+        if body is None:
             return None
         try:
             cached = Page.model_validate_json(body)
@@ -52,10 +68,34 @@ class OcrCache:
         return cached.model_copy(update={"cached": True, "seconds": 0.0})
 
     def put(self, sha256: str, page: int, engine: OcrEngine, value: Page) -> None:
-        # The entry's first line is the SHA-256 of the rest: an entry altered by hand or
-        # cut short is a miss, never served as if the engine had read it.
-        body = value.model_dump_json().encode("utf-8")
-        write_atomic(self._path(sha256, page, engine), hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        self._write(self._path(sha256, page, engine), value.model_dump_json().encode("utf-8"))
+
+    # ---------------------------------------------------------------- seal rings
+    # A seal ring's reading (ingest.seal_ring) is an entry of its own, keyed on the page image's
+    # hash, the engine and the ring reader's version: the page's own entry and its key stay as
+    # they were, so bumping the ring reader never reads a page again.
+    def _ring_path(self, image_key: str, engine: OcrEngine) -> Path:
+        from ingest import seal_ring
+
+        key = json.dumps([image_key, engine.name, engine.version, seal_ring.VERSION])
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return self.root / "seal_ring" / digest[:2] / f"{digest}.json"
+
+    def get_rings(self, image_key: str, engine: OcrEngine) -> list[Line] | None:
+        body = self._checked(self._ring_path(image_key, engine))
+        if body is None:
+            return None
+        try:
+            return _LINES.validate_json(body)
+        except ValueError:
+            log.warning("seal ring cache entry for %s is not a list of lines: read again", image_key[:12])
+            return None
+
+    def put_rings(self, image_key: str, engine: OcrEngine, lines: list[Line]) -> None:
+        self._write(self._ring_path(image_key, engine), _LINES.dump_json(lines))
+
+
+_LINES = TypeAdapter(list[Line])
 
 
 class NoCache(OcrCache):
@@ -69,4 +109,10 @@ class NoCache(OcrCache):
         return None
 
     def put(self, sha256: str, page: int, engine: OcrEngine, value: Page) -> None:
+        return None
+
+    def get_rings(self, image_key: str, engine: OcrEngine) -> list[Line] | None:
+        return None
+
+    def put_rings(self, image_key: str, engine: OcrEngine, lines: list[Line]) -> None:
         return None

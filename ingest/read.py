@@ -16,7 +16,7 @@ from PIL import Image
 
 from core.atomic import write_atomic
 from core.models import Document, FileStatus, Page, ReadingSource
-from ingest import orient, seal, sniff
+from ingest import orient, seal, seal_ring, sniff
 from ingest.cache import OcrCache
 from ingest.image import ImageError, OverBudget, iter_frames
 from ingest.limits import limit
@@ -133,9 +133,13 @@ class _Reader:
         hit = self.cache.get(self.sha256, number, engine)
         if hit is not None:
             # The cached page may have been rendered elsewhere; this run's image must exist here.
+            image = None
             if not self.has_image(number, "png"):
-                self.save(orient.deskew(orient.rotate(load(), hit.rotation), hit.skew), number, "png")
-            return hit.model_copy(update={"image": self.relative(self.image_path(number, "png"))})
+                image = orient.deskew(orient.rotate(load(), hit.rotation), hit.skew)
+                self.save(image, number, "png")
+            page = hit.model_copy(update={"image": self.relative(self.image_path(number, "png"))})
+            page.seal_rings = self.seal_rings(page, image)
+            return page
         start = time.perf_counter()
         lines, image, rotation, skew = ocr_oriented(engine, load())
         settings = {**engine.settings, **(settings or {})}
@@ -151,7 +155,26 @@ class _Reader:
         )
         page.seconds = round(time.perf_counter() - start, 4)
         self.cache.put(self.sha256, number, engine, page)
+        page.seal_rings = self.seal_rings(page, image)
         return page
+
+    def seal_rings(self, page: Page, image: np.ndarray | None) -> list:
+        """The text round the seals of an invoice-like page (ingest.seal_ring), from its own
+        cache entry, keyed on the page image: the page's OCR entry never holds it, so a warm
+        OCR cache stays warm. Engines without a whole-line reader read no rings."""
+        engine = self.engine
+        if not hasattr(engine, "read_line") or not may_hold_qr(page.text):
+            return []
+        if image is None:
+            image = cv2.imread(str(self.image_path(page.number, "png")), cv2.IMREAD_COLOR)
+            if image is None:
+                return []
+        key = seal_ring.image_key(image)
+        rings = self.cache.get_rings(key, engine)
+        if rings is None:
+            rings = seal_ring.read_rings(image, engine.read_line)
+            self.cache.put_rings(key, engine, rings)
+        return rings
 
     def text_page(self, pdf_page) -> Page:
         start = time.perf_counter()

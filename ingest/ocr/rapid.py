@@ -272,6 +272,11 @@ class RapidOcrEngine:
             return shrink, max(1.0, limit / min(h, w))
         return shrink, min(1.0, limit / max(h, w))
 
+    def read_line(self, image: np.ndarray) -> tuple[str, float]:
+        """(text, confidence) of an image holding one line, read whole by the recogniser with no
+        detection (a seal's unrolled ring: ingest.seal_ring)."""
+        return self._recognise([image])[0]
+
     def read_crop(self, crop: np.ndarray, page_shape: tuple[int, ...]) -> list[Line]:
         """Lines on a part of a page, read at the scale the whole page is read at (the
         detector's own rule would blow a small crop up to its 736 px short side)."""
