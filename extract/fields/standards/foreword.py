@@ -10,6 +10,7 @@ from functools import reduce
 from core.models import Claim, Flag, ValueType
 from extract.families import Family
 from extract.fields.base import PageView, claim
+from extract.fields.standards.unitnames import goes_on
 from extract.layout import Row, fuzzy_find, join_rows, norm
 
 _SPLIT = re.compile(r"[、，,;；]+")
@@ -42,7 +43,7 @@ def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], i
     at its lower score."""
     m = re.compile(rf"(?:{_alternation(labels)})[:：]?(?P<units>{_UNITS})").search(row.string, start)
     if m:
-        return _units_of(m.group("units"), m.start(), m.end("units"), 1.0)
+        return _units_of(row, m.start("units"), m.end("units"), m.start(), 1.0)
     hits = [h for lab in labels for h in fuzzy_find(row.string[start:], norm(lab)) if "人" not in row.string[start + h[0] : start + h[1]]]
     if not hits:
         return None
@@ -50,12 +51,30 @@ def _sentence(row: Row, labels: list[str], start: int = 0) -> tuple[list[str], i
     first, end, score = min(hits, key=lambda h: (h[0], -h[2], -h[1]))
     # a window one short of the label leaves its last character (单立 → 立：) before the colon
     rest = re.compile(rf"(?:[^:：。]?[:：])?(?P<units>{_UNITS})").match(row.string, start + end)
-    return _units_of(rest.group("units"), start + first, rest.end("units"), score) if rest else None
+    return _units_of(row, rest.start("units"), rest.end("units"), start + first, score) if rest else None
 
 
-def _units_of(text: str, start: int, end: int, score: float) -> tuple[list[str], int, int, float] | None:
-    units = [u.strip(" .") for u in _SPLIT.split(text) if len(u.strip(" .")) >= 2]
-    return (units, start, end, score) if units else None
+def _units_of(row: Row, a: int, b: int, start: int, score: float) -> tuple[list[str], int, int, float] | None:
+    """The units of row.string[a:b], up to the printed line that is no more of the list (the
+    next clause's heading, 主要起草人 when OCR lost the 。 between)."""
+    b = _list_end(row, a, b)
+    units = [u.strip(" .") for u in _SPLIT.split(row.string[a:b]) if len(u.strip(" .")) >= 2]
+    return (units, start, b, score) if units else None
+
+
+def _list_end(row: Row, a: int, b: int) -> int:
+    starts = [s for s in _line_starts(row) if a < s < b]
+    for s, e in zip(starts, [*starts[1:], b]):
+        if not goes_on(row.string[a:s], row.string[s:e]):
+            return s
+    return b
+
+
+def _line_starts(row: Row) -> list[int]:
+    """Where the printed lines begin in a stream of rows joined into one."""
+    cells = row.cells
+    return [row.cell_start(i) for i in range(1, len(cells))
+            if cells[i].page != cells[i - 1].page or cells[i].box.cy > cells[i - 1].box.y1]
 
 
 # a "unit" that is only a legal form: the rest of its name was read elsewhere (a tilted piece

@@ -7,6 +7,7 @@ import re
 
 from core.models import Claim, ValueType
 from extract.fields.base import PageView, claim
+from extract.fields.standards.unitnames import goes_on
 from extract.layout import Row, find_labels, norm
 
 LABELS = (
@@ -45,7 +46,7 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
     lead = len(row.string) - len(text)
     starts = {row.box.x0} | ({row.span(lead, lead + 1)[0].box.x0} if text else set())
     for nxt in rows[rows.index(row) + 1 :]:
-        if "。" in text or _ends_list(starts, row, nxt):
+        if "。" in text or _ends_list(starts, row, nxt) or not goes_on(text, nxt.string, _at_edge(rows, nxt)):
             break
         text += ("、" if _line_is_unit(rows, row, nxt, text) else "") + nxt.string
         cells.extend(nxt.cells)
@@ -77,6 +78,18 @@ def _line_is_unit(rows: list[Row], row: Row, nxt: Row, text: str) -> bool:
         return False  # a 、 list: its line breaks are where the margin fell
     if not _LINE_UNIT_END.search(text) or _NAME_GOES_ON.match(nxt.string):
         return False
+    edge = _edge(rows, row, nxt)
+    return edge is not None and row.box.x1 < edge - max(row.box.height, 1)
+
+
+def _edge(rows: list[Row], row: Row, like: Row) -> float | None:
+    """The right edge of the column `like` starts in: the furthest any line but `row` starting
+    there reaches."""
     height = max(row.box.height, 1)
-    edge = max((r.box.x1 for r in rows if r is not row and abs(r.box.x0 - nxt.box.x0) <= 2 * height), default=None)
-    return edge is not None and row.box.x1 < edge - height
+    return max((r.box.x1 for r in rows if r is not row and abs(r.box.x0 - like.box.x0) <= 2 * height), default=None)
+
+
+def _at_edge(rows: list[Row], row: Row) -> bool:
+    """`row` runs to its column's edge: a long name may go on under it."""
+    edge = _edge(rows, row, row)
+    return edge is not None and row.box.x1 >= edge - max(row.box.height, 1)

@@ -1,0 +1,49 @@
+"""Where a list of drafting units ends. A 起草单位 list has no end mark a reader can count on:
+a platform's 标准信息页 prints it without its 。 and goes on with 标准简介, a 相似标准 list, 起草人
+and the site's footer; a 前言 whose 。 OCR lost goes on with 主要起草人 or the next clause. So
+each line the list would take in is asked whether it is more of the list — more names, or the
+rest of a name the line above left cut — or the next thing on the page."""
+from __future__ import annotations
+
+import re
+
+from extract.layout import norm
+from extract.normalise import find_standard_codes
+
+SEPARATORS = "、，,;；"
+_SPLIT = re.compile(rf"[{SEPARATORS}]+")
+# how an organisation's name ends: a company, an institute, a university, an office, a body
+_ORG_END = re.compile(
+    r"(?:公司|厂|院|所|中心|大学|学校|学院|局|厅|部|司|委|办|处|室|站|社|馆|队|会|盟|集团|团|银行|行|署|台|基地|医院|店)$")
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]$")
+# what follows a list on the pages that print one: a section's heading or label …
+_NEXT_SECTION = re.compile(
+    r"^(?:标准简介|简介|内容简介|适用范围|范围|相似标准|相近标准|相关标准|引用标准|起草人|主要起草人|参与起草人|归口|主管|代替|被代替|"
+    r"采标情况|采用标准|发布日期|实施日期|标准状态|法规联动|备注|引言|目次|前言|附件|附录|"
+    r"[\u4e00-\u9fff]{0,4}(?:单位|部门))")
+# … a sentence (本部分适用于…) or a site's furniture
+_PROSE = re.compile(r"^本(?:文件|标准|部分|规范|规程|指南)|适用于|规定了|版权所有|ICP备|Copyright|技术支持|联系我们|网站地图")
+
+
+def is_unit(name: str) -> bool:
+    """A name that ends as an organisation's does (a bracketed seat, （北京）, aside). Names in
+    Latin letters are not judged."""
+    name = _BRACKETED.sub("", norm(name).strip("。.:：、，,;； "))
+    if not re.search(r"[\u4e00-\u9fff]", name):
+        return bool(name)
+    return bool(_ORG_END.search(name))
+
+
+def goes_on(before: str, line: str, wraps: bool = False) -> bool:
+    """Whether `line` is more of the list whose text so far is `before`: the rest of a name the
+    last line cut (it ended with a 、 or inside a name), a line that opens with its 、, or a line
+    with a unit's name in it; `wraps`: the line runs to its column's edge, so it may be the
+    head of a long name. A heading, a sentence or a standard's code is the next thing."""
+    line = norm(line)
+    if not line or _NEXT_SECTION.match(line) or _PROSE.search(line) or find_standard_codes(line):
+        return False
+    before = norm(before).rstrip()
+    pieces = [p for p in _SPLIT.split(before) if p]
+    if not pieces or before[-1] in SEPARATORS or line[0] in SEPARATORS or not is_unit(pieces[-1]):
+        return True
+    return wraps or any(is_unit(p) for p in _SPLIT.split(line.rstrip("。.")) if p)
