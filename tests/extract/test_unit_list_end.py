@@ -1,7 +1,8 @@
 """A 起草单位 list ends where its section ends (issue 8): a standard's page on a platform or a
 standards website prints it without its 。 and goes on with 标准简介, a 相似标准 list and the
 site's footer; a 前言 whose 。 was lost goes on with 主要起草人 or the next clause. Those lines
-are the next thing on the page, never more units; a name wrapped over lines stays whole."""
+are the next thing on the page, never more units; a name wrapped over lines stays whole. The
+standards a page lists as similar are not standards it publishes."""
 import hashlib
 import json
 
@@ -39,6 +40,12 @@ def test_a_websites_list_wrapped_over_three_lines_stays_whole_and_ends_at_its_ne
     # a standards website's 起草单位：…, the names cut by the margin (上海市公安 / 局…, 开发有 / 限公司), then 相近标准
     dc = extract_document(_printed("website_gbt19056.json", tmp_path))
     assert dc.get("drafting_units").value == GBT19056
+
+
+@pytest.mark.parametrize(("name", "own"), [("platform_jtst_jtt808.json", "JT/T 808-2019"), ("website_gbt19056.json", "GB/T 19056-2012")])
+def test_the_similar_standards_a_page_lists_are_not_standards_it_publishes(tmp_path, name, own):
+    # 相似标准 / 相近标准 name other standards: art7.2 would ask who led each of them
+    assert [s.code for s in extract_document(_printed(name, tmp_path)).get("standards").value] == [own]
 
 
 def test_one_unit_a_line_ends_at_the_first_line_that_is_no_unit():

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from core.models import Claim, ValueType
 from extract.fields.base import PageView, claim, similar_name
+from extract.fields.standards.unitnames import is_heading
 from extract.fields.standards.units import DRAFTING_LABELS, LABELS, labelled_units, list_from
 from extract.layout import Row, Value, continuation, find_labels, norm
 from extract.normalise import (StandardCode, clean, find_standard_code_spans, find_standard_codes, parse_date,
@@ -16,6 +17,8 @@ from extract.normalise import (StandardCode, clean, find_standard_code_spans, fi
 
 # What a table's date column means, by its header.
 DATE_COLUMNS = (("实施日期", "implement_date"), ("施行日期", "implement_date"), ("出版日期", "publish_date"), ("发布日期", "publish_date"))
+# a standard's page lists other standards beside its own (相似标准, 相关标准, 引用标准): not what it publishes
+_ASIDE = re.compile(r"^(?:相似|相近|相关|引用|参考)标准")
 
 
 @dataclass
@@ -49,8 +52,10 @@ def blocks(pages: list[PageView], replaces_labels: list[str] | None = None) -> l
         before: list[Row] = []
         columns = _columns(view, replaces_labels or ["代替标准号", "代替"])
         first = len(blocks)
+        aside = False
         for row in view.rows:
-            own = [(sc, a, b) for sc, a, b in _row_codes(row) if not _is_replaced(row, a, b, columns)]
+            aside = bool(_ASIDE.match(row.string)) or (aside and not is_heading(row.string))
+            own = [] if aside else [(sc, a, b) for sc, a, b in _row_codes(row) if not _is_replaced(row, a, b, columns)]
             if own:
                 sc, a, b = own[0]
                 blocks.append(Block(view, row, _spaced(sc, row.span(a, b)), (a, b), [row]))

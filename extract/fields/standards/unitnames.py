@@ -6,6 +6,7 @@ rest of a name the line above left cut — or the next thing on the page."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from extract.layout import norm
 from extract.normalise import find_standard_codes
@@ -14,7 +15,9 @@ SEPARATORS = "、，,;；"
 _SPLIT = re.compile(rf"[{SEPARATORS}]+")
 # how an organisation's name ends: a company, an institute, a university, an office, a body
 _ORG_END = re.compile(
-    r"(?:公司|厂|院|所|中心|大学|学校|学院|局|厅|部|司|委|办|处|室|站|社|馆|队|会|盟|集团|团|银行|行|署|台|基地|医院|店)$")
+    r"(?:公司|厂|院|所|中心|大学|学校|学院|校|局|厅|部|司|委|办|处|室|站|社|馆|队|组|会|盟|集团|团|银行|行|署|台|基地|园|场|医院|店)$"
+    r"|(?i:(?:Ltd|Limited|Inc|Co|Corp|Corporation|Company|GmbH|LLC|University|Institute|Association|Academy|"
+    r"Laborator(?:y|ies)|Cent(?:er|re)|Administration|Agency|Council|Committee)\.?)$")
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]$")
 # what follows a list on the pages that print one: a section's heading or label …
 _NEXT_SECTION = re.compile(
@@ -25,12 +28,22 @@ _NEXT_SECTION = re.compile(
 _PROSE = re.compile(r"^本(?:文件|标准|部分|规范|规程|指南)|适用于|规定了|版权所有|ICP备|Copyright|技术支持|联系我们|网站地图")
 
 
+def is_heading(line: str) -> bool:
+    """A line that opens the next section of a standard's page (标准简介, 相似标准, 起草人, …)."""
+    return bool(_NEXT_SECTION.match(norm(line)))
+
+
+def ends_before(line: str) -> bool:
+    """The line is the next thing on the page whatever the list above it: a heading, a
+    sentence, the site's furniture, a standard's code."""
+    line = norm(line)
+    return is_heading(line) or bool(_PROSE.search(line)) or bool(find_standard_codes(line))
+
+
 def is_unit(name: str) -> bool:
-    """A name that ends as an organisation's does (a bracketed seat, （北京）, aside). Names in
-    Latin letters are not judged."""
-    name = _BRACKETED.sub("", norm(name).strip("。.:：、，,;； "))
-    if not re.search(r"[\u4e00-\u9fff]", name):
-        return bool(name)
+    """A name that ends as an organisation's does (a bracketed seat, （北京）, aside), in
+    Chinese or in English (Co., Ltd., University)."""
+    name = _BRACKETED.sub("", unicodedata.normalize("NFKC", name).strip("。:：、，,;； "))
     return bool(_ORG_END.search(name))
 
 
@@ -40,7 +53,7 @@ def goes_on(before: str, line: str, wraps: bool = False) -> bool:
     with a unit's name in it; `wraps`: the line runs to its column's edge, so it may be the
     head of a long name. A heading, a sentence or a standard's code is the next thing."""
     line = norm(line)
-    if not line or _NEXT_SECTION.match(line) or _PROSE.search(line) or find_standard_codes(line):
+    if not line or ends_before(line):
         return False
     before = norm(before).rstrip()
     pieces = [p for p in _SPLIT.split(before) if p]

@@ -7,7 +7,7 @@ import re
 
 from core.models import Claim, ValueType
 from extract.fields.base import PageView, claim
-from extract.fields.standards.unitnames import goes_on
+from extract.fields.standards.unitnames import ends_before, goes_on
 from extract.layout import Row, find_labels, norm
 
 LABELS = (
@@ -45,8 +45,11 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
     # a cell beside the label (起草单位 | 国家信息中心 / 长安大学 …)
     lead = len(row.string) - len(text)
     starts = {row.box.x0} | ({row.span(lead, lead + 1)[0].box.x0} if text else set())
+    # a column's edge is measured on the page down to where the list must end (the next
+    # section's lines in that column may be wider)
+    rows = rows[: rows.index(_last_row(rows, row, text, starts)) + 1]
     for nxt in rows[rows.index(row) + 1 :]:
-        if "。" in text or _ends_list(starts, row, nxt) or not goes_on(text, nxt.string, _at_edge(rows, nxt)):
+        if not goes_on(text, nxt.string, _at_edge(rows, nxt)):
             break
         text += ("、" if _line_is_unit(rows, row, nxt, text) else "") + nxt.string
         cells.extend(nxt.cells)
@@ -59,6 +62,16 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
         return None
     conf = min(c.confidence for c in cells) * score
     return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
+
+
+def _last_row(rows: list[Row], row: Row, text: str, starts: set[float]) -> Row:
+    """The furthest row the list can run to: up to its 。, a label, a date, a gap, another
+    column, or the next section's heading, a sentence or a standard's code."""
+    for nxt in rows[rows.index(row) + 1 :]:
+        if "。" in text or _ends_list(starts, row, nxt) or ends_before(nxt.string):
+            break
+        row, text = nxt, nxt.string
+    return row
 
 
 def _ends_list(starts: set[float], row, nxt) -> bool:
