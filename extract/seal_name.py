@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 
 from pydantic import BaseModel
 
@@ -20,6 +21,9 @@ from extract.layout import norm
 # Readings below this are noise, not votes.
 MIN_READING = 0.6
 VOTES = 2  # readings that must agree on another name before it is said to disagree
+# A glyph where a reading differs from the page's name must be read at least this surely to be
+# a vote for another name: the recogniser's slips on a worn ring are mostly unsure glyphs.
+GLYPH_SURE = 0.6
 _LEGAL_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司)$")
 _NOT_NAME = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9()（）]")
 
@@ -36,27 +40,46 @@ def _clean(text: str) -> str:
     return _NOT_NAME.sub("", norm(text)).replace("(", "（").replace(")", "）")
 
 
-def aligned(name: str, ring: str) -> tuple[int, str]:
-    """(edits, the piece of the ring that best matches `name`): the name against any piece of
-    the ring read round twice, so a reading that started mid-name (the strip cut the circle
-    there) still holds it whole, and stray glyphs either side cost nothing."""
-    text = ring + ring
-    # prev[j] = (edits of the name so far against text[start:j], start): the match may start
-    # anywhere in the text (semi-global alignment).
+def _align(name: str, text: str) -> tuple[int, int, int]:
+    """(edits, start, end): the piece text[start:end] that `name` matches with fewest edits,
+    free to start and end anywhere in text (semi-global alignment)."""
+    # prev[j] = (edits of the name so far against text[start:j], start)
     prev = [(0, j) for j in range(len(text) + 1)]
     for i, ch in enumerate(name, 1):
         cur = [(i, 0)]
         for j, tj in enumerate(text, 1):
-            options = (
-                (prev[j - 1][0] + (ch != tj), prev[j - 1][1]),
-                (prev[j][0] + 1, prev[j][1]),
-                (cur[j - 1][0] + 1, cur[j - 1][1]),
-            )
-            cur.append(min(options))
+            cur.append(min((prev[j - 1][0] + (ch != tj), prev[j - 1][1]),
+                           (prev[j][0] + 1, prev[j][1]),
+                           (cur[j - 1][0] + 1, cur[j - 1][1])))
         prev = cur
-    best = min(range(len(prev)), key=lambda j: (prev[j][0], -j))
-    edits, start = prev[best]
-    return edits, text[start:best]
+    end = min(range(len(prev)), key=lambda j: (prev[j][0], -j))
+    return prev[end][0], prev[end][1], end
+
+
+def aligned(name: str, ring: str) -> tuple[int, str]:
+    """(edits, the piece of the ring that best matches `name`): the name against any piece of
+    the ring read round twice, so a reading that started mid-name (the strip cut the circle
+    there) still holds it whole, and stray glyphs either side cost nothing."""
+    edits, start, end = _align(name, ring + ring)
+    return edits, (ring + ring)[start:end]
+
+
+def _glyphs(line: Line) -> tuple[str, list[float]]:
+    """A reading's name-like glyphs and each one's probability (the line's where not given)."""
+    given = len(line.words) == len(line.text)
+    pairs = [(_clean(ch), w.confidence if given else line.confidence)
+             for ch, w in zip(line.text, line.words if given else line.text)]
+    pairs = [(ch, p) for ch, p in pairs if ch]
+    return "".join(ch for ch, _ in pairs), [p for _, p in pairs]
+
+
+def _surely_other(name: str, piece: str, probs: list[float]) -> bool:
+    """Every glyph where the ring's piece differs from the name was read surely, and none of
+    the name's is simply missing (a ring's dropped glyph is a slip, not another name)."""
+    for tag, _i0, _i1, j0, j1 in SequenceMatcher(None, name, piece, autojunk=False).get_opcodes():
+        if tag == "delete" or (tag != "equal" and min(probs[j0:j1]) < GLYPH_SURE):
+            return False
+    return True
 
 
 def slips(name: str) -> int:
@@ -87,12 +110,15 @@ def _vote(name: str, core: str, readings: list[Line], page: int) -> SealVerdict 
     votes: Counter[str] = Counter()
     sure: dict[str, float] = {}
     for line in readings:
-        ring = _clean(line.text)
-        edits, piece = aligned(name, ring)
+        ring, probs = _glyphs(line)
+        edits, start, end = _align(name, ring + ring)
+        piece = (ring + ring)[start:end]
         if edits > slips(name) and core != name and len(core) >= 4 and core in ring:
             edits, piece = 0, name  # a ring that prints the name without its 有限公司
         if edits > slips(name):
             continue  # another seal, or a reading that is no name
+        if piece != name and not _surely_other(name, piece, (probs + probs)[start:end]):
+            continue  # a slip of the ring's reading, not a name of its own
         votes[piece] += 1
         sure[piece] = max(sure.get(piece, 0.0), line.confidence)
     if not votes:

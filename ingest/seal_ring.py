@@ -23,11 +23,12 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from core.models import Box, Line
+from core.models import Box, Line, Word
 from ingest import seal
 
 # Part of the ring cache's key: bump when what is read off a ring can change.
-VERSION = 1
+# 2: each glyph's probability comes with a reading (Line.words).
+VERSION = 2
 
 # How far in from the seal's outline its name runs, from its glyphs' tops to their feet, in
 # the shorter radius (a 40×30 mm 发票专用章: 1 mm border, ~4 mm glyphs, 15 mm radius). Each
@@ -43,7 +44,7 @@ MAX_STRIP_WIDTH = 1600
 MIN_GLYPHS = 4           # a reading of fewer CJK glyphs is no name
 CROP_PAD = 0.1           # of the seal's longer side: a box the dilation cut short still holds the rim
 
-ReadLine = Callable[[np.ndarray], tuple[str, float]]
+ReadLine = Callable[[np.ndarray], tuple[str, float, list[float]]]  # text, confidence, each glyph's
 Ellipse = tuple[float, float, float, float, float]  # centre x, y, semi-axis along, across, angle°
 
 
@@ -133,7 +134,7 @@ def _glyphs(text: str) -> int:
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def read_ring(crop: np.ndarray, mask: np.ndarray, read_line: ReadLine) -> list[tuple[str, float]]:
+def read_ring(crop: np.ndarray, mask: np.ndarray, read_line: ReadLine) -> list[tuple[str, float, list[float]]]:
     """What each band of a seal's ring reads as a name (MIN_GLYPHS or more): one band's
     reading may slip a glyph the others read right, so all are kept for the reader to weigh."""
     el = ellipse(cv2.dilate(mask, np.ones((3, 3), np.uint8)))
@@ -147,16 +148,16 @@ def read_ring(crop: np.ndarray, mask: np.ndarray, read_line: ReadLine) -> list[t
             continue
         if arc.shape[1] > MAX_STRIP_WIDTH:
             arc = cv2.resize(arc, (MAX_STRIP_WIDTH, arc.shape[0]), interpolation=cv2.INTER_AREA)
-        text, score = read_line(cv2.cvtColor(255 - arc, cv2.COLOR_GRAY2BGR))
+        text, score, glyphs = read_line(cv2.cvtColor(255 - arc, cv2.COLOR_GRAY2BGR))
         if _glyphs(text) >= MIN_GLYPHS:
-            out.append((text.strip(), score))
+            out.append((text, score, glyphs))
     return out
 
 
 def read_rings(image: np.ndarray, read_line: ReadLine) -> list[Line]:
-    """A line per reading of a seal's ring (a band's), boxed by the seal in the page's pixels:
-    the readings of one seal share its box. One seal's crop at a time; at most MAX_SEALS
-    seals and len(BANDS) readings each."""
+    """A line per reading of a seal's ring (a band's), boxed by the seal in the page's pixels
+    (the readings of one seal share its box), a word per glyph with its probability. One
+    seal's crop at a time; at most MAX_SEALS seals and len(BANDS) readings each."""
     mask = seal.red_mask(image)
     regions = seal.seal_regions(image, mask)
     regions = sorted(regions, key=lambda r: (r[2] - r[0]) * (r[3] - r[1]), reverse=True)[:MAX_SEALS]
@@ -171,5 +172,8 @@ def read_rings(image: np.ndarray, read_line: ReadLine) -> list[Line]:
             crop = cv2.resize(crop, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
             crop_mask = cv2.resize(crop_mask, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_NEAREST)
         box = Box(x0=float(x0), y0=float(y0), x1=float(x1), y1=float(y1))
-        out += [Line(text=text, confidence=round(score, 4), box=box) for text, score in read_ring(crop, crop_mask, read_line)]
+        for text, score, glyphs in read_ring(crop, crop_mask, read_line):
+            # a word per glyph, with its own probability (where on the ring it stands is not kept)
+            words = [Word(text=ch, confidence=round(p, 4), box=box) for ch, p in zip(text, glyphs)]
+            out.append(Line(text=text, confidence=round(score, 4), box=box, words=words))
     return out

@@ -272,10 +272,12 @@ class RapidOcrEngine:
             return shrink, max(1.0, limit / min(h, w))
         return shrink, min(1.0, limit / max(h, w))
 
-    def read_line(self, image: np.ndarray) -> tuple[str, float]:
-        """(text, confidence) of an image holding one line, read whole by the recogniser with no
-        detection (a seal's unrolled ring: ingest.seal_ring)."""
-        return self._recognise([image])[0]
+    def read_line(self, image: np.ndarray) -> tuple[str, float, list[float]]:
+        """(text, confidence, each glyph's probability) of an image holding one line, read whole
+        by the recogniser with no detection (a seal's unrolled ring: ingest.seal_ring)."""
+        rec, _ = self.ocr.text_rec([image], True)  # with word boxes: their glyphs' probabilities come too
+        text, score, extra = rec[0]
+        return text, float(score), [float(p) for p in extra[4]][: len(text)]
 
     def read_crop(self, crop: np.ndarray, page_shape: tuple[int, ...]) -> list[Line]:
         """Lines on a part of a page, read at the scale the whole page is read at (the
@@ -335,6 +337,10 @@ class Rapid3OcrEngine(RapidOcrEngine):
 
     def _det_infer(self, x: np.ndarray) -> np.ndarray:
         return self.ocr.text_det.session(x)
+
+    def read_line(self, image: np.ndarray) -> tuple[str, float, list[float]]:
+        text, score = self._recognise([image])[0]
+        return text, score, [score] * len(text)  # rapidocr 3 gives no glyph's own probability here
 
     def _det_filter(self, boxes, shape):
         return boxes  # rapidocr 3's postprocess filters tiny boxes itself
