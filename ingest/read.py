@@ -34,6 +34,12 @@ TEXT_LAYER_SCALE = 2.0  # text-layer pages are rendered at 144 dpi; boxes stay i
 QR_TEXT_PAGES = 3
 
 
+def may_be_invoice(text: str) -> bool:
+    """An invoice's page prints 价税合计 or a 税额 column; a contract that says 发票 or a
+    licence under a seal does not, and has no seal ring read."""
+    return "价税合计" in text or "税额" in text
+
+
 def may_hold_qr(text: str) -> bool:
     """Invoices (发票) and receipts (票据) print QR codes; contracts and licences are not
     searched for one (~70 ms a page saved)."""
@@ -159,11 +165,11 @@ class _Reader:
         return page
 
     def seal_rings(self, page: Page, image: np.ndarray | None) -> list:
-        """The text round the seals of an invoice-like page (ingest.seal_ring), from its own
+        """The text round the seals of an invoice's page (ingest.seal_ring), from its own
         cache entry, keyed on the page image: the page's OCR entry never holds it, so a warm
         OCR cache stays warm. Engines without a whole-line reader read no rings."""
         engine = self.engine
-        if not hasattr(engine, "read_line") or not may_hold_qr(page.text):
+        if not hasattr(engine, "read_line") or not may_be_invoice(page.text):
             return []
         if image is None:
             image = cv2.imread(str(self.image_path(page.number, "png")), cv2.IMREAD_COLOR)

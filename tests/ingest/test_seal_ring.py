@@ -25,6 +25,7 @@ def ringed(name: str = NAME, turn: float = 0.0) -> np.ndarray:
     d = ImageDraw.Draw(img)
     d.text((40, 30), "电子发票（普通发票）", font=pil_font(34), fill="black")
     d.text((40, 300), "销售方信息 名称：深圳数联软件服务有限公司", font=pil_font(26), fill="black")
+    d.text((40, 420), "价税合计（大写）壹仟元整", font=pil_font(26), fill="black")
     img.paste(mark, (560, 250), mark)
     return cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
 
