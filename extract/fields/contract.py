@@ -29,8 +29,9 @@ _SEALED = re.compile(r"(?:专用章|合同章|公章|印章)")
 _SIGNED = re.compile(r"(?:签订|签署|签约)(?:日期|时间)[:：]?(.{6,16})")
 # the head of many templates (技术秘密转让合同 among them): 本合同于2023年5月10日在广州市签订; the place
 # may be left out (本协议于2025年5月21日签署). No punctuation between the date and the verb: "本合同于…
-# 起生效，在…另行签订补充协议" is no signing.
-_SIGNED_IN = re.compile(r"(?:合同|协议)书?于(?P<date>" + DATE_TEXT.pattern + r")(?:在(?P<place>[^，,。；;]{1,20}?))?(?:签订|签署|签约)")
+# 起生效，在…另行签订补充协议" is no signing. The document's own head only: a 补充协议 recalls
+# "原合同于…在…签订", another contract's signing.
+_SIGNED_IN = re.compile(r"(?<![原主前旧该])(?:合同|协议)书?于(?P<date>" + DATE_TEXT.pattern + r")(?:在(?P<place>[^，,。；;]{1,20}?))?(?:签订|签署|签约)")
 # what a signature block's date row may hold besides its dates
 _SIGNATURE_LABEL = re.compile(r"(?:签[字章署订约]|盖章)?(?:日期|时间)|[:：()（）]")
 # a seal over the date, its words read after a date that is whole to its 日 ("2020年3月13日合同专用章")

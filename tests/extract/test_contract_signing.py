@@ -79,3 +79,14 @@ def test_a_sentence_without_its_place_is_the_weaker_reading():
     placed = _lease("本合同于2025年5月21日在义乌签订。").get("signing_date")
     bare = _lease("本合同于2025年5月21日签订。").get("signing_date")
     assert placed.value == bare.value == date(2025, 5, 21) and bare.confidence < placed.confidence
+
+
+# A 补充协议 recalls the contract it amends: "原合同于…在…签订" is that one's signing, not its own.
+@pytest.mark.parametrize("tail, when, where", [
+    (["原合同于2020年3月1日在杭州签订。", "签订日期："], None, None),
+    (["原合同于2020年3月1日在杭州签订。"], None, None),
+    (["原合同于2020年3月1日在杭州签订。", "本补充协议于2025年5月21日在义乌签订。"], date(2025, 5, 21), "义乌"),
+], ids=["label-empty", "no-label", "its-own-after"])
+def test_the_contract_a_supplement_amends_is_not_its_signing(tail, when, where):
+    dc = _lease(*tail)
+    assert (dc.value("signing_date"), dc.value("signing_place")) == (when, where)
