@@ -86,14 +86,18 @@ def check_qr(dc: DocumentClaims, doc: Document) -> None:
         for page in doc.pages:
             for raw in page.tags.get(key, []):
                 qr_value = parse(raw)
-                if qr_value is not None and qr_value != c.value and not _other_number(field, qr_value, page):
+                if qr_value is not None and qr_value != c.value and not _other_number(field, qr_value, c.value, page):
                     _flag(dc, [c], "qr_mismatch", f"{field}: page reads {c.value}, QR code says {qr_value}")
 
 
-def _other_number(field: str, qr_value, page) -> bool:
+def _other_number(field: str, qr_value, read, page) -> bool:
     """A 数电纸质发票 prints two numbers, the paper's and its 数电发票号码; its QR may carry the one
-    not read as invoice_number: it agrees when the page prints that number too."""
+    not read as invoice_number: it agrees when the page prints that number too. Only the other
+    number (8 digits against 20): the paper's number is printed twice, and one copy misread
+    must still disagree with the QR code."""
     if field != "invoice_number" or not _PAPER_SHUDIAN_KINDS & set(page.tags.get("qr.invoice_kind", [])):
+        return False
+    if len(str(qr_value)) == len(str(read)):
         return False
     return any(re.search(rf"(?<!\d){qr_value}(?!\d)", re.sub(r"\s", "", ln.text)) for ln in page.lines)
 

@@ -76,3 +76,15 @@ def test_a_paper_shudian_invoice_agrees_with_its_qr_code_by_either_number(kind, 
 ])
 def test_a_paper_shudian_qr_code_that_disagrees_is_flagged(payload, field):
     assert [m.split(":")[0] for m in _paper_shudian(payload)] == [field]
+
+
+@pytest.mark.parametrize("kind", ["85", "86", "01"])
+def test_a_misread_copy_of_the_paper_number_still_disagrees_with_the_qr_code(kind):
+    # the paper's number is printed twice (No… and under the code): one copy misread is what the
+    # QR code is there to catch, even though the page prints the QR's number in the other copy
+    lines = [("No01234561", x, y) if text.startswith("No") else (text, x, y)
+             for text, x, y in old_invoice_lines(OLD_INVOICE)]
+    tags = {k: [v] for k, v in parse_invoice(f"01,{kind},4400194130,01234567,113207.55,20250318,,3C1D").items() if v}
+    dc = extract_document(document(boxes_page(lines, tags=tags), name="paper.jpg"))
+    assert dc.value("invoice_number") == "01234561"  # the No… copy is the one read
+    assert [f.message.split(":")[0] for f in dc.flags if f.code == "qr_mismatch"] == ["invoice_number"]
