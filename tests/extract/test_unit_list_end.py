@@ -61,6 +61,15 @@ def test_one_unit_a_line_ends_at_the_first_line_that_is_no_unit():
     assert dc.get("drafting_units").value == ["国家信息中心", "广州市交通运输局道路运输中心", "长安大学", "深圳市交通运输局"]
 
 
+def test_a_list_ends_at_the_label_printed_beside_it_on_its_row():
+    # a website's two-column table: 主要起草人 stands right of the units, on their row
+    lines = [line("全国标准信息公共服务平台", 60, 40, 14), line("标准号：JT/T 808-2019", 60, 70, 14), line("发布日期：2019-03-15", 360, 70, 14),
+             line("主要起草单位：福建省交通运输厅、中国交通通信信息中心、交通运输部公路科学研究院", 60, 100, 14),
+             line("主要起草人：张伟、李娜", 700, 100, 14), line("标准简介", 60, 130, 14)]
+    dc = extract_document(doc_of(page(lines, width=1000, height=300, source=OCR), name="platform.jpg"))
+    assert dc.get("drafting_units").value == JTT808
+
+
 COVER = prose(["ICS 03.220.20", "JT/T 808-2019", "中华人民共和国交通运输行业标准"])
 
 

@@ -39,11 +39,12 @@ def labelled_units(pages: list[PageView], within: list[Row] | None = None) -> Cl
 def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: float) -> Claim | None:
     """A 、-separated list of units from row.string[start:], going on over the rows under it
     up to the next label or paragraph (a name cut by the margin joins up)."""
-    text = row.string[start:].lstrip(":：")
-    cells = list(row.span(start, len(row.string))) or list(row.cells)
+    end = _row_end(row, start)
+    text = row.string[start:end].lstrip(":：")
+    cells = list(row.span(start, end)) or list(row.cells)
     # the list goes on under its label's row, or under its first unit when a table sets that in
     # a cell beside the label (起草单位 | 国家信息中心 / 长安大学 …)
-    lead = len(row.string) - len(text)
+    lead = end - len(text)
     starts = {row.box.x0} | ({row.span(lead, lead + 1)[0].box.x0} if text else set())
     # a column's edge is measured on the page down to where the list must end (the next
     # section's lines in that column may be wider)
@@ -51,8 +52,9 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
     for nxt in rows[rows.index(row) + 1 :]:
         if not goes_on(text, nxt.string, _at_edge(rows, nxt)):
             break
-        text += ("、" if _line_is_unit(rows, row, nxt, text) else "") + nxt.string
-        cells.extend(nxt.cells)
+        end = _row_end(nxt, 0)
+        text += ("、" if _line_is_unit(rows, row, nxt, text) else "") + nxt.string[:end]
+        cells.extend(nxt.span(0, end))
         row = nxt
     text = text.split("。")[0]  # the list's sentence ends there, whatever the row goes on with
     # OCR drops a 、 now and then, or reads it as 一: a unit's legal suffix still ends it
@@ -62,6 +64,16 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
         return None
     conf = min(c.confidence for c in cells) * score
     return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
+
+
+def _row_end(row: Row, start: int) -> int:
+    """Where a row's list stops being the list: at a cell beside it that opens another label
+    (主要起草单位：A、B | 主要起草人：…) or the next section."""
+    for i, cell in enumerate(row.cells):
+        at = row.cell_start(i)
+        if at > start and (cell.key.startswith(LABELS) or ends_before(cell.key)):
+            return at
+    return len(row.string)
 
 
 def _last_row(rows: list[Row], row: Row, text: str, starts: set[float]) -> Row:
