@@ -13,7 +13,8 @@ from decimal import Decimal
 from core.models import Applicant, Claim, DocType, Document, DocumentClaims, Evidence, Flag
 from extract.fields.base import same_party, similar_name
 from extract.seal_name import verdict
-from extract.normalise import credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money
+from extract.normalise import (credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money,
+                               parse_standard_code, standard_code_doubt)
 
 CENT = Decimal("0.01")
 DATE_FIELDS = ("issue_date", "signing_date", "publish_date", "implement_date", "verification_date", "established_date")
@@ -62,6 +63,37 @@ def check_ids(dc: DocumentClaims) -> None:
         # 15/17/20-character tax ids carry none.
         if len(code) == 18 and not credit_code_valid(code):
             _flag(dc, [c], "check_digit", f"{field} {code}: the check character does not match (misread, or not a real code)")
+
+
+def check_standard_codes(dc: DocumentClaims) -> None:
+    """A standard's code that no published standard could have (no year, a number too long, a
+    prefix no level knows) was misread: the code, and the list that holds it, go to a reviewer."""
+    code = dc.get("standard_code")
+    if code is not None and isinstance(code.value, str):
+        sc = parse_standard_code(code.value)
+        doubt = standard_code_doubt(sc) if sc else f"{code.value}: not a standard code"
+        if doubt:
+            _flag(dc, [code], "code_pattern", doubt)
+    listed = dc.get("standards")
+    if listed is not None and isinstance(listed.value, list):
+        doubts = [d for e in listed.value if e.code and (sc := parse_standard_code(e.code)) and (d := standard_code_doubt(sc))]
+        if doubts:
+            _flag(dc, [listed], "code_pattern", "; ".join(doubts))
+
+
+def check_one_box_two_dates(dc: DocumentClaims) -> None:
+    """Two dates of different meaning (发布 and 实施) read off the same box: the box holds one
+    date, so one of them was taken from the wrong column or row."""
+    seen: dict[tuple, Claim] = {}
+    for field in DATE_FIELDS:
+        c = dc.get(field)
+        ev = c.evidence[0] if c is not None and c.evidence else None
+        if ev is None or ev.box is None:
+            continue
+        where = (ev.page, ev.box.x0, ev.box.y0, ev.box.x1, ev.box.y1)
+        other = seen.setdefault(where, c)
+        if other is not c:
+            _flag(dc, [other, c], "one_box_two_dates", f"{other.field} and {field} were both read from '{ev.text}'")
 
 
 _QR = {
@@ -149,6 +181,8 @@ def document_checks(dc: DocumentClaims, doc: Document | None = None) -> Document
             check_qr(dc, doc)
             check_seal_name(dc, doc)
     check_ids(dc)
+    check_standard_codes(dc)
+    check_one_box_two_dates(dc)
     return dc
 
 

@@ -133,8 +133,10 @@ def compare(dc: DocumentClaims, truth: dict[str, Any]) -> list[FieldResult]:
         results.append(FieldResult(document=name, field=field, expected=expected, got=canonical(got), outcome=outcome, **how))
 
     # The review app shows no low-confidence mark on a document's kind, only the document's
-    # failed checks: a wrong kind counts as sent to a reviewer only when one of those failed.
-    kind = Claim(field="doc_type", value=dc.doc_type.value, confidence=dc.doc_type_confidence, flags=dc.flags)
+    # failed checks: a kind counts as sent to a reviewer when one failed that no field carries
+    # (a field's own check is about the field, and counted there).
+    own = [f for f in dc.flags if not any(f in c.flags for c in dc.claims)]
+    kind = Claim(field="doc_type", value=dc.doc_type.value, confidence=dc.doc_type_confidence, flags=own)
     if "doc_type" in truth:
         add("doc_type", truth["doc_type"], dc.doc_type.value, kind, bool(kind.warnings))
     if "subtype" in truth:

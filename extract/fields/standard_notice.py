@@ -19,7 +19,7 @@ from extract.fields.standards.family import family_of, kind
 from extract.fields.standards.foreword import drafting_units
 from extract.fields.standards.listing import entry, listing, out_of_order, year_disagrees
 from extract.fields.standards.publication import publication_claims
-from extract.fields.standards.table import (Block, blocks, choose, clean_title, code_claims, group_units,
+from extract.fields.standards.table import (Block, _same_title, blocks, choose, clean_title, code_claims, group_units,
                                             row_title_and_date, standards)
 from extract.fields.standards.units import LABELS, labelled_units
 from extract.layout import Row
@@ -131,6 +131,7 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
     if group is not None:
         for c in code_claims(group[0]):
             found[c.field] = c
+        _check_repeated(found.get("standard_code"), group, content)
         for block in group:
             for c in row_title_and_date(block, content):
                 found.setdefault(c.field, c)
@@ -196,6 +197,15 @@ def _check_dates(code: Claim | None, publish: Claim | None, implement: Claim | N
         implement.flags.append(Flag(code="date_order", message=f"in force {implement.value}, before the notice's date {publish.value}"))
     if code is not None and publish is not None and year_disagrees(code.value, publish.value):
         code.flags.append(Flag(code="code_year", message=f"{code.value}: its year is not the year of the notice ({publish.value})"))
+
+
+def _check_repeated(code: Claim | None, group: list[Block], content: list[str]) -> None:
+    """One code on two table rows of different titles: one of them is another standard's code
+    misread (30147 read 30142), and which standard the fields are of is not known."""
+    titles = [c.value for b in group for c in row_title_and_date(b, content) if c.field == "standard_title"]
+    if code is not None and any(not _same_title(t, titles[0]) for t in titles[1:]):
+        code.flags.append(Flag(code="code_repeated", message=f"{code.value} heads {len(titles)} rows with different titles: "
+                               "a code misread on one of them"))
 
 
 def _check_count(listed: Claim, pages: list[PageView], fam: Family | None) -> None:

@@ -15,6 +15,7 @@ from extract.normalise.codes import (
     normalise_invoice_number,
     normalise_tax_id,
     parse_standard_code,
+    standard_code_doubt,
     standard_level,
 )
 from extract.normalise.dates import find_dates, parse_date
@@ -45,6 +46,7 @@ __all__ = [
     "parse_money",
     "parse_money_words",
     "parse_standard_code",
+    "standard_code_doubt",
     "standard_level",
     "to_halfwidth",
     "to_words",

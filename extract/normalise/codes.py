@@ -235,6 +235,26 @@ class StandardCode(BaseModel):
     level: StandardLevel
 
 
+# Chinese codes (GB, 行业, DB, T/, as published) always carry their year; their numbers run to
+# five digits (GB/T 43697, SJ/T 11363; a province's DB to four). "DB44/T 239421" is
+# DB44/T 2394-21 with the dash lost: a six-digit number with no year is a misread.
+_DATED_LEVELS = ("national", "industry", "local", "group")
+_MAX_NUMBER_DIGITS = 5
+
+
+def standard_code_doubt(sc: StandardCode) -> str | None:
+    """Why a code as read cannot be a published standard's code as printed, or None."""
+    if sc.level == "unknown":
+        return f"{sc.code}: {sc.prefix} is no standard prefix (nor in the 行业标准代号 table)"
+    if sc.level in _DATED_LEVELS:
+        if sc.year is None:
+            return f"{sc.code}: no year (a {sc.level} standard's code ends in its year; a dash lost?)"
+        main = re.match(r"[A-Z]?\d*", sc.number).group()
+        if len(main.lstrip("ABCDEFGH")) > _MAX_NUMBER_DIGITS:
+            return f"{sc.code}: a number of {len(main)} digits (a year or a part run into it?)"
+    return None
+
+
 def standard_level(prefix: str) -> StandardLevel:
     """The art7.2 level a code prefix stands for (see shared/policy/clauses.md)."""
     return level_of_prefix(prefix)

@@ -92,3 +92,15 @@ def test_calibration_counts_wrong_values_by_how_they_were_given():
     # doc_type is right (kind confidence 0.0 is not shown to reviewers, so it is not doubtful)
     assert (c.wrong, c.wrong_flagged, c.wrong_low, c.confident_wrong) == (4, 1, 1, 2)
     assert (c.right, c.right_doubtful) == (3, 1) and c.caught == 0.5
+
+
+def test_a_kind_is_doubtful_only_by_the_documents_own_checks():
+    from core.models import Flag
+
+    dc = extracted()
+    sum_off = Flag(code="sum_mismatch", message="…")
+    dc.get("total_amount").flags.append(sum_off)
+    dc.flags.append(sum_off)  # a field's check, shown on the field
+    assert next(r for r in compare(dc, {"doc_type": "invoice"}) if r.field == "doc_type").doubtful is False
+    dc.flags.append(Flag(code="part_unreadable", message="OFD signature skipped"))
+    assert next(r for r in compare(dc, {"doc_type": "invoice"}) if r.field == "doc_type").doubtful is True

@@ -1,0 +1,61 @@
+"""Wrong values are flagged rather than given with confidence: the checks that catch the
+confident misreads the evaluation's calibration report found on generated phone photos, and
+that they leave right values alone."""
+import json
+from pathlib import Path
+
+from core.models import Box, DocType, Line, Page
+from extract import extract_document
+from tests.extract.builders import OCR, document
+
+DATA = Path(__file__).parent / "data" / "calibration"
+APPLICANT = {"provincial_units_code_dash_lost": "广州恒通精密制造有限公司",
+             "international_code_on_two_rows": "广州市云启生物科技有限公司"}
+
+
+def read_page(name: str):
+    data = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+    lines = [Line(text=t, box=Box(x0=b[0], y0=b[1], x1=b[2], y1=b[3]), confidence=c) for t, b, c in data["lines"]]
+    doc = document(Page(number=1, width=data["width"], height=data["height"], unit="px", source=OCR, lines=lines), name=name + ".jpg")
+    return extract_document(doc, applicant_name=APPLICANT[name])
+
+
+def codes_of(dc, field):
+    return [f.code for f in dc.get(field).flags]
+
+
+def test_a_code_no_standard_could_have_is_doubted():
+    from extract.normalise import parse_standard_code, standard_code_doubt
+
+    doubtful = {c: standard_code_doubt(parse_standard_code(c)) for c in
+                ("DB44T239421", "DB44/T 2394", "T/CAICT 123456-2020", "XY/T 1234-2020")}
+    assert all(doubtful.values()), doubtful
+    fine = ("DB44/T 2394-2021", "GB/T 43697-2024", "SJ/T 11363-2006", "T/CAMET 04011.1-2018", "ISO/IEC 30142:2020",
+            "JTG/T D65-06-2015", "GB/T 1.1-2020", "ITU-T Y.4553", "Q/ABC 12-2020")
+    assert [c for c in fine if standard_code_doubt(parse_standard_code(c))] == []
+
+
+def test_the_units_line_code_with_its_dash_lost_is_flagged():
+    """The annex line (DB44T239421) named the applicant's standard; the table's DB44/T 2394-2021
+    was not matched to it, and the code came back as DB44/T 239421 at 96% with no flag."""
+    dc = read_page("provincial_units_code_dash_lost")
+    assert dc.doc_type == DocType.standard_notice
+    assert dc.value("standard_code") == "DB44/T 239421"
+    assert "code_pattern" in codes_of(dc, "standard_code") and dc.get("standard_code").doubtful
+    assert "code_pattern" in codes_of(dc, "standards")
+
+
+def test_two_dates_read_off_one_box_are_both_flagged():
+    """The perspective put the 实施日期 cell above the 发布日期 one: 发布日期 took 2021-08-01 too."""
+    dc = read_page("provincial_units_code_dash_lost")
+    publish, implement = dc.get("publish_date"), dc.get("implement_date")
+    assert publish.value == implement.value and publish.evidence[0].box == implement.evidence[0].box
+    assert "one_box_two_dates" in codes_of(dc, "publish_date") and "one_box_two_dates" in codes_of(dc, "implement_date")
+
+
+def test_one_code_on_two_rows_of_different_titles_is_flagged():
+    """Rows 1 and 3 both read ISO/IEC 30142:2020 with different titles (the applicant's row 4 is
+    another code's second reading): which standard the fields are of is a reviewer's question."""
+    dc = read_page("international_code_on_two_rows")
+    assert dc.value("standard_code") == "ISO/IEC 30142:2020"
+    assert "code_repeated" in codes_of(dc, "standard_code") and dc.get("standard_code").doubtful
