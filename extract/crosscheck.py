@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.models import Applicant, Claim, DocType, Document, DocumentClaims, Evidence, Flag
-from extract.fields.base import same_party, similar_name
+from extract.fields.base import confirm, same_party, similar_name
 from extract.seal_name import verdict
 from extract.normalise import (credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money,
                                parse_standard_code, standard_code_doubt)
@@ -43,6 +43,8 @@ def check_sum(dc: DocumentClaims) -> None:
     if abs(excl.value + tax.value - total.value) > CENT:
         _flag(dc, [excl, tax, total], "sum_mismatch",
               f"金额 {excl.value} + 税额 {tax.value} = {excl.value + tax.value}, but 价税合计 reads {total.value}")
+    else:
+        confirm(excl, tax, total)
 
 
 def check_words(dc: DocumentClaims) -> None:
@@ -51,6 +53,8 @@ def check_words(dc: DocumentClaims) -> None:
         return
     if words.value != total.value:
         _flag(dc, [words, total], "words_figures", f"价税合计 in words reads {words.value}, in figures {total.value}")
+    else:
+        confirm(words, total)
 
 
 def check_ids(dc: DocumentClaims) -> None:
@@ -120,6 +124,8 @@ def check_qr(dc: DocumentClaims, doc: Document) -> None:
                 qr_value = parse(raw)
                 if qr_value is not None and qr_value != c.value and not _other_number(field, qr_value, c.value, page):
                     _flag(dc, [c], "qr_mismatch", f"{field}: page reads {c.value}, QR code says {qr_value}")
+                elif qr_value == c.value and c.evidence and c.evidence[0].source != "qr":
+                    confirm(c)
 
 
 def _other_number(field: str, qr_value, read, page) -> bool:

@@ -192,8 +192,23 @@ def money(text: str):
     return words if broken else figure
 
 
+# A value two independent readings agree on (figures and 大写 words, 金额 + 税额 = 价税合计, the
+# page and the QR code): a misread would have had to make the same mistake twice.
+CONFIRMED = 0.95
+
+
+def confirm(*claims: Claim) -> None:
+    """Raise each claim (not its own reading twice: a total taken from its words) to CONFIRMED."""
+    if len({tuple(e.text for e in c.evidence) for c in claims}) < len(claims):
+        return
+    for c in claims:
+        if not c.flags:
+            c.confidence = max(c.confidence, CONFIRMED)
+
+
 def flag_words_figures(c: Claim | None) -> Claim | None:
-    """Figures and words in the claim's own source text that disagree: say so on the claim."""
+    """Figures and words in the claim's own source text that disagree: say so on the claim;
+    that agree with the value: it is confirmed."""
     from core.models import Flag
     from extract.normalise import parse_money, parse_money_words
 
@@ -203,6 +218,8 @@ def flag_words_figures(c: Claim | None) -> Claim | None:
     figure, words = parse_money(text), parse_money_words(text)
     if figure is not None and words is not None and figure != words:
         c.flags.append(Flag(code="words_figures", message=f"{c.field}: the words read {words}, the figures {figure}; kept {c.value}"))
+    elif figure is not None and figure == words == c.value:
+        c.confidence = max(c.confidence, CONFIRMED)
     return c
 
 

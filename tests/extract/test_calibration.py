@@ -59,3 +59,43 @@ def test_one_code_on_two_rows_of_different_titles_is_flagged():
     dc = read_page("international_code_on_two_rows")
     assert dc.value("standard_code") == "ISO/IEC 30142:2020"
     assert "code_repeated" in codes_of(dc, "standard_code") and dc.get("standard_code").doubtful
+
+
+def _invoice(**fields):
+    from core.models import DocumentClaims, Evidence, ValueType
+    from extract.fields.base import claim
+
+    money = {"amount_excl_tax", "tax_amount", "total_amount", "total_amount_words"}
+    claims = [claim(k, ValueType.money if k in money else ValueType.text, v, conf, [Evidence(text=text)])
+              for k, (v, conf, text) in fields.items()]
+    return DocumentClaims(document="d", file_name="inv.jpg", doc_type=DocType.invoice, claims=claims)
+
+
+def test_a_reading_another_source_agrees_with_is_no_longer_doubted():
+    """A photographed 电子普通发票's number at 62% (one box, no label beside it) went to a
+    reviewer on every such invoice, though its QR code says the same: agreement confirms it."""
+    from core.models import Page
+    from extract.crosscheck import document_checks
+
+    dc = _invoice(invoice_number=("16269202", 0.6235, "广东增值税电子普通发票票号码：16269202"),
+                  amount_excl_tax=("124783.87", 0.7, "￥124783.87"), tax_amount=("1009.56", 0.7, "￥1009.56"),
+                  total_amount=("125793.43", 0.7, "（小写）￥125793.43"), total_amount_words=("125793.43", 0.7, "壹拾贰万…"))
+    qr = Page(number=1, width=1, height=1, source=OCR, tags={"qr.invoice_number": ["16269202"]})
+    document_checks(dc, document(qr))
+    assert not any(c.doubtful for c in dc.claims), [(c.field, c.confidence) for c in dc.claims]
+
+    wrong = _invoice(invoice_number=("16269208", 0.6235, "…号码：16269208"), total_amount=("125793.43", 0.7, "￥125793.43"),
+                     total_amount_words=("125793.43", 0.7, "￥125793.43"))  # a total taken from its own words
+    document_checks(wrong, document(qr))
+    assert wrong.get("invoice_number").flags and wrong.get("total_amount").confidence == 0.7
+
+
+def test_a_capital_whose_words_and_figures_agree_is_confirmed():
+    from core.models import Evidence, ValueType
+    from extract.fields.base import claim, flag_words_figures
+
+    text = "收资本）合计人民币壹仟万圆整（￥10,000,000.00元），各股东均以货币出资。"
+    got = flag_words_figures(claim("paid_in_capital", ValueType.money, "10000000.00", 0.73, [Evidence(text=text)]))
+    assert not got.doubtful
+    off = flag_words_figures(claim("paid_in_capital", ValueType.money, "1000000.00", 0.73, [Evidence(text=text.replace("￥10,", "￥1,"))]))
+    assert off.doubtful and off.flags
