@@ -94,6 +94,14 @@ def test_a_forewords_list_wrapped_mid_name_stays_whole_up_to_the_drafters():
     assert extract_document(document(COVER, foreword, name="std.pdf")).get("drafting_units").value == GBT19056
 
 
+def test_a_forewords_list_ends_at_a_wide_gap_under_its_paragraph():
+    # no 。, and under the paragraph, apart, the applicant's stamp: a company's name, no unit of the list
+    lines = [line("前言", 250, 60, 14), line("本标准起草单位：福建省交通运输厅、中国交通通信信息中心、交通运输部公路科学研究院", 60, 100, 14),
+             line("广州粤智精密制造有限公司", 300, 180, 14)]
+    foreword = page(lines, number=2, width=600, height=800)
+    assert extract_document(document(COVER, foreword, name="std.pdf")).get("drafting_units").value == JTT808
+
+
 @pytest.mark.slow
 def test_a_photographed_platform_page_read_by_ocr_ends_its_units_before_the_summary(tmp_path):
     # the jtst page above, phone-photographed (tests/extract/data/photos/README.md), read by the real engine

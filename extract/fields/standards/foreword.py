@@ -10,7 +10,7 @@ from functools import reduce
 from core.models import Claim, Flag, ValueType
 from extract.families import Family
 from extract.fields.base import PageView, claim
-from extract.fields.standards.unitnames import goes_on
+from extract.fields.standards.unitnames import ends_a_unit, goes_on
 from extract.layout import Row, fuzzy_find, join_rows, norm
 
 _SPLIT = re.compile(r"[、，,;；]+")
@@ -63,18 +63,25 @@ def _units_of(row: Row, a: int, b: int, start: int, score: float) -> tuple[list[
 
 
 def _list_end(row: Row, a: int, b: int) -> int:
-    starts = [s for s in _line_starts(row) if a < s < b]
-    for s, e in zip(starts, [*starts[1:], b]):
-        if not goes_on(row.string[a:s], row.string[s:e]):
+    """A list that ends a unit's name at a line's end ends there when a wide gap follows (a
+    stamp or a note under the paragraph)."""
+    starts = [(s, apart) for s, apart in _line_starts(row) if a < s < b]
+    for (s, apart), e in zip(starts, [s for s, _ in starts[1:]] + [b]):
+        if (apart and ends_a_unit(row.string[a:s])) or not goes_on(row.string[a:s], row.string[s:e]):
             return s
     return b
 
 
-def _line_starts(row: Row) -> list[int]:
-    """Where the printed lines begin in a stream of rows joined into one."""
-    cells = row.cells
-    return [row.cell_start(i) for i in range(1, len(cells))
-            if cells[i].page != cells[i - 1].page or cells[i].box.cy > cells[i - 1].box.y1]
+def _line_starts(row: Row) -> list[tuple[int, bool]]:
+    """Where the printed lines begin in a stream of rows joined into one, each with whether a
+    gap wider than one and a half lines stands above it on the same page."""
+    cells, out = row.cells, []
+    for i in range(1, len(cells)):
+        above, cell = cells[i - 1], cells[i]
+        if cell.page != above.page or cell.box.cy > above.box.y1:
+            gap = cell.box.y0 - above.box.y1
+            out.append((row.cell_start(i), cell.page == above.page and gap > 1.5 * max(above.box.height, cell.box.height)))
+    return out
 
 
 # a "unit" that is only a legal form: the rest of its name was read elsewhere (a tilted piece

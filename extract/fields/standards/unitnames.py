@@ -47,6 +47,13 @@ def is_unit(name: str) -> bool:
     return bool(_ORG_END.search(name))
 
 
+def ends_a_unit(text: str) -> bool:
+    """The list so far ends with a whole unit's name, no 、 after it: it may be its end."""
+    text = norm(text)
+    pieces = [p for p in _SPLIT.split(text) if p]
+    return bool(pieces) and text[-1] not in SEPARATORS and is_unit(pieces[-1])
+
+
 def goes_on(before: str, line: str, wraps: bool = False) -> bool:
     """Whether `line` is more of the list whose text so far is `before`: the rest of a name the
     last line cut (it ended with a 、 or inside a name), a line that opens with its 、, or a line
@@ -55,8 +62,6 @@ def goes_on(before: str, line: str, wraps: bool = False) -> bool:
     line = norm(line)
     if not line or ends_before(line):
         return False
-    before = norm(before).rstrip()
-    pieces = [p for p in _SPLIT.split(before) if p]
-    if not pieces or before[-1] in SEPARATORS or line[0] in SEPARATORS or not is_unit(pieces[-1]):
+    if not ends_a_unit(before) or line[0] in SEPARATORS:
         return True
     return wraps or any(is_unit(p) for p in _SPLIT.split(line.rstrip("。.")) if p)
