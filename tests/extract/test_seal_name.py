@@ -81,8 +81,9 @@ def test_a_ring_that_reads_the_name_raises_nothing():
 # ----------------------------------------------------------------- a photographed 数电票, real OCR
 @pytest.fixture(scope="module")
 def photographed(tmp_path_factory):
-    """Two phone photos of one 数电票: its seal prints ON_SEAL; the seller line prints MISREAD on
-    one (as a photo's OCR reads a glyph apart) and ON_SEAL on the other."""
+    """Two phone photos of one 数电票. On the first its seal prints ON_SEAL and its seller line
+    MISREAD, a glyph apart (as a photo's OCR reads a glyph apart); on the second both print
+    MISREAD, whose 峙 the recogniser reads off the worn ring as 崎, but unsurely."""
     from fixtures.generator.invoice import random_invoice, render
     from fixtures.generator.photo import PhotoPlan, photograph
     from fixtures.generator.scan import rasterise
@@ -93,25 +94,28 @@ def photographed(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("seal_name")
     engine, out = RapidOcrEngine(), {}
-    for printed in (MISREAD, ON_SEAL):
+    for sealed in (ON_SEAL, MISREAD):
         inv = random_invoice(random.Random(5), "数电票")
-        inv.seller, inv.seal_name = inv.seller.model_copy(update={"name": printed}), ON_SEAL
+        inv.seller, inv.seal_name = inv.seller.model_copy(update={"name": MISREAD}), sealed
         sheet = rasterise(render(inv, random.Random(1)), 200)[0]  # a phone's photo of an A5 sheet: ~200 dpi
         path = tmp / f"{len(out)}.jpg"
         photograph(sheet, PhotoPlan(perspective=0.04, background=True, shadow=0.2), random.Random(3)).save(path, quality=85)
         sha = LocalArchive(tmp / "archive").put(path, path.name, "d").sha256
         doc = read_document(path, sha, path.name, engine=engine, cache=OcrCache(tmp / "cache"), render_dir=tmp / "pages")
-        out[printed] = extract_document(doc)
+        out[sealed] = extract_document(doc), doc
     return out
 
 
 def test_a_photo_whose_seller_line_is_a_glyph_off_its_seal_is_flagged(photographed):
-    seller = photographed[MISREAD].get("seller_name")
+    seller = photographed[ON_SEAL][0].get("seller_name")
     assert seller.value == MISREAD
     assert "seal_name_disagrees" in {f.code for f in seller.flags} and seller.confidence <= 0.5
     assert any(e.text == ON_SEAL for e in seller.evidence)
 
 
-def test_a_photo_whose_seal_agrees_is_not_flagged(photographed):
-    seller = photographed[ON_SEAL].get("seller_name")
-    assert seller.value == ON_SEAL and "seal_name_disagrees" not in {f.code for f in seller.flags}
+def test_a_photo_whose_seal_agrees_is_not_flagged_by_the_rings_unsure_look_alike(photographed):
+    dc, doc = photographed[MISREAD]
+    seller = dc.get("seller_name")
+    assert seller.value == MISREAD and "seal_name_disagrees" not in {f.code for f in seller.flags}
+    # the ring did read the look-alike, unsurely: the rule, not a blind ring, kept the flag away
+    assert any(ON_SEAL in line.text + line.text for line in doc.pages[0].seal_rings)
