@@ -7,7 +7,7 @@ import re
 
 from core.models import Claim, ValueType
 from extract.fields.base import PageView, claim
-from extract.fields.standards.unitnames import ends_before, goes_on
+from extract.fields.standards.unitnames import ends_before, goes_on, is_unit
 from extract.layout import Row, find_labels, norm
 
 LABELS = (
@@ -20,9 +20,9 @@ DRAFTING_LABELS = ["主要起草单位", "起草单位", "参与起草单位", "
 _SPLIT = re.compile(r"[、，,;；/]+")
 _UNIT_END = re.compile(r"(有限公司|有限责任公司|研究院|研究所|大学|学院|协会|联盟)一?(?=[\u4e00-\u9fff])(?!有限|股份|分院|分公司|分所)")
 # A list printed one unit a line, without 、 (a platform's 标准信息页): a line that ends as a unit's
-# name does is a whole unit, unless it runs to the column's edge (a long name wrapped there) or
-# the next line goes on with the name (有限公司, 分公司, （北京）).
-_LINE_UNIT_END = re.compile(r"(?:公司|院|所|中心|大学|学校|局|协会|学会|委员会|联盟|集团|社|厂|站|馆|银行)$")
+# name does (unitnames.is_unit, the list's end asks the same) is a whole unit, unless it runs to
+# the column's edge (a long name wrapped there) or the next line goes on with the name (有限公司,
+# 分公司, （北京）).
 _NAME_GOES_ON = re.compile(r"^(?:有限|股份|分|[（(])")
 _INLINE_SEP = re.compile(r"[、，,;；]")
 
@@ -101,7 +101,7 @@ def _line_is_unit(rows: list[Row], row: Row, nxt: Row, text: str) -> bool:
     reaches)."""
     if _INLINE_SEP.search(row.string) or _INLINE_SEP.search(nxt.string):
         return False  # a 、 list: its line breaks are where the margin fell
-    if not _LINE_UNIT_END.search(text) or _NAME_GOES_ON.match(nxt.string):
+    if not is_unit(text) or _NAME_GOES_ON.match(nxt.string):
         return False
     edge = _edge(rows, row, nxt)
     return edge is not None and row.box.x1 < edge - max(row.box.height, 1)

@@ -1,0 +1,37 @@
+"""A unit's name ends as an organisation's does, by one list (extract/fields/standards/unitnames.py):
+where a list printed one unit a line splits its lines and where a list goes on are the same
+question, so a 厅, a 分会 or a 部队 ends a unit in both."""
+import pytest
+
+from extract import extract_document
+from tests.extract.builders import OCR, line, page
+from tests.extract.standard_pages import doc_of
+
+
+def _one_a_line(cell: list[str]) -> list[str]:
+    # a 标准信息页's table: 起草单位 in the label column, one unit a line in the cell beside it, each
+    # short of the cell's widest line unless it is that line; 标准状态 under it
+    head = ["全国标准信息公共服务平台", "JT/T 808-2019", "道路运输车辆卫星定位系统 终端通讯协议及数据格式", "中文标准名称"]
+    lines = [line(t, 60, 60 + 25 * i, 14) for i, t in enumerate(head)] + [line("起草单位", 60, 170, 14)]
+    lines += [line(u, 200, 170 + 25 * i, 14) for i, u in enumerate(cell)]
+    lines.append(line("标准状态", 60, 170 + 25 * len(cell) + 15, 14))
+    return extract_document(doc_of(page(lines, width=820, height=500, source=OCR), name="platform.jpg")).get("drafting_units").value
+
+
+# a unit of its own on its line: the list's widest line (a name too long for the cell) comes after it
+WIDE = "全国智能运输系统标准化技术委员会秘书处"
+
+
+@pytest.mark.parametrize("cell", [
+    ["福建省交通运输厅", "中国交通通信信息中心", "交通运输部公路科学研究院"],  # JT/T 808-2019's own list
+    ["中国公路学会客车分会", "长安大学", WIDE],
+    ["中国人民解放军93110部队", "长安大学", WIDE],
+    ["交通运输部", "长安大学", WIDE],
+    ["国家发展改革委", "长安大学", WIDE],
+    ["国务院办公厅电子政务办", "长安大学", WIDE],
+    ["交通运输部运输服务司综合处", "长安大学", WIDE],
+    ["中央广播电视总台", "长安大学", WIDE],
+])
+def test_a_list_of_one_unit_a_line_splits_where_a_list_would_end_a_unit(cell):
+    assert _one_a_line(cell) == cell
+
