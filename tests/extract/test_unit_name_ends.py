@@ -1,9 +1,10 @@
 """A unit's name ends as an organisation's does, by one list (extract/fields/standards/unitnames.py):
 where a list printed one unit a line splits its lines and where a list goes on are the same
-question, so a 厅, a 分会 or a 部队 ends a unit in both."""
+question, so a 厅, a 分会, a 部队 or a 海关 ends a unit in both."""
 import pytest
 
 from extract import extract_document
+from extract.fields.standards.unitnames import is_unit
 from tests.extract.builders import OCR, line, page
 from tests.extract.standard_pages import doc_of
 
@@ -35,3 +36,13 @@ WIDE = "全国智能运输系统标准化技术委员会秘书处"
 def test_a_list_of_one_unit_a_line_splits_where_a_list_would_end_a_unit(cell):
     assert _one_a_line(cell) == cell
 
+
+
+@pytest.mark.parametrize("cell", [
+    ["中华人民共和国天津海关", "中华人民共和国北京海关", "中国检验检疫科学研究院", WIDE],
+    ["中国石油长庆油田", "西南石油大学", WIDE],
+    ["山东能源集团鲍店煤矿", "中国矿业大学", WIDE],
+])
+def test_a_customs_house_an_oilfield_and_a_mine_end_a_unit(cell):
+    assert all(is_unit(u) for u in cell)
+    assert _one_a_line(cell) == cell
