@@ -72,12 +72,13 @@ class OcrCache:
 
     # ---------------------------------------------------------------- seal rings
     # A seal ring's reading (ingest.seal_ring) is an entry of its own, keyed on the page image's
-    # hash, the engine and the ring reader's version: the page's own entry and its key stay as
-    # they were, so bumping the ring reader never reads a page again.
+    # hash, the engine, the ring reader's version and the seal finder's (ingest.seal: its red
+    # mask and regions say where the rings are): the page's own entry and its key stay as they
+    # were, so bumping the ring reader never reads a page again.
     def _ring_path(self, image_key: str, engine: OcrEngine) -> Path:
-        from ingest import seal_ring
+        from ingest import seal, seal_ring
 
-        key = json.dumps([image_key, engine.name, engine.version, seal_ring.VERSION])
+        key = json.dumps([image_key, engine.name, engine.version, seal_ring.VERSION, seal.VERSION])
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         return self.root / "seal_ring" / digest[:2] / f"{digest}.json"
 
