@@ -161,8 +161,8 @@ def check_seal_name(dc: DocumentClaims, doc: Document) -> None:
     and its slips between look-alike glyphs (峙 → 崎) fall the same way on the seal as on the
     line. Idempotent (re-run after a correction); a reviewer's value keeps its confidence."""
     name = dc.get("seller_name")
-    if name is None or not isinstance(name.value, str):
-        return
+    if name is None or not isinstance(name.value, str) or not _read_off_a_picture(name):
+        return  # an OFD's or XML's own SellerName is what the issuer wrote, not a reading to doubt
     said = verdict(name.value, doc.pages)
     if said is None or said.agrees:
         return
@@ -175,6 +175,10 @@ def check_seal_name(dc: DocumentClaims, doc: Document) -> None:
         name.evidence.append(ring)
     _flag(dc, [name], "seal_name_disagrees",
           f"seller_name reads «{name.value}», its 发票专用章's ring «{said.ring}» ({said.confidence:.2f}): a glyph is misread, on the page or on the seal")
+
+
+def _read_off_a_picture(c: Claim) -> bool:
+    return bool(c.evidence) and (c.evidence[0].source or "").startswith("ocr:")
 
 
 def document_checks(dc: DocumentClaims, doc: Document | None = None) -> DocumentClaims:

@@ -73,6 +73,13 @@ def test_the_seller_name_is_flagged_and_doubted_with_both_readings_named():
     assert len(seller.flags) == 1 and len(seller.evidence) == 2 and seller.confidence <= 0.5
 
 
+def test_a_seller_name_the_issuer_gave_in_tags_is_not_doubted():
+    doc = invoice(MISREAD, rings((ON_SEAL, 0.93), (ON_SEAL, 0.9)))
+    doc.pages[0].tags = {"SellerName": [MISREAD]}
+    seller = extract_document(doc).get("seller_name")
+    assert seller.evidence[0].source == "tags" and not seller.flags
+
+
 def test_a_ring_that_reads_the_name_raises_nothing():
     dc = extract_document(invoice(ON_SEAL, rings((ON_SEAL + "出普", 0.88), ("科技有限公司珠海长崎岛", 0.93))))
     assert not dc.get("seller_name").flags
