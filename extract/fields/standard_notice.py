@@ -41,12 +41,13 @@ def _title(pages: list[PageView], labels: list[str] | None = None) -> Claim | No
 
 
 def _named(pages: list[PageView], quality: float = 0.9) -> Claim | None:
-    """The standard the notice's body names: the one it approves, else the first 《》 no law's."""
-    return first_match(pages, "standard_title", _APPROVED, _standard_title, ValueType.text, group=1, quality=quality) or first_match(
-        pages, "standard_title", _TITLE_BOOK, _standard_title, ValueType.text, group=1, quality=quality)
+    """The standard the notice's body names: the one it approves (whatever its title reads
+    like: a standard may be a …管理规定), else the first 《》 no law's."""
+    return first_match(pages, "standard_title", _APPROVED, clean_title, ValueType.text, group=1, quality=quality) or first_match(
+        pages, "standard_title", _TITLE_BOOK, _unless_law, ValueType.text, group=1, quality=quality)
 
 
-def _standard_title(text: str) -> str | None:
+def _unless_law(text: str) -> str | None:
     return None if _LAW.search(text.strip()) else clean_title(text)
 
 

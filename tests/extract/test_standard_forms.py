@@ -3,6 +3,8 @@ cover and 前言, and ISO/IEC/ITU pages, classified standard_notice with exact c
 levels and drafting units; what a page does not say is left out and flagged, never made up."""
 from datetime import date
 
+import pytest
+
 from core.models import DocType
 from extract import extract_document
 from tests.extract.builders import line, prose
@@ -257,3 +259,12 @@ def test_a_notice_without_a_table_titles_its_standard_from_the_approval_not_the_
                 "根据《中华人民共和国标准化法》和《团体标准管理规定》，经审查，批准发布《工业设备互联规范》团体标准，现予公告。",
                 "标准编号：T/ABC 12-2025", "某某产业联盟", "2025年3月8日"])
     assert _got(extract_document(doc_of(pg)))["standard_title"].value == "工业设备互联规范"
+
+
+@pytest.mark.parametrize("title", ["建设工程施工现场安全管理规定", "工业互联网标识解析节点运营实施细则"])
+def test_a_standard_the_approval_names_is_its_title_even_when_it_reads_like_a_rule(title):
+    # the laws a notice acts under are left out of the first 《》 it names, never of the one it approves
+    pg = prose(["某某产业联盟关于发布团体标准的公告",
+                f"根据《团体标准管理规定》，经审查，批准发布《{title}》团体标准，现予公告。",
+                "标准编号：T/ABC 12-2025", "某某产业联盟", "2025年3月8日"])
+    assert _got(extract_document(doc_of(pg)))["standard_title"].value == title
