@@ -183,8 +183,10 @@ class RapidOcrEngine:
                 return None, np.zeros(0, dtype=bool)
         else:
             resized = cv2.resize(img, (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32)))
-        preds = self._det_infer(det_input(resized, pre.scale, pre.mean, pre.std))
-        del resized
+        x = det_input(resized, pre.scale, pre.mean, pre.std)
+        del resized  # only the input lives through the detector's run, its peak
+        preds = self._det_infer(x)
+        del x
         post = det.postprocess_op
         strong_thresh = post.box_thresh
         try:
