@@ -5,6 +5,7 @@ status error/unsupported and a reason a reviewer can act on; the dossier goes on
 """
 from __future__ import annotations
 
+import logging
 import time
 from importlib.metadata import version as _pkg_version
 from pathlib import Path
@@ -27,6 +28,8 @@ from ingest.pdf import OCR_DPI, PdfError, pdf_pages
 from ingest.qr import qr_tags
 from ingest.render import draw_page
 from ingest.xml_invoice import XmlInvoiceError, read_xml
+
+log = logging.getLogger(__name__)
 
 TEXT_LAYER_SCALE = 2.0  # text-layer pages are rendered at 144 dpi; boxes stay in points
 # A text layer already holds an invoice's fields; its QR code is a cross-check, so only the
@@ -178,7 +181,12 @@ class _Reader:
         key = seal_ring.image_key(image)
         rings = self.cache.get_rings(key, engine)
         if rings is None:
-            rings = seal_ring.read_rings(image, engine.read_line)
+            try:
+                rings = seal_ring.read_rings(image, engine.read_line)
+            except Exception:  # noqa: BLE001 - the ring only feeds one flag: it must never cost the page
+                # (a degenerate outline, the recogniser failing); not cached, so the next read tries again
+                log.warning("seal ring of %s page %d not read", self.name, page.number, exc_info=True)
+                return []
             self.cache.put_rings(key, engine, rings)
         return rings
 
