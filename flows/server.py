@@ -19,6 +19,7 @@ their modules for the whole run (250 MB instead of 219 for the rest of the intak
 from __future__ import annotations
 
 import atexit
+import collections
 import ctypes
 import functools
 import os
@@ -26,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import types
 from pathlib import Path
@@ -77,7 +79,9 @@ SERVER_ENV = {
     "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
     "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
 }
-PORT_IN_USE = 3  # uvicorn's exit code when its port was taken between our check and its bind
+PORT_IN_USE = 3  # uvicorn's exit code when its port was taken between our check and its bind (or its app failed to start)
+START_ATTEMPTS = 3  # ports tried: a taken port is a race, lost twice running at most
+PREFECT_APP = "prefect.server.api.server:create_app"
 
 
 def _free_port() -> int:
@@ -86,22 +90,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_server() -> tuple[subprocess.Popen, str]:
+def _start_server(app: str = PREFECT_APP, app_dir: str | None = None, attempts: int = START_ATTEMPTS) -> tuple[subprocess.Popen, str]:
     """Prefect's API app under uvicorn in a child bound to this process, as Prefect starts its
     temporary server but without importing Prefect's server here: its modules (database,
-    models, docket, redis) cost the command ~64 MB it never uses."""
+    models, docket, redis) cost the command ~64 MB it never uses. uvicorn exits 3 both when its
+    port was taken and when the app failed to start, so a few ports are tried, no more, and the
+    error ends with what the server said."""
     import httpx
     import prefect
     from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings
 
     env = {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True), **SERVER_ENV}
     deadline = time.monotonic() + float(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
-    while True:
+    app_dir = app_dir or str(Path(prefect.__file__).parents[1])
+    for _ in range(attempts):
         port = _free_port()
         url = f"http://127.0.0.1:{port}/api"
-        proc = _bound_popen().Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parents[1]),
-                                     "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
-                                     "--port", str(port), "--log-level", "error", "--lifespan", "on"], env=env)
+        proc = _bound_popen().Popen([sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory", app,
+                                     "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+                                    env=env, stderr=subprocess.PIPE)
+        said = _relay(proc.stderr)
         while proc.poll() is None and time.monotonic() < deadline:
             try:
                 if httpx.get(f"{url}/health", timeout=5).status_code == 200:
@@ -111,9 +119,27 @@ def _start_server() -> tuple[subprocess.Popen, str]:
             time.sleep(0.1)
         code = proc.poll()
         if code != PORT_IN_USE:
-            _stop(proc)
-            raise RuntimeError("Prefect's temporary API server did not come up "
-                               f"({'no answer in time' if code is None else f'exit code {code}'})")
+            break
+    _stop(proc)
+    said.join(timeout=5)
+    raise RuntimeError("Prefect's temporary API server did not come up "
+                       f"({'no answer in time' if code is None else f'exit code {code}'}): "
+                       + "".join(said.tail)[-2000:].strip())
+
+
+def _relay(stream) -> threading.Thread:
+    """The server's stderr passed on to this command's, as if inherited, its last lines kept
+    (`.tail`) for the error that says why it did not come up."""
+    def run():
+        for raw in iter(stream.readline, b""):
+            line = raw.decode(errors="replace")
+            thread.tail.append(line)
+            sys.stderr.write(line)
+
+    thread = threading.Thread(target=run, name="prefect-server-stderr", daemon=True)
+    thread.tail = collections.deque(maxlen=40)
+    thread.start()
+    return thread
 
 
 def _stop(proc: subprocess.Popen) -> None:
