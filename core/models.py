@@ -263,8 +263,15 @@ class Claim(Model):
 
     @property
     def doubtful(self) -> bool:
-        """What the review app puts before a reviewer: a failed check or a low-confidence reading."""
-        return not self.corrected and (bool(self.warnings) or self.confidence < LOW_CONFIDENCE)
+        """What the review app puts before a reviewer (review_ui.attention decides by it): a
+        failed check, a reviewer's corrected value's too, or a reading below LOW_CONFIDENCE (a
+        corrected value is the reviewer's own, never low)."""
+        return bool(self.warnings) or self.low
+
+    @property
+    def low(self) -> bool:
+        """A reading below LOW_CONFIDENCE that no reviewer has set."""
+        return not self.corrected and self.confidence < LOW_CONFIDENCE
 
     @model_validator(mode="after")
     def _typed(self) -> "Claim":

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from core.models import LOW_CONFIDENCE, Assessment, ClaimSet, Status
+from core.models import Assessment, ClaimSet, Status
 
 Kind = Literal["flag", "low_confidence", "missing", "judgement"]
 KINDS: dict[str, str] = {
@@ -45,13 +45,15 @@ def attention(claims: ClaimSet | None, assessment: Assessment | None) -> list[It
             for f in doc_flags:
                 if f.severity != "info":
                     items.append(Item(kind="flag", target=f"doc-{document[:12]}", label=f"{name} · {f.code}", detail=f.message))
+            # a claim is listed by Claim.doubtful, the rule the evaluation's calibration counts
             for i, claim in enumerate(rows):
+                if not claim.doubtful:
+                    continue
                 target = claim_row_id(document, i)
-                for f in claim.flags:
-                    if f.severity != "info":
-                        items.append(Item(kind="flag", target=target, label=f"{name} · {claim.field} · {f.code}",
-                                          detail=f.message))
-                if claim.confidence < LOW_CONFIDENCE and not claim.corrected:
+                for f in claim.warnings:
+                    items.append(Item(kind="flag", target=target, label=f"{name} · {claim.field} · {f.code}",
+                                      detail=f.message))
+                if claim.low:
                     items.append(Item(kind="low_confidence", target=target, label=f"{name} · {claim.field}",
                                       detail=f"{100 * claim.confidence:.0f}%"))
     if assessment is not None:
