@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from core.models import Claim, DocType, Document, DocumentClaims, FileStatus
+from core.models import Claim, DocType, Document, DocumentClaims, FileStatus, Flag
 
 EXTRACTORS: dict[DocType, Callable[[Document], list[Claim]]] = {}
 
@@ -59,6 +59,9 @@ def extract_document(doc: Document, *, applicant_name: str | None = None) -> Doc
             dc.claims = extract_standard_notice(doc, applicant_name)
         elif kind.doc_type in _extractors():
             dc.claims = _extractors()[kind.doc_type](doc)
+        if kind.doc_type == DocType.other and any(p.lines or p.tags for p in doc.pages):
+            # not one of the kinds the rules read: a reviewer says whether it is one misread
+            dc.flags.append(Flag(code="unclassified", message="not recognised as any supported kind of document; nothing read from it"))
         document_checks(dc, doc)
         dc.clauses = clauses_for(dc)
     except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the dossier

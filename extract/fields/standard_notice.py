@@ -13,7 +13,7 @@ import re
 
 from core.models import Claim, Document, Flag, ValueType
 from extract.families import Family
-from extract.fields.base import DATE_TEXT, ORG, PageView, claim, first_match, labelled, views
+from extract.fields.base import DATE_TEXT, ORG, PageView, claim, first_match, labelled, similar_name, views
 from extract.fields.standards.cover import cover_claims
 from extract.fields.standards.family import family_of, kind
 from extract.fields.standards.foreword import drafting_units
@@ -133,6 +133,7 @@ def _notice(pages: list[PageView], fam: Family | None, applicant: str | None) ->
         for c in code_claims(group[0]):
             found[c.field] = c
         _check_repeated(found.get("standard_code"), group, content)
+        _check_applicant_listed(found.get("standard_code"), groups, group, applicant)
         for block in group:
             for c in row_title_and_date(block, content):
                 found.setdefault(c.field, c)
@@ -207,6 +208,18 @@ def _check_repeated(code: Claim | None, group: list[Block], content: list[str]) 
     if code is not None and any(not _same_title(t, titles[0]) for t in titles[1:]):
         code.flags.append(Flag(code="code_repeated", message=f"{code.value} heads {len(titles)} rows with different titles: "
                                "a code misread on one of them"))
+
+
+def _check_applicant_listed(code: Claim | None, groups: list[list[Block]], group: list[Block], applicant: str | None) -> None:
+    """The notice names each standard's drafters and the applicant is among none of them as
+    read: the standard taken is the one the notice names or lists first, not shown to be the
+    applicant's (a name OCR or a wrapped line cut is the usual cause)."""
+    if code is None or not applicant or not any(group_units(g) for g in groups):
+        return
+    units = group_units(group)
+    if units is None or not any(similar_name(u, applicant) for u in units.value):
+        code.flags.append(Flag(code="applicant_not_listed", message=f"{applicant} is read among no standard's drafting units: "
+                               f"{code.value} is the notice's first or named standard, not shown to be the applicant's"))
 
 
 def _check_count(listed: Claim, pages: list[PageView], fam: Family | None) -> None:

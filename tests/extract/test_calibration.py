@@ -99,3 +99,29 @@ def test_a_capital_whose_words_and_figures_agree_is_confirmed():
     assert not got.doubtful
     off = flag_words_figures(claim("paid_in_capital", ValueType.money, "1000000.00", 0.73, [Evidence(text=text.replace("￥10,", "￥1,"))]))
     assert off.doubtful and off.flags
+
+
+def test_the_applicant_named_in_no_standards_drafters_is_flagged():
+    """A scan's units line wrapped at 有限|公司 lost the applicant's name: the notice's first
+    standard (T/CCSA 334) came back at 99% as if it were the applicant's."""
+    from tests.extract.builders import prose
+
+    rows = ["中国通信标准化协会关于发布《数字化车间设备互联互通规范》等2项团体标准的公告",
+            "附件：标准编号、名称及起草单位一览表",
+            "序号 标准编号 标准名称 实施日期",
+            "1 T/CCSA 334-2021 数字化车间设备互联互通规范 2021-07-07",
+            "起草单位：华南理工大学、广州广电计量检测股份有限公司",
+            "2 T/CCSA 286-2021 智能制造工业云服务数据管理通用要求 2021-07-07",
+            "起草单位：广东省标准化研究院、广州广电计量检测股份有限公司"]
+    doc = document(prose(rows), name="notice.pdf")
+    dc = extract_document(doc, applicant_name="广州启明新材料有限公司")
+    assert dc.value("standard_code") == "T/CCSA 334-2021" and "applicant_not_listed" in codes_of(dc, "standard_code")
+    listed = extract_document(doc, applicant_name="广东省标准化研究院")
+    assert listed.value("standard_code") == "T/CCSA 286-2021" and not listed.get("standard_code").flags
+
+
+def test_a_document_of_no_supported_kind_is_put_before_a_reviewer():
+    from tests.extract.builders import prose
+
+    dc = extract_document(document(prose(["会议纪要", "参会人员：张三、李四", "会议讨论了下一季度的工作安排。"]), name="minutes.pdf"))
+    assert dc.doc_type == DocType.other and [f.code for f in dc.flags] == ["unclassified"]
