@@ -235,14 +235,31 @@ def page_rows(page: Page) -> list[Row]:
 # --------------------------------------------------------------------------- fuzzy labels
 
 
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+def _alignment(needle: str, text: str, free_start: bool) -> list[tuple[int, int]]:
+    """For each end j of text, (edits, start): the fewest edits that turn `needle` into
+    text[start:j], with start 0, or — free_start — wherever costs fewest (the first of equals)."""
+    prev = [(0, j) if free_start else (j, 0) for j in range(len(text) + 1)]
+    for i, ch in enumerate(needle, 1):
+        cur = [(i, 0)]
+        for j, tj in enumerate(text, 1):
+            cur.append(min((prev[j - 1][0] + (ch != tj), prev[j - 1][1]),
+                           (prev[j][0] + 1, prev[j][1]),
+                           (cur[j - 1][0] + 1, cur[j - 1][1])))
         prev = cur
-    return prev[-1]
+    return prev
+
+
+def edit_distance(a: str, b: str) -> int:
+    return _alignment(a, b, free_start=False)[-1][0]
+
+
+def best_piece(needle: str, text: str) -> tuple[int, int, int]:
+    """(start, end, edits): the piece text[start:end] that `needle` matches with fewest edits,
+    free to start and end anywhere in text (semi-global alignment); of equals, the one ending
+    last."""
+    row = _alignment(needle, text, free_start=True)
+    end = min(range(len(row)), key=lambda j: (row[j][0], -j))
+    return row[end][1], end, row[end][0]
 
 
 def fuzzy_find(text: str, label: str, min_score: float | None = None, repeated: bool = False) -> list[tuple[int, int, float]]:

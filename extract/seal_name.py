@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from pydantic import BaseModel
 
 from core.models import Line, Page
-from extract.layout import norm
+from extract.layout import best_piece, norm
 
 # Readings below this are noise, not votes.
 MIN_READING = 0.6
@@ -40,27 +40,11 @@ def _clean(text: str) -> str:
     return _NOT_NAME.sub("", norm(text)).replace("(", "（").replace(")", "）")
 
 
-def _align(name: str, text: str) -> tuple[int, int, int]:
-    """(edits, start, end): the piece text[start:end] that `name` matches with fewest edits,
-    free to start and end anywhere in text (semi-global alignment)."""
-    # prev[j] = (edits of the name so far against text[start:j], start)
-    prev = [(0, j) for j in range(len(text) + 1)]
-    for i, ch in enumerate(name, 1):
-        cur = [(i, 0)]
-        for j, tj in enumerate(text, 1):
-            cur.append(min((prev[j - 1][0] + (ch != tj), prev[j - 1][1]),
-                           (prev[j][0] + 1, prev[j][1]),
-                           (cur[j - 1][0] + 1, cur[j - 1][1])))
-        prev = cur
-    end = min(range(len(prev)), key=lambda j: (prev[j][0], -j))
-    return prev[end][0], prev[end][1], end
-
-
 def aligned(name: str, ring: str) -> tuple[int, str]:
     """(edits, the piece of the ring that best matches `name`): the name against any piece of
     the ring read round twice, so a reading that started mid-name (the strip cut the circle
     there) still holds it whole, and stray glyphs either side cost nothing."""
-    edits, start, end = _align(name, ring + ring)
+    start, end, edits = best_piece(name, ring + ring)
     return edits, (ring + ring)[start:end]
 
 
@@ -111,7 +95,7 @@ def _vote(name: str, core: str, readings: list[Line], page: int) -> SealVerdict 
     sure: dict[str, float] = {}
     for line in readings:
         ring, probs = _glyphs(line)
-        edits, start, end = _align(name, ring + ring)
+        start, end, edits = best_piece(name, ring + ring)
         piece = (ring + ring)[start:end]
         if edits > slips(name) and core != name and len(core) >= 4 and core in ring:
             edits, piece = 0, name  # a ring that prints the name without its 有限公司

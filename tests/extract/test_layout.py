@@ -1,5 +1,5 @@
 from core.models import Box, Line
-from extract.layout import find_labels, fuzzy_find, group_rows, header_columns, page_cells, page_rows, value_after
+from extract.layout import best_piece, edit_distance, find_labels, fuzzy_find, group_rows, header_columns, page_cells, page_rows, value_after
 
 from tests.extract.builders import boxes_page, line, page
 
@@ -68,6 +68,12 @@ def test_fuzzy_find_tolerates_one_slip_in_a_long_label():
     assert fuzzy_find("增值税支用发票", "增值税专用发票")
     assert not fuzzy_find("增值税支用发票", "增值税普通发票")
     assert not fuzzy_find("金頟", "金额")  # short labels match exactly
+
+
+def test_best_piece_finds_a_needle_misread_anywhere_in_a_longer_text():
+    assert best_piece("长峙岛", "珠海长崎岛科技") == (2, 5, 1)  # stray glyphs either side cost nothing
+    assert best_piece("有限公司", "科技有限公") == (2, 5, 1)     # cut short at the end: one edit
+    assert best_piece("", "abc") == (3, 3, 0) and edit_distance("长峙岛", "珠海长崎岛") == 3
 
 
 def test_header_columns_in_order():
