@@ -103,6 +103,11 @@ def _start_up() -> None:
     from core.store import Store
     from flows import server
 
+    try:
+        server.migration_seconds()  # a bad setting is said before anything is set up
+    except server.SettingError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
     with server.first_run_lock():
         sweep_temp(home.home())
         Store()

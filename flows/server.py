@@ -22,6 +22,7 @@ import atexit
 import collections
 import ctypes
 import functools
+import math
 import os
 import signal
 import socket
@@ -35,9 +36,32 @@ from pathlib import Path
 PR_SET_PDEATHSIG = 1
 # Creating Prefect's database takes seconds (tens on a loaded machine); a migration still running
 # after this is stuck (a locked database file, a hung import) and would hold the first-run lock,
-# and every command waiting on it, for ever.
+# and every command waiting on it, for ever. A machine slow enough to need longer sets the
+# variable (README, Limits).
 MIGRATION_SECONDS = 300.0
+MIGRATION_SECONDS_ENV = "DOSSIER_PREFECT_MIGRATION_SECONDS"
 UPGRADE = [sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"]
+
+
+class SettingError(ValueError):
+    """A DOSSIER_* setting this module reads is not a value it can use."""
+
+
+def migration_seconds() -> float:
+    """How long Prefect's database upgrade may take: MIGRATION_SECONDS, or the environment's
+    DOSSIER_PREFECT_MIGRATION_SECONDS, which must be a number of seconds above 0 — a typo
+    must not turn the bound off, nor make every new home's first command fail at once."""
+    raw = os.environ.get(MIGRATION_SECONDS_ENV, "").strip()
+    if not raw:
+        return MIGRATION_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise SettingError(f"{MIGRATION_SECONDS_ENV}={raw!r}: give the seconds Prefect's database upgrade may take "
+                           f"as a number above 0 (default {MIGRATION_SECONDS:g})")
+    return value
 
 
 def first_run_lock():
@@ -171,10 +195,11 @@ def ensure_api() -> str | None:
     return url
 
 
-def migrate_database(command: list[str] = UPGRADE, timeout: float = MIGRATION_SECONDS) -> None:
+def migrate_database(command: list[str] = UPGRADE, timeout: float | None = None) -> None:
     """Run Prefect's database upgrade in a process of its own; one that fails or outlives
-    `timeout` is an error saying so with the end of its output, and a stuck one is killed with
-    whatever it started (its own session)."""
+    `timeout` (else migration_seconds()) is an error saying so with the end of its output, and
+    a stuck one is killed with whatever it started (its own session)."""
+    timeout = migration_seconds() if timeout is None else timeout
     migrate = _bound_popen().Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         out, _ = migrate.communicate(timeout=timeout)

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.server import migrate_database
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.server import MIGRATION_SECONDS_ENV, SettingError, migrate_database
 
 # a migration that hangs, after starting a helper of its own
 STUCK = """
@@ -46,3 +49,28 @@ def test_a_failing_migration_says_why():
 
 def test_a_migration_that_finishes_is_quiet():
     migrate_database([sys.executable, "-c", "print('ok')"], timeout=30)
+
+
+def test_the_timeout_is_taken_from_the_environment(monkeypatch):
+    monkeypatch.setenv(MIGRATION_SECONDS_ENV, " 2.5 ")
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"did not finish in 2\.5 s and was killed"):
+        migrate_database([sys.executable, "-c", "import time; time.sleep(30)"])
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize("raw", ["5m", "0", "-3", "nan", "inf"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_clear_error_before_anything_runs(monkeypatch, tmp_path, raw):
+    monkeypatch.setenv(MIGRATION_SECONDS_ENV, raw)
+    ran = tmp_path / "ran"
+    with pytest.raises(SettingError, match=rf"{MIGRATION_SECONDS_ENV}='{raw}': .* a number above 0"):
+        migrate_database([sys.executable, "-c", f"open({str(ran)!r}, 'w')"])
+    assert not ran.exists()
+
+
+def test_a_command_with_a_bad_timeout_says_so_and_sets_nothing_up(monkeypatch, tmp_path):
+    monkeypatch.setenv("DOSSIER_HOME", str(tmp_path))
+    monkeypatch.setenv(MIGRATION_SECONDS_ENV, "five minutes")
+    result = CliRunner().invoke(app, ["audit"])
+    assert result.exit_code == 2 and f"{MIGRATION_SECONDS_ENV}='five minutes'" in result.output
+    assert not (tmp_path / "dossier.db").exists() and not (tmp_path / "prefect").exists()
