@@ -10,8 +10,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from core.models import Applicant, Claim, DocType, Document, DocumentClaims, Evidence, Flag
+from core.models import Applicant, Box, Claim, DocType, Document, DocumentClaims, Evidence, Flag
 from extract.fields.base import confirm, same_party, similar_name
+from extract.seal_id import centre_ids
 from extract.seal_name import verdict
 from extract.normalise import (credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money,
                                parse_standard_code, standard_code_doubt)
@@ -149,8 +150,8 @@ def check_parts(dc: DocumentClaims, doc: Document) -> None:
             _flag(dc, [], "part_unreadable", f"OFD part skipped or repaired: {problem}", "info" if "repaired" in problem else "warning")
 
 
-# A seller's name its own seal's ring reads a glyph or two otherwise is as likely misread as
-# right: it is given at most this confidence.
+# A seller's name its own seal's ring reads a glyph or two otherwise, or a tax id its seal's
+# middle prints otherwise, is as likely misread as right: it is given at most this confidence.
 SEAL_DISAGREES_CONFIDENCE = 0.5
 
 
@@ -166,15 +167,40 @@ def check_seal_name(dc: DocumentClaims, doc: Document) -> None:
     said = verdict(name.value, doc.pages)
     if said is None or said.agrees:
         return
-    if not name.corrected:
-        name.confidence = min(name.confidence, SEAL_DISAGREES_CONFIDENCE)
-    page = next(p for p in doc.pages if p.number == said.page)
-    ring = Evidence(document=doc.sha256, file_name=doc.original_name, page=said.page, box=said.seal.box,
-                    text=said.ring, source=f"{page.source.label} seal ring")
-    if all(e.text != ring.text or e.box != ring.box for e in name.evidence):
-        name.evidence.append(ring)
-    _flag(dc, [name], "seal_name_disagrees",
-          f"seller_name reads «{name.value}», its 发票专用章's ring «{said.ring}» ({said.confidence:.2f}): a glyph is misread, on the page or on the seal")
+    _doubted_by_seal(dc, doc, name, said.page, said.seal.box, said.ring, "ring", "seal_name_disagrees",
+                     f"seller_name reads «{name.value}», its 发票专用章's ring «{said.ring}» ({said.confidence:.2f}): a glyph is misread, on the page or on the seal")
+
+
+def check_seal_tax_id(dc: DocumentClaims, doc: Document) -> None:
+    """The seller's tax id against the credit code across its 发票专用章's middle
+    (extract.seal_id): when a seal's code, its check character right, differs and no seal's
+    agrees, the id is flagged, its confidence capped and the seal's line put in its evidence.
+    A seal's code unread or misread says nothing, nor does a 代开 invoice's (its seal is the tax
+    office's). Idempotent; a reviewer's value keeps its confidence."""
+    tax_id = dc.get("seller_tax_id")
+    if (tax_id is None or not isinstance(tax_id.value, str) or not _read_off_a_picture(tax_id)
+            or any(f.code == "dai_kai" for f in tax_id.flags)):
+        return
+    seals = centre_ids(doc.pages)
+    if not seals or any(s.code == tax_id.value.upper() for s in seals):
+        return
+    said = seals[0]
+    _doubted_by_seal(dc, doc, tax_id, said.page, said.line.box, said.line.text, "centre", "seal_tax_id_disagrees",
+                     f"seller_tax_id reads {tax_id.value}, its 发票专用章's middle {said.code}: one is misread, or the seal is another's")
+
+
+def _doubted_by_seal(dc: DocumentClaims, doc: Document, c: Claim, page_number: int, box: Box, text: str, part: str,
+                     code: str, message: str) -> None:
+    """A value its own seal reads otherwise: flagged, its confidence capped (unless a reviewer
+    gave it) and the seal's reading put in its evidence, once however often the check runs."""
+    if not c.corrected:
+        c.confidence = min(c.confidence, SEAL_DISAGREES_CONFIDENCE)
+    page = next(p for p in doc.pages if p.number == page_number)
+    seal = Evidence(document=doc.sha256, file_name=doc.original_name, page=page_number, box=box, text=text,
+                    source=f"{page.source.label} seal {part}")
+    if all(e.text != seal.text or e.box != seal.box for e in c.evidence):
+        c.evidence.append(seal)
+    _flag(dc, [c], code, message)
 
 
 def _read_off_a_picture(c: Claim) -> bool:
@@ -190,6 +216,7 @@ def document_checks(dc: DocumentClaims, doc: Document | None = None) -> Document
         if doc is not None:
             check_qr(dc, doc)
             check_seal_name(dc, doc)
+            check_seal_tax_id(dc, doc)
     check_ids(dc)
     check_standard_codes(dc)
     check_one_box_two_dates(dc)

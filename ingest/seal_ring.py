@@ -13,6 +13,8 @@ whole wherever on the rim it begins (clockwise from ~210° on a real seal).
 
 What is read is not the page's text: it comes back as lines of their own (Page.seal_rings),
 kept in a cache entry of its own, so the OCR cache's key is untouched by it.
+The tax id across the middle stays the page's OCR's; the ring's box tells extract where the
+seal's middle is (extract.seal_id checks that code against the seller's tax id).
 """
 from __future__ import annotations
 
