@@ -12,7 +12,7 @@ from ingest import seal_ring
 from ingest.archive import LocalArchive
 from ingest.cache import OcrCache
 from ingest.ocr.rapid import RapidOcrEngine
-from ingest.read import read_document
+from ingest.read import may_be_invoice, read_document
 
 NAME = "深圳数联软件服务有限公司"
 
@@ -92,3 +92,28 @@ def test_rings_come_with_the_page_from_their_own_cache_entry(tmp_path, engine, m
     assert not any("ring" in key for key in engine.settings)
     newer = read()
     assert engine.pages == pages and engine.lines > lines and newer.seal_rings == first.seal_rings
+
+
+@pytest.mark.parametrize("text, invoice", [
+    ("增值税专用发票 开票日期：2021年03月18日 价税合计（大写）壹拾贰万圆整", True),
+    ("电子发票（普通发票） 项目名称 金额 税率/征收率 税额", True),          # the 税额 column alone
+    ("技术开发（委托）合同 乙方向甲方开具增值税专用发票 甲方（盖章）", False),  # a contract that says 发票
+    ("营业执照（副本） 统一社会信用代码 登记机关（盖章）", False),
+    ("", False),
+])
+def test_only_an_invoices_page_may_be_an_invoice(text, invoice):
+    assert may_be_invoice(text) is invoice
+
+
+@pytest.mark.slow
+def test_a_sealed_page_that_is_no_invoice_reads_no_ring(tmp_path, engine):
+    image = ringed()
+    cv2.rectangle(image, (30, 410), (550, 470), (255, 255, 255), -1)  # no 价税合计: a letter under a seal
+    path = tmp_path / "letter.png"
+    cv2.imwrite(str(path), image)
+    sha = LocalArchive(tmp_path / "archive").put(path, path.name, "d").sha256
+    lines = engine.lines
+    page = read_document(path, sha, path.name, engine=engine, cache=OcrCache(tmp_path / "cache"),
+                         render_dir=tmp_path / "pages").pages[0]
+    assert "销售方" in page.text and not may_be_invoice(page.text)
+    assert page.seal_rings == [] and engine.lines == lines
