@@ -87,8 +87,18 @@ class Word(Model):
 class Line(Model):
     text: str
     box: Box
-    confidence: float = 1.0
+    confidence: float = 1.0  # an OCR engine's: the mean over the line's glyphs
     words: list[Word] = Field(default_factory=list)
+    # Each glyph's own probability, glyphs[i] for text[i], where the engine says (rapidocr);
+    # empty for text layers, OFD, XML and engines that cannot say. A line's mean hides one
+    # doubtful glyph in a long line; a value cut out of the line is judged by its own glyphs.
+    glyphs: list[float] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _glyphs_aligned(self) -> "Line":
+        if self.glyphs and len(self.glyphs) != len(self.text):
+            raise ValueError(f"{len(self.glyphs)} glyph probabilities for a line of {len(self.text)} characters")
+        return self
 
 
 class Page(Model):

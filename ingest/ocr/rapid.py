@@ -43,6 +43,11 @@ REC_BATCH = 1
 WEAK_BOX_THRESH = 0.3
 WEAK_TEXT_SCORE = 0.9
 
+# Each glyph's probability goes into Line.glyphs, so a value cut out of a long line is judged
+# by its own glyphs, not by the line's mean (rounded: a page holds ~1500 glyphs, all cached).
+# Pages cached before it have none, so it is a setting, in the OCR cache key.
+GLYPH_DIGITS = 4
+
 # The detector sees the whole page (1408×1984 for an A4 scan at 200 dpi), and its activations
 # were an intake's peak (issue 11). onnxruntime's NCHWc layout (level 3 of its graph
 # optimisations) reorders them into blocks of 8 channels, both copies live around each
@@ -138,6 +143,7 @@ class RapidOcrEngine:
     # reading kept (rapidocr 1.4's classifier turns the crops in its list: the originals are kept).
     turned_recheck = True
     det_disabled_optimizers = DET_DISABLED_OPTIMIZERS  # set in rapid_instance
+    glyph_probabilities = True  # the recogniser's word-box output carries each glyph's probability
 
     def __init__(self, text_score: float = 0.5, use_cls: bool = True, seal_pass: bool = True):
         self.version = f"{self.package} {_pkg_version(self.package)} ({', '.join(_model_names(self.module))})"
@@ -151,6 +157,8 @@ class RapidOcrEngine:
             self.settings["turned_recheck"] = True
         if self.det_disabled_optimizers:
             self.settings["det_disabled_optimizers"] = list(self.det_disabled_optimizers)
+        if self.glyph_probabilities:
+            self.settings["glyph_digits"] = GLYPH_DIGITS
         if seal_pass:
             from ingest import seal
 
@@ -223,24 +231,27 @@ class RapidOcrEngine:
         crops, cls_res, _ = self.ocr.text_cls(crops)
         return crops, cls_res
 
-    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        rec_res, _ = self.ocr.text_rec(crops, False)
-        return [(r[0], float(r[1])) for r in rec_res]
+    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
+        """(text, confidence, each glyph's probability) per crop."""
+        rec_res, _ = self.ocr.text_rec(crops, True)  # with word boxes: their glyphs' probabilities come too
+        # an empty reading's word info is the recogniser's placeholder [0]: sliced to the text, none
+        return [(text, float(score), [float(p) for p in extra[4]][: len(text)]) for text, score, extra in rec_res]
 
     # ------------------------------------------------------------ the engine
     def _lines(self, quads, rec_res, weak=None) -> list[Line]:
         lines = []
-        for i, (quad, (text, score)) in enumerate(zip(quads, rec_res)):
+        for i, (quad, (text, score, glyphs)) in enumerate(zip(quads, rec_res)):
             floor = WEAK_TEXT_SCORE if weak is not None and weak[i] else self.settings["text_score"]
             if score >= floor and text.strip():
-                lines.append(Line(text=text, box=Box.from_quad(np.asarray(quad).tolist()), confidence=score))
+                lines.append(Line(text=text, box=Box.from_quad(np.asarray(quad).tolist()), confidence=score,
+                                  glyphs=[round(p, GLYPH_DIGITS) for p in glyphs]))
         return lines
 
     @staticmethod
     def _to_page(boxes: np.ndarray, ratio: tuple[float, float], top: int = 0) -> np.ndarray:
         return np.clip((boxes - np.array([0.0, top], dtype=np.float32)) * np.array(ratio, dtype=np.float32), 0, None)
 
-    def _recognise_checked(self, raw: list[np.ndarray], crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    def _recognise_checked(self, raw: list[np.ndarray], crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
         """Recognise the classified crops; a crop the classifier turned is read as printed too
         (turned_recheck) and the surer reading kept."""
         rec = self._recognise(crops)
@@ -277,9 +288,7 @@ class RapidOcrEngine:
     def read_line(self, image: np.ndarray) -> tuple[str, float, list[float]]:
         """(text, confidence, each glyph's probability) of an image holding one line, read whole
         by the recogniser with no detection (a seal's unrolled ring: ingest.seal_ring)."""
-        rec, _ = self.ocr.text_rec([image], True)  # with word boxes: their glyphs' probabilities come too
-        text, score, extra = rec[0]
-        return text, float(score), [float(p) for p in extra[4]][: len(text)]
+        return self._recognise([image])[0]
 
     def read_crop(self, crop: np.ndarray, page_shape: tuple[int, ...]) -> list[Line]:
         """Lines on a part of a page, read at the scale the whole page is read at (the
@@ -320,6 +329,7 @@ class Rapid3OcrEngine(RapidOcrEngine):
     weak_boxes = False  # rapidocr 3's detector is its own; the rescue is not measured on it
     turned_recheck = False  # its classifier hands back a new list: nothing to tell the turned crops by
     det_disabled_optimizers = ()  # its detector's session is rapidocr 3's own
+    glyph_probabilities = False  # its word-box output is not read here: its lines carry no glyphs
 
     def __init__(self, *args, **kwargs):
         rapid3_instance()  # EngineUnavailable here, not at the first page, when it is missing
@@ -341,7 +351,7 @@ class Rapid3OcrEngine(RapidOcrEngine):
         return self.ocr.text_det.session(x)
 
     def read_line(self, image: np.ndarray) -> tuple[str, float, list[float]]:
-        text, score = self._recognise([image])[0]
+        text, score, _ = self._recognise([image])[0]
         return text, score, [score] * len(text)  # rapidocr 3 gives no glyph's own probability here
 
     def _det_filter(self, boxes, shape):
@@ -357,8 +367,8 @@ class Rapid3OcrEngine(RapidOcrEngine):
         res = self.ocr.text_cls(crops)
         return res.img_list, res.cls_res
 
-    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[float]]]:
         from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
         res = self.ocr.text_rec(TextRecInput(img=crops, return_word_box=False))
-        return [(t, float(s)) for t, s in zip(res.txts or (), res.scores or ())]
+        return [(t, float(s), []) for t, s in zip(res.txts or (), res.scores or ())]

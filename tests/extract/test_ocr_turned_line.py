@@ -24,8 +24,8 @@ def test_a_line_the_classifier_turned_wrongly_is_read_as_printed():
     engine = RapidOcrEngine()
     printed = _line()
     wrongly_turned = cv2.rotate(printed, cv2.ROTATE_180)  # what the classifier's false "180" hands on
-    [(text, score)] = engine._recognise_checked([printed], [wrongly_turned])
+    [(text, score, _)] = engine._recognise_checked([printed], [wrongly_turned])
     assert text.replace(" ", "") == TEXT.replace(" ", "") and score > 0.9
     # a line it leaves alone is read once, as it is
-    [(same, _)] = engine._recognise_checked([printed], [printed])
+    [(same, _, _)] = engine._recognise_checked([printed], [printed])
     assert same.replace(" ", "") == TEXT.replace(" ", "")
