@@ -260,6 +260,7 @@ def ocr(
                 "skew": p.skew,
                 "lines": [
                     {"text": l.text, "box": [l.box.x0, l.box.y0, l.box.x1, l.box.y1], "confidence": round(l.confidence, 4)}
+                    | ({"glyphs": l.glyphs} if l.glyphs else {})
                     for l in p.lines
                 ],
                 "tags": p.tags,

@@ -37,6 +37,7 @@ def test_ocr_json_gives_lines_with_boxes_on_a_scanned_invoice():
         x0, y0, x1, y1 = line["box"]
         assert 0 <= x0 < x1 <= page["width"] + 1 and 0 <= y0 < y1 <= page["height"] + 1
         assert 0 < line["confidence"] <= 1
+        assert len(line["glyphs"]) == len(line["text"])  # each glyph's own probability
     text = "".join(l["text"] for l in page["lines"])
     assert gt(sample)["invoice_number"] in text
 
