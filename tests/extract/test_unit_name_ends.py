@@ -46,3 +46,35 @@ def test_a_list_of_one_unit_a_line_splits_where_a_list_would_end_a_unit(cell):
 def test_a_customs_house_an_oilfield_and_a_mine_end_a_unit(cell):
     assert all(is_unit(u) for u in cell)
     assert _one_a_line(cell) == cell
+
+
+def _listed(units: str) -> list[str]:
+    # a provincial notice's annex row and its 起草单位 line, as a text layer gives them
+    from tests.extract.builders import prose
+
+    rows = ["广东省市场监督管理局关于批准发布《工业互联网平台 设备接入规范》等1项地方标准的公告",
+            "附件：标准编号、名称及起草单位一览表", "序号 标准编号 标准名称 实施日期",
+            "1 DB44/T 2394-2021 工业互联网平台 设备接入规范 2021-07-07", "起草单位：" + units]
+    return extract_document(doc_of(prose(rows))).get("drafting_units").value
+
+
+# units whose names go on past a legal suffix: the first three as realdev's T/CAMET 04011.4 and
+# DB21/T 3678 前言 print them; a branch, a university's hospital and press, an academy's institute
+UNITS_GOING_ON = ["中国铁道科学研究院集团有限公司通信信号研究所", "辽宁省农业科学院高粱研究所",
+                  "中国城市轨道交通协会技术装备专业委员会", "华为技术有限公司广州分公司", "中山大学附属第一医院",
+                  "清华大学出版社", "中国科学院自动化研究所", "广东省标准化研究院有限公司"]
+
+
+def test_a_unit_whose_name_goes_on_past_a_legal_suffix_is_not_split():
+    assert _listed("、".join(UNITS_GOING_ON)) == UNITS_GOING_ON
+
+
+@pytest.mark.parametrize(("printed", "units"), [
+    # the 、 OCR lost (or read as 一) between two units of their own still splits them
+    ("华为技术有限公司广州分公司中兴通讯股份有限公司", ["华为技术有限公司广州分公司", "中兴通讯股份有限公司"]),
+    ("华南理工大学一广东省标准化研究院", ["华南理工大学", "广东省标准化研究院"]),
+    ("中国铁道科学研究院集团有限公司通信信号研究所北京交通大学", ["中国铁道科学研究院集团有限公司通信信号研究所", "北京交通大学"]),
+    ("华为技术有限公司中国电子技术标准化研究院", ["华为技术有限公司", "中国电子技术标准化研究院"]),
+])
+def test_a_separator_ocr_lost_between_two_units_still_splits_them(printed, units):
+    assert _listed(printed) == units

@@ -18,7 +18,18 @@ LABELS = (
 )
 DRAFTING_LABELS = ["主要起草单位", "起草单位", "参与起草单位", "编制单位", "牵头单位"]
 _SPLIT = re.compile(r"[、，,;；/]+")
-_UNIT_END = re.compile(r"(有限公司|有限责任公司|研究院|研究所|大学|学院|协会|联盟)一?(?=[\u4e00-\u9fff])(?!有限|股份|分院|分公司|分所)")
+# OCR drops a 、 now and then, or reads it as 一: a unit's legal suffix still ends it, unless the
+# name goes on — with its legal form or group (…研究院有限公司, …研究院集团有限公司), or with a part of
+# the unit before it (…有限公司广州分公司, …大学附属第一医院, …科学院高粱研究所, …有限公司通信信号研究所).
+_UNIT_END = re.compile(r"(有限公司|有限责任公司|分公司|研究院|研究所|大学|学院|协会|联盟)一?(?=[\u4e00-\u9fff])")
+_GOES_ON = re.compile(r"有限|股份|集团|分")
+# where the next name ends, and whether that makes it a part of the one before: a branch always
+# is; an institute, a hospital, a committee is unless its name opens as a unit's own does
+# (中国…, 国家…, 广东省…, 广州市…)
+_NEXT_END = re.compile(r"(分公司|分院|分所|分行|支行|分中心|分会|分部|事业部|办事处|研究生院)|"
+                       r"(研究所|研究院|研究中心|研究室|实验室|医院|出版社|学院|委员会|中心)|"
+                       r"有限责任公司|有限公司|公司|大学|协会|联盟|集团")
+_OWN_NAME = re.compile(r"中国|中华|国家|全国|[\u4e00-\u9fff]{2,3}(?:省|市|自治区)")
 # A list printed one unit a line, without 、 (a platform's 标准信息页): a line that ends as a unit's
 # name does (unitnames.is_unit, the list's end asks the same) is a whole unit, unless it runs to
 # the column's edge (a long name wrapped there) or the next line goes on with the name (有限公司,
@@ -57,13 +68,20 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
         cells.extend(nxt.span(0, end))
         row = nxt
     text = text.split("。")[0]  # the list's sentence ends there, whatever the row goes on with
-    # OCR drops a 、 now and then, or reads it as 一: a unit's legal suffix still ends it
-    text = _UNIT_END.sub(r"\1、", text)
+    text = _UNIT_END.sub(_unit_end, text)
     units = [u.strip("。. ") for u in _SPLIT.split(text) if len(u.strip("。. ")) >= 4]
     if not units:
         return None
     conf = min(c.confidence for c in cells) * score
     return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
+
+
+def _unit_end(m: re.Match[str]) -> str:
+    """A legal suffix with no 、 after it: the 、 OCR lost, unless the name goes on."""
+    rest = _SPLIT.split(m.string[m.end():], 1)[0]
+    nxt = _NEXT_END.search(rest)
+    part = nxt is not None and (nxt.group(1) is not None or (nxt.group(2) is not None and not _OWN_NAME.match(rest)))
+    return m.group(0) if _GOES_ON.match(rest) or part else m.group(1) + "、"
 
 
 def _row_end(row: Row, start: int) -> int:
