@@ -67,6 +67,19 @@ def test_party_named_only_in_the_signature_block_under_its_seal():
     assert got["party_a"] == A and got["party_b"] == "华南理工大学"
 
 
+def test_parties_restated_in_the_body_when_the_cover_and_signature_page_leave_them_blank():
+    """The model text names the parties three times; a cover filled in by hand but left blank
+    (or unreadable) and an unsigned signature page leave the body's head, which names them."""
+    values = {"合同编号：": "JSKF-2023-017", "项目名称：": "工业视觉缺陷检测算法研发", "委托方（甲方）：": A,
+              "受托方（乙方）：": "华南理工大学", "签订时间：": "2023年5月10日"}
+    pages = filled("tech_development.txt", values)
+    blank = filled("tech_development.txt", {k: v for k, v in values.items() if "方（" not in k})
+    pages[0], pages[2] = blank[0], blank[2]
+    dc, got = read(pages)
+    assert got["party_a"] == A and got["party_b"] == "华南理工大学"
+    assert {dc.get(f).evidence[0].page for f in ("party_a", "party_b")} == {2}
+
+
 def test_the_1990s_form_prints_the_side_after_the_blank():
     pages = filled("tech_development_1990s.txt", {"项目名称：": "数控机床远程运维平台", "委托方：": A, "研究开发方：": B})
     _, got = read(pages)
