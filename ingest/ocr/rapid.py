@@ -48,6 +48,17 @@ WEAK_TEXT_SCORE = 0.9
 # Pages cached before it have none, so it is a setting, in the OCR cache key.
 GLYPH_DIGITS = 4
 
+# A Han glyph the recogniser skips leaves a hole in its CTC columns: Han glyphs of one line
+# stand about 4 columns apart, and a real 数电票 photo read 广州天翱信息 as 广州天信息 with 天 and
+# 信 8 apart, every glyph at 0.97 or more. The glyph before such a hole is given GAP_DOUBT at
+# most, so a value read across it goes to a reviewer. Before, not after: a letter-spaced label
+# leaves the same hole before its value (a licence's 名  称东莞市…, read as one line), and a
+# label's doubt costs nothing. A wide gap in print decodes as a space, which breaks the Han pair:
+# only unspaced Han neighbours are measured, against the line's own median.
+GAP_RATIO = 1.8
+GAP_DOUBT = 0.5
+GAP_MIN_PAIRS = 3  # a line needs this many Han neighbours to say what their spacing is
+
 # The detector sees the whole page (1408×1984 for an A4 scan at 200 dpi), and its activations
 # were an intake's peak (issue 11). onnxruntime's NCHWc layout (level 3 of its graph
 # optimisations) reorders them into blocks of 8 channels, both copies live around each
@@ -122,6 +133,26 @@ def rapid3_instance(threads: int | None = None):
     return RapidOCR(params=params)
 
 
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def skipped_glyph_doubt(text: str, columns: list[int], glyphs: list[float]) -> list[float]:
+    """Each glyph's probability, the glyph before a hole in the Han glyphs' CTC columns (one the
+    recogniser skipped: GAP_RATIO) lowered to GAP_DOUBT. columns[i] is where text[i] was decoded."""
+    if len(columns) != len(text) or len(glyphs) != len(text):
+        return glyphs
+    pairs = [i for i in range(1, len(text)) if _han(text[i - 1]) and _han(text[i])]
+    if len(pairs) < GAP_MIN_PAIRS:
+        return glyphs
+    typical = float(np.median([columns[i] - columns[i - 1] for i in pairs]))
+    out = list(glyphs)
+    for i in pairs:
+        if columns[i] - columns[i - 1] > GAP_RATIO * typical:
+            out[i - 1] = min(out[i - 1], GAP_DOUBT)
+    return out
+
+
 def _model_names(package: str) -> list[str]:
     import importlib
 
@@ -159,6 +190,7 @@ class RapidOcrEngine:
             self.settings["det_disabled_optimizers"] = list(self.det_disabled_optimizers)
         if self.glyph_probabilities:
             self.settings["glyph_digits"] = GLYPH_DIGITS
+            self.settings["glyph_gap"] = [GAP_RATIO, GAP_DOUBT, GAP_MIN_PAIRS]
         if seal_pass:
             from ingest import seal
 
@@ -235,7 +267,9 @@ class RapidOcrEngine:
         """(text, confidence, each glyph's probability) per crop."""
         rec_res, _ = self.ocr.text_rec(crops, True)  # with word boxes: their glyphs' probabilities come too
         # an empty reading's word info is the recogniser's placeholder [0]: sliced to the text, none
-        return [(text, float(score), [float(p) for p in extra[4]][: len(text)]) for text, score, extra in rec_res]
+        return [(text, float(score), skipped_glyph_doubt(text, [c for word in extra[2] for c in word],
+                                                          [float(p) for p in extra[4]][: len(text)]))
+                for text, score, extra in rec_res]
 
     # ------------------------------------------------------------ the engine
     def _lines(self, quads, rec_res, weak=None) -> list[Line]:
