@@ -70,6 +70,7 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _STARS = re.compile(r"^[*＊]{2,}$")
 _AMOUNT_RATE = re.compile(r"^(-?\d+\.\d{2})(\d{1,2}%|免税|不征税)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PRINTED_TOTAL = re.compile(r"[¥￥羊Y]\s*\d|\d[.,，]\d\d(?!\d)")  # a 价税合计（小写） figure: its ¥, or its fen
 # Units of measure a 单位 column holds; a token among these is the unit wherever OCR put it.
 UNITS = frozenset("年 月 日 天 台 个 次 套 项 件 份 批 米 吨 张 本 箱 组 式 只 把 根 块 条 瓶 包 盒 辆 人 部 户 页 宗 千克 公斤 小时 人天 人月 平方米 立方米 kg KG GB TB".split())
 _NAME_JUNK = re.compile(r"[<>*+=]")
@@ -294,8 +295,10 @@ class InvoicePage:
         total_row = self._total_row()
         if total_row is not None:
             out.extend(self._total_row_claims(total_row))
-        # figures only: "(小写)" is one character from "(大写)", whose words are no 小写 total
-        small = self.labelled("total_amount", ["(小写)", "小写"], lambda t: parse_money(t) if re.search(r"\d", t) else None, ValueType.money)
+        # figures only: "(小写)" is one character from "(大写)", whose words are no 小写 total; and
+        # printed as a total is (its ¥ or its fen): a seal's glyphs read between the label and its
+        # figure send the search below it, where a piece of the seal's credit code is no total
+        small = self.labelled("total_amount", ["(小写)", "小写"], lambda t: parse_money(t) if _PRINTED_TOTAL.search(t) else None, ValueType.money)
         if small is None:
             small = self._money_in_row("价税合计", "total_amount", last=True)
             if small is not None and not re.search(r"\d", small.evidence[0].text):

@@ -63,3 +63,19 @@ def test_code_and_number_labels_on_one_line():
     lines.append(("发票代码：044031900211发票号码：37820761", 560, 46))
     dc = read(lines)
     assert dc.value("invoice_code") == "044031900211" and dc.value("invoice_number") == "37820761"
+
+
+
+def test_seal_glyphs_between_the_small_total_and_its_figure_are_no_reason_to_look_below():
+    """A 发票专用章 over 价税合计（小写）: rapidocr's reading of this invoice rendered with the seal
+    inked over its total (as tests/extract/test_under_seals.py renders one): two glyphs of the
+    seal's ring between the label and the figure, a piece of the seal's credit code under the
+    label. The code is no total; the figure on the label's row is."""
+    from core.models import Box, Line
+
+    pg = boxes_page([ln for ln in old_invoice_lines(OLD_INVOICE) if not ln[0].startswith("（小写）")], source=OCR)
+    pg.lines += [Line(text=t, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), confidence=c) for t, x0, y0, x1, y1, c in [
+        ("（小写）", 631, 373, 672, 391, 0.89), ("数", 665, 374, 687, 395, 0.56), ("联车", 679, 353, 715, 387, 0.97),
+        ("120000.00", 693, 372, 773, 391, 0.99), ("9144030", 705, 397, 740, 411, 1.0)]]
+    total = extract_document(document(pg, name="photo.jpg")).get("total_amount")
+    assert total.value == Decimal(OLD_INVOICE["total"]) and "9144030" not in total.evidence[0].text
