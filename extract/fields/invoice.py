@@ -10,11 +10,12 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from functools import reduce
 from typing import Callable
 
 from core.models import Box, Claim, Document, Flag, LineItem, ValueType
 from extract.fields.base import PageView, claim, first_tag, labelled, match_evidence, tag_evidence, value_claim, views
-from extract.layout import COLON, Cell, Hit, Row, Value, header_columns, nearest_column, norm, same_row, value_after
+from extract.layout import COLON, Cell, Hit, Row, Value, header_columns, join_rows, nearest_column, norm, same_row, value_after
 from extract.normalise import (
     fix_ocr_digits,
     normalise_invoice_code,
@@ -143,18 +144,25 @@ class InvoicePage:
         return best
 
     def _total_row(self) -> Row | None:
-        """The 合计 row under the items; OCR may drop one of its two spread-out characters,
-        so a row of ¥ amounts just above 价税合计 counts too."""
+        """The 合计 row under the items, its label and its ¥ figures as one row. The label is
+        letter-spaced: OCR reads it as one tall box or as single glyphs, on a photo at heights of
+        their own, or drops one, so it may make a row apart from the figures'; the row of ¥
+        figures just above 价税合计 is then the total row, with the label's pieces joined to it."""
         below = [r for r in self.rows if not (self.header and r.box.cy <= self.header.box.y1)]
         for row in below:
-            if "合计" in row.string and "价税合计" not in row.string:
+            if _is_total_label(row) and _figures(row.string):
                 return row
-        for prev, row in zip(below, below[1:]):
+        pieces, figures = [], None
+        for row in below:
             if "价税合计" in row.string or "大写" in row.string:
-                if re.match(r"^[合计]?[¥￥羊Y]", prev.string) and "小写" not in prev.string:
-                    return prev
                 break
-        return None
+            if _is_total_label(row):
+                pieces.append(row)
+            else:
+                figures = row
+        if figures is not None and re.match(r"^[合计]?[¥￥羊Y]", figures.string) and "小写" not in figures.string:
+            return reduce(join_rows, sorted([*pieces, figures], key=lambda r: r.box.x0))
+        return pieces[0] if pieces else None  # the label alone: no figures, but the items end there
 
     def labelled(self, field: str, labels: list[str], accept: Callable[[str], object], value_type: ValueType) -> Claim | None:
         return labelled([self.view], field, labels, accept, value_type, LABELS)
@@ -311,10 +319,8 @@ class InvoicePage:
         return out
 
     def _total_row_claims(self, row: Row) -> list[Claim]:
-        from extract.normalise import find_money
-
         s = row.string
-        moneys = [(v, a, b) for v, a, b in find_money(s) if not _in_words(s[a:b])]
+        moneys = _figures(s)
         stars = re.search(r"[*＊]{3,}", s)
         out = []
         if moneys:
@@ -426,6 +432,18 @@ def _inside_remark(box: Box, remark: Box, header: Box | None) -> bool:
     if header is not None and header.cy < remark.y0:
         top = min(top, header.y1)
     return box.x0 >= remark.x0 - 0.5 * remark.height and box.cy >= top
+
+
+def _is_total_label(row: Row) -> bool:
+    """The 合计 label, or a piece of it read as a box of its own (合, 计)."""
+    return ("合计" in row.string and "价税合计" not in row.string) or re.fullmatch(r"[合计]+", row.string) is not None
+
+
+def _figures(text: str) -> list[tuple[Decimal, int, int]]:
+    """The amounts in a row's text, not those written in words."""
+    from extract.normalise import find_money
+
+    return [(v, a, b) for v, a, b in find_money(text) if not _in_words(text[a:b])]
 
 
 def _in_words(text: str) -> bool:
