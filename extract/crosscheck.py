@@ -175,11 +175,11 @@ def check_seal_tax_id(dc: DocumentClaims, doc: Document) -> None:
     """The seller's tax id against the credit code across its 发票专用章's middle
     (extract.seal_id): when a seal's code, its check character right, differs and no seal's
     agrees, the id is flagged, its confidence capped and the seal's line put in its evidence.
-    A seal's code unread or misread says nothing, nor does a 代开 invoice's (its seal is the tax
-    office's). Idempotent; a reviewer's value keeps its confidence."""
+    A seal's code unread or misread says nothing, nor does a seal that is no 发票专用章 (an
+    applicant's 公章 over the buyer's block, a tax office's 代开 seal). Idempotent; a reviewer's
+    value keeps its confidence."""
     tax_id = dc.get("seller_tax_id")
-    if (tax_id is None or not isinstance(tax_id.value, str) or not _read_off_a_picture(tax_id)
-            or any(f.code == "dai_kai" for f in tax_id.flags)):
+    if tax_id is None or not isinstance(tax_id.value, str) or not _read_off_a_picture(tax_id):
         return
     seals = centre_ids(doc.pages)
     if not seals or any(s.code == tax_id.value.upper() for s in seals):

@@ -3,8 +3,10 @@
 The page's OCR reads a seal's straight text with the rest of the page (ingest.seal keeps it as
 first read): the 统一社会信用代码 across a 发票专用章's middle is the seller's tax id printed a
 second time, read off other pixels. A seal is known by its ring's readings (Page.seal_rings,
-which share their seal's box). Only a code whose check character holds is taken off a seal, so
-a centre misread, or not read at all, says nothing.
+which share their seal's box), and is the seller's 发票专用章 only when 发票专用章 is read inside
+it: an applicant's 公章 pressed anywhere on the page (its middle a star, over whatever print lies
+beneath: the buyer's id) and the tax office's 代开发票专用章 are not. Only a code whose check
+character holds is taken off a seal, so a centre misread, or not read at all, says nothing.
 """
 from __future__ import annotations
 
@@ -25,12 +27,20 @@ class SealId(BaseModel):
     line: Line  # the page's line that holds it
 
 
+def _inside(line: Line, seal: Box) -> bool:
+    return seal.x0 <= line.box.cx <= seal.x1 and seal.y0 <= line.box.cy <= seal.y1
+
+
+def _invoice_seal(page: Page, seal: Box) -> bool:
+    return any("发票专用章" in line.text and "代开" not in line.text and _inside(line, seal) for line in page.lines)
+
+
 def centre_ids(pages: list[Page]) -> list[SealId]:
-    """The credit codes printed across the middle of each seal whose ring was read."""
+    """The credit codes printed across the middle of each 发票专用章 whose ring was read."""
     found: list[SealId] = []
     for page in pages:
         seals = {(r.box.x0, r.box.y0, r.box.x1, r.box.y1): r.box for r in page.seal_rings}
-        for seal in seals.values():
+        for seal in (box for box in seals.values() if _invoice_seal(page, box)):
             for line in page.lines:
                 if (abs(line.box.cx - seal.cx) <= MIDDLE * seal.width
                         and abs(line.box.cy - seal.cy) <= MIDDLE * seal.height):

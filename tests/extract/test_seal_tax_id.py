@@ -19,10 +19,14 @@ OTHER = "91440300726182459X"           # one digit off, its own check character 
 UNREAD = "914403007261824592"          # one digit off, the check character wrong: a misread
 
 
-def invoice(seal_code: str | None, rings: bool = True, extra: tuple[tuple[str, float, float], ...] = ()):
+def invoice(seal_code: str | None, rings: bool = True, extra: tuple[tuple[str, float, float], ...] = (),
+            purpose: str = "发票专用章"):
     page = boxes_page(old_invoice_lines(OLD_INVOICE) + list(extra), source=OCR)
-    if seal_code is not None:  # the seal's straight text, read by the page's OCR across its middle
+    # the seal's straight text, read by the page's OCR: the code across its middle, its purpose below
+    if seal_code is not None:
         page.lines.append(line(seal_code, SEAL.cx - 60, SEAL.cy - 6, 12))
+    if purpose:
+        page.lines.append(line(purpose, SEAL.cx - 6 * len(purpose), SEAL.cy + 30, 12))
     if rings:
         page.seal_rings = [Line(text="深圳数联软件服务有限公司", confidence=0.9, box=SEAL)] * 2
     return document(page, name="photo.jpg")
@@ -61,8 +65,10 @@ def test_a_code_printed_beside_the_seal_is_not_its_middle():
     assert centre_ids(doc.pages) == [] and "seal_tax_id_disagrees" not in flags(extract_document(doc))
 
 
-def test_a_dai_kai_invoice_bears_the_tax_offices_seal():
-    dc = extract_document(invoice(OTHER, extra=(("代开发票专用章", SEAL.cx - 40, SEAL.cy + 30),)))
+def test_a_seal_that_is_no_invoice_seal_is_not_the_sellers():
+    # an applicant's 公章 pressed over whatever print: the buyer's id at its middle
+    assert centre_ids(invoice(OLD_INVOICE["buyer_id"], purpose="").pages) == []
+    dc = extract_document(invoice(OTHER, purpose="代开发票专用章"))  # the tax office's
     assert "dai_kai" in flags(dc) and "seal_tax_id_disagrees" not in flags(dc)
 
 
