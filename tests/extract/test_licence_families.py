@@ -152,3 +152,16 @@ def test_generated_electronic_print_under_its_slanted_watermark(tmp_path, seed):
     assert got["company_name"] == lic.company.name.replace("（", "(").replace("）", ")")
     assert got["address"] == lic.company.address.replace("（", "(").replace("）", ")")
     assert got["credit_code"] == lic.company.credit_code and got["established_date"] == lic.established
+
+
+def test_a_name_an_overprint_split_is_not_given_as_read():
+    """A red 仅供存档 box stamped over the middle of the name (rendered and read by rapidocr, as
+    tests/extract/test_under_seals.py does): OCR splits the line in two, the stamp garbling the
+    second piece. The first piece does not end as an organisation's name, the piece beside it on
+    its row does: the name goes on past what was read — flagged, and sent to a reviewer."""
+    cells = [c for c in PAPER if not c[0].startswith("称南京")] + [
+        ("称南京文化艺", 165, 349, 262, 378), ("艺俊构荐有限公司", 250, 346, 399, 381)]  # the boxes overlap, as OCR gave them
+    name = extract_document(document(boxes(*cells))).get("company_name")
+    assert "name_cut" in [f.code for f in name.flags] and name.confidence < 0.8
+    whole = extract_document(document(boxes(*PAPER))).get("company_name")
+    assert not whole.flags and whole.confidence >= 0.8  # a whole name is left alone
