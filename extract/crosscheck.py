@@ -207,6 +207,44 @@ def _read_off_a_picture(c: Claim) -> bool:
     return bool(c.evidence) and (c.evidence[0].source or "").startswith("ocr:")
 
 
+# The parties a document names: whoever buys, sells, contracts or is licensed.
+PARTY_FIELDS = ("buyer_name", "seller_name", "party_a", "party_b", "company_name")
+# Where a name cannot end: inside its legal form (…有限, …股份有限公, …有限责任), on the trade
+# words the legal form follows (…工业科技, …信息技术: the line or box ended before 有限公司), on
+# a 、 or a dash.
+_CUT_END = re.compile(r"(?:有限|股份|责任|有限公|责任公|科技|技术|信息|实业|贸易|发展|网络|电子|软件|智能|数据|工程|建设|咨询|"
+                      r"控股|投资|文化|传媒|物流|制造|设备|材料|医药|生物|能源|环保|通信|通讯|系统|[、，,\-—])$")
+
+
+def cut_short(name: str) -> str | None:
+    """Why a party's name as read ends before the name does (its last characters, or an
+    unclosed bracket: 鲸数科技（北京), or None when it may be whole."""
+    name = name.strip()
+    opened = name.count("（") + name.count("(") - name.count("）") - name.count(")")
+    if opened > 0:
+        return "a bracket left open"
+    end = _CUT_END.search(name)
+    return f"«…{end.group()}»" if end else None
+
+
+def check_party_names(dc: DocumentClaims) -> None:
+    """A party's name read off the page that stops where no name can (广州云栖工业科技, cut at the
+    line's end before 有限公司) is a part of the name: a reviewer reads the rest. What an OFD's or
+    XML's own tags say is what the issuer wrote, and a reviewer's value is theirs."""
+    for field in PARTY_FIELDS:
+        c = dc.get(field)
+        if c is None or not isinstance(c.value, str) or c.corrected or not _read_off_a_page(c):
+            continue
+        why = cut_short(c.value)
+        if why:
+            _flag(dc, [c], "name_cut", f"{field} «{c.value}» ends where a name cannot ({why}): the rest of the name was not read")
+
+
+def _read_off_a_page(c: Claim) -> bool:
+    source = (c.evidence[0].source or "") if c.evidence else ""
+    return source.startswith("ocr:") or source == "text_layer"
+
+
 def document_checks(dc: DocumentClaims, doc: Document | None = None) -> DocumentClaims:
     if doc is not None:
         check_parts(dc, doc)
@@ -218,6 +256,7 @@ def document_checks(dc: DocumentClaims, doc: Document | None = None) -> Document
             check_seal_name(dc, doc)
             check_seal_tax_id(dc, doc)
     check_ids(dc)
+    check_party_names(dc)
     check_standard_codes(dc)
     check_one_box_two_dates(dc)
     return dc

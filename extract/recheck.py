@@ -12,7 +12,7 @@ from extract.crosscheck import check_buyer, check_window, document_checks
 
 # Codes the re-run checks raise; other flags (duplicates, classification, ...) stay as they were.
 RECHECKED = {"sum_mismatch", "words_figures", "check_digit", "qr_mismatch", "buyer_not_applicant", "outside_window",
-             "seal_name_disagrees", "seal_tax_id_disagrees"}
+             "seal_name_disagrees", "seal_tax_id_disagrees", "name_cut"}
 
 
 def recheck(claims: ClaimSet, documents: dict[str, Document], window: tuple[date, date] | None = None,
