@@ -303,10 +303,15 @@ class InvoicePage:
         total_row = self._total_row()
         if total_row is not None:
             out.extend(self._total_row_claims(total_row))
-        # figures only: "(小写)" is one character from "(大写)", whose words are no 小写 total; and
+        # figures only: "(小写)" is one character from "(大写)", whose words are no 小写 total (and
+        # whose row a photo's tilt may give the 合计 figures: the label as printed comes first); and
         # printed as a total is (its ¥ or its fen): a seal's glyphs read between the label and its
         # figure send the search below it, where a piece of the seal's credit code is no total
-        small = self.labelled("total_amount", ["(小写)", "小写"], lambda t: parse_money(t) if _PRINTED_TOTAL.search(t) else None, ValueType.money)
+        def figures(t: str):
+            return parse_money(t) if _PRINTED_TOTAL.search(t) else None
+
+        small = (labelled([self.view], "total_amount", ["(小写)", "小写"], figures, ValueType.money, LABELS, 1.0)
+                 or self.labelled("total_amount", ["(小写)", "小写"], figures, ValueType.money))
         if small is None:
             small = self._money_in_row("价税合计", "total_amount", last=True)
             if small is not None and not re.search(r"\d", small.evidence[0].text):
@@ -351,9 +356,8 @@ class InvoicePage:
         return None
 
     def _words(self) -> Claim | None:
-        for row in self.rows:
-            if "大写" not in row.string and "价税合计" not in row.string:
-                continue
+        anchors = [row for row in self.rows if "大写" in row.string or "价税合计" in row.string]
+        for row in anchors:
             for cell in row.cells:
                 text = re.sub(r"价税合计|[(（]?大写[)）]?", "", cell.key)
                 if not _in_words(text):
@@ -361,7 +365,23 @@ class InvoicePage:
                 value = parse_money_words(text)
                 if value is not None:
                     return claim("total_amount_words", ValueType.money, value, cell.confidence, [self.view.cell_evidence([cell])])
-        return None
+        return self._words_apart(anchors)
+
+    def _words_apart(self, anchors: list[Row]) -> Claim | None:
+        """The 大写 words OCR read as a line of their own (a photo's tilt, a line the label's row
+        did not take in): a box of nothing but an amount in words, the nearest to the 价税合计
+        label's row within three of its heights; without the label, the only such box under the
+        items."""
+        def apart(c: Cell) -> float:
+            return min((abs(c.box.cy - a.box.cy) / max(a.box.height, 1.0) for a in anchors), default=0.0)
+
+        top = self.header.box.y1 if self.header else 0.0
+        boxes = [c for row in self.rows if row.box.cy > top for c in row.cells if _WORDS_ONLY.fullmatch(_WORD_MARKS.sub("", c.key))]
+        found = [(c, v) for c in boxes if apart(c) <= 3 and (v := parse_money_words(c.key)) is not None]
+        if not found or (not anchors and len({v for _, v in found}) > 1):
+            return None
+        cell, value = min(found, key=lambda cv: apart(cv[0]))
+        return claim("total_amount_words", ValueType.money, value, cell.confidence * 0.95, [self.view.cell_evidence([cell])])
 
     # ---------------------------------------------------------------- items
 
@@ -444,6 +464,12 @@ def _figures(text: str) -> list[tuple[Decimal, int, int]]:
     from extract.normalise import find_money
 
     return [(v, a, b) for v, a, b in find_money(text) if not _in_words(text[a:b])]
+
+
+# a box that is an amount in words and nothing else (its ⊗ and 人民币 aside), with its 圆 or 角/分
+_WORDS_ONLY = re.compile(r"[零〇壹贰叁肆伍陆柒捌玖拾佰仟万亿]+[圆元][零〇壹贰叁肆伍陆柒捌玖拾佰仟万亿角分整正]*|"
+                         r"[零〇壹贰叁肆伍陆柒捌玖]+[角分][零〇壹贰叁肆伍陆柒捌玖分整正]*")
+_WORD_MARKS = re.compile(r"人民币|[⊗ⓧ⊕×:：()（）\s]")
 
 
 def _in_words(text: str) -> bool:

@@ -2,10 +2,12 @@
 confident misreads the evaluation's calibration report found on generated phone photos, and
 that they leave right values alone."""
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from core.models import Box, DocType, Line, Page
 from extract import extract_document
+from extract.fields.base import CONFIRMED
 from tests.extract.builders import OCR, document
 
 DATA = Path(__file__).parent / "data" / "calibration"
@@ -13,11 +15,12 @@ APPLICANT = {"provincial_units_code_dash_lost": "广州恒通精密制造有限�
              "international_code_on_two_rows": "广州市云启生物科技有限公司"}
 
 
-def read_page(name: str):
+def read_page(name: str, misread: dict[str, str] | None = None):
+    """The page as OCR read it; `misread`: a line's text replaced, as a worse reading would give it."""
     data = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
-    lines = [Line(text=t, box=Box(x0=b[0], y0=b[1], x1=b[2], y1=b[3]), confidence=c) for t, b, c in data["lines"]]
+    lines = [Line(text=(misread or {}).get(t, t), box=Box(x0=b[0], y0=b[1], x1=b[2], y1=b[3]), confidence=c) for t, b, c in data["lines"]]
     doc = document(Page(number=1, width=data["width"], height=data["height"], unit="px", source=OCR, lines=lines), name=name + ".jpg")
-    return extract_document(doc, applicant_name=APPLICANT[name])
+    return extract_document(doc, applicant_name=APPLICANT.get(name))
 
 
 def codes_of(dc, field):
@@ -166,3 +169,23 @@ def test_whole_names_and_what_an_ofd_says_are_not_taken_for_cut_ones():
                             claims=[claim("buyer_name", "text", "测试购方科技", 0.99, [Evidence(text="BuyerName=测试购方科技", source="ofd")])])
     assert not document_checks(tagged).get("buyer_name").flags
 
+
+SHUDIAN = "shudian_words_on_a_line_apart"
+
+
+def test_the_words_on_a_line_of_their_own_confirm_the_small_total():
+    """A photographed 数电票 tilted so that 价税合计（大写） took the 合计 row's figures and its words
+    went on a line of their own: the total came back as 金额's ¥324996.00 at 69%, nothing to check
+    it against. The printed （小写） label comes first, and the words, read apart, confirm it."""
+    dc = read_page(SHUDIAN)
+    total, words = dc.get("total_amount"), dc.get("total_amount_words")
+    assert words.value == total.value == Decimal("329184.92")
+    assert (words.evidence[0].text, total.evidence[0].text) == ("叁拾贰万玖仟壹佰捌拾肆圆玖角贰分", "￥329184.92")
+    assert not total.flags and total.confidence >= CONFIRMED and not total.doubtful
+
+
+def test_a_small_total_its_words_on_another_line_disagree_with_is_flagged():
+    dc = read_page(SHUDIAN, misread={"￥329184.92": "￥328184.92"})
+    total = dc.get("total_amount")
+    assert total.value == Decimal("328184.92") and [f.code for f in total.flags] == ["words_figures"]
+    assert "329184.92" in total.flags[0].message and total.doubtful  # what the words say is offered
