@@ -56,7 +56,9 @@ GLYPH_DIGITS = 4
 # label's doubt costs nothing. A wide gap in print decodes as a space, which breaks the Han pair:
 # only unspaced Han neighbours are measured, against the line's own median.
 GAP_RATIO = 1.8
-GAP_DOUBT = 0.5
+# Well under what a doubtful glyph reads at (0.5 is a coin's toss between two readings): a
+# skipped glyph is a sure miss, and a value read across it must go to a reviewer.
+GAP_DOUBT = 0.25
 GAP_MIN_PAIRS = 3  # a line needs this many Han neighbours to say what their spacing is
 
 # The detector sees the whole page (1408×1984 for an A4 scan at 200 dpi), and its activations
