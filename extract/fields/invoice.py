@@ -360,6 +360,7 @@ class InvoicePage:
         for row in anchors:
             for cell in row.cells:
                 text = re.sub(r"价税合计|[(（]?大写[)）]?", "", cell.key)
+                text = re.split(r"[(（]?小写|[¥￥]", text)[0]  # the figures OCR ran into the words' box
                 if not _in_words(text):
                     continue
                 value = parse_money_words(text)

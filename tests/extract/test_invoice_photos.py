@@ -117,3 +117,19 @@ def test_数电票_total_row_with_its_letter_spaced_label_in_a_row_of_its_own(la
     assert dc.value("total_amount") == Decimal("60.00")
     [item] = dc.value("items")  # the label ends the items, it is no wrapped item name
     assert (item.name, item.amount) == ("*经纪代理服务*代理服务费", Decimal("56.60"))
+
+
+def test_words_read_in_one_box_with_the_small_total_are_still_checked_against_it():
+    # OCR ran the 大写 words and the （小写） figures into one box: the words are read up to the
+    # figures, and a misread figure disagrees with them
+    def merged(total: str):
+        return [ln for ln in old_invoice_lines(OLD_INVOICE) if ln[0] != OLD_INVOICE["words"] and not ln[0].startswith("（小写）")] + [
+            (OLD_INVOICE["words"] + "（小写）￥" + total, 293, 372)]
+
+    right = read(merged(OLD_INVOICE["total"]))
+    assert right.value("total_amount_words") == right.value("total_amount") == Decimal(OLD_INVOICE["total"])
+    assert not right.get("total_amount").flags
+    wrong = read(merged("126000.00"))
+    assert wrong.value("total_amount") == Decimal("126000.00") and wrong.value("total_amount_words") == Decimal(OLD_INVOICE["total"])
+    said = {f.code: f.message for f in wrong.get("total_amount").flags}
+    assert {"words_figures", "sum_mismatch"} <= set(said) and "120000.00" in said["words_figures"]
