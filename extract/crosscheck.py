@@ -235,6 +235,8 @@ def check_party_names(dc: DocumentClaims) -> None:
         c = dc.get(field)
         if c is None or not isinstance(c.value, str) or c.corrected or not _read_off_a_page(c):
             continue
+        if any(f.code == "name_cut" for f in c.flags):
+            continue  # a field module saw the cut already (a licence's stamp over the name)
         why = cut_short(c.value)
         if why:
             _flag(dc, [c], "name_cut", f"{field} «{c.value}» ends where a name cannot ({why}): the rest of the name was not read")

@@ -170,6 +170,19 @@ def test_whole_names_and_what_an_ofd_says_are_not_taken_for_cut_ones():
     assert not document_checks(tagged).get("buyer_name").flags
 
 
+def test_a_name_a_field_module_found_cut_is_not_flagged_twice():
+    # extract.fields.licence flags a name a stamp cut (南京文化艺 | 仅供存档 | 术产权交易所…); the check
+    # adds no second flag, which would stand on the document alone and doubt its kind
+    from core.models import DocumentClaims, Evidence, Flag
+    from extract.crosscheck import document_checks
+    from extract.fields.base import claim
+
+    name = claim("company_name", "text", "南京文化艺术科技", 0.5, [Evidence(text="南京文化艺术科技", source="ocr:rapidocr@test")])
+    name.flags.append(Flag(code="name_cut", message="company_name: '南京文化艺术科技' does not end as a name does"))
+    dc = document_checks(DocumentClaims(document="d", file_name="licence.jpg", doc_type=DocType.business_licence, claims=[name]))
+    assert [f.code for f in name.flags] == ["name_cut"] and not dc.flags
+
+
 SHUDIAN = "shudian_words_on_a_line_apart"
 
 
