@@ -75,6 +75,12 @@ def test_a_unit_whose_name_goes_on_past_a_legal_suffix_is_not_split():
     ("华南理工大学一广东省标准化研究院", ["华南理工大学", "广东省标准化研究院"]),
     ("中国铁道科学研究院集团有限公司通信信号研究所北京交通大学", ["中国铁道科学研究院集团有限公司通信信号研究所", "北京交通大学"]),
     ("华为技术有限公司中国电子技术标准化研究院", ["华为技术有限公司", "中国电子技术标准化研究院"]),
+    # a ministry's institute is a unit of its own, not a part of the company before it
+    ("广州粤智有限公司工业和信息化部电子第五研究所", ["广州粤智有限公司", "工业和信息化部电子第五研究所"]),
+    ("广州粤智有限公司公安部第三研究所", ["广州粤智有限公司", "公安部第三研究所"]),
+    # the 、 read as 一 splits, whatever the next name ends in (here a 中心 inside a company's name)
+    ("中国移动通信集团有限公司一广州赛宝认证中心服务有限公司", ["中国移动通信集团有限公司", "广州赛宝认证中心服务有限公司"]),
 ])
 def test_a_separator_ocr_lost_between_two_units_still_splits_them(printed, units):
     assert _listed(printed) == units
+

@@ -30,6 +30,9 @@ _NEXT_END = re.compile(r"(分公司|分院|分所|分行|支行|分中心|分会
                        r"(研究所|研究院|研究中心|研究室|实验室|医院|出版社|学院|委员会|中心)|"
                        r"有限责任公司|有限公司|公司|大学|协会|联盟|集团")
 _OWN_NAME = re.compile(r"中国|中华|国家|全国|[\u4e00-\u9fff]{2,3}(?:省|市|自治区)")
+# …or names a ministry, bureau or department of its own before its end (工业和信息化部电子第五研究所,
+# 公安部第三研究所): a unit of a government body, not a part of the company before it
+_OWN_IN = re.compile(r"[部局厅]|委(?!员会)")
 # A list printed one unit a line, without 、 (a platform's 标准信息页): a line that ends as a unit's
 # name does (unitnames.is_unit, the list's end asks the same) is a whole unit, unless it runs to
 # the column's edge (a long name wrapped there) or the next line goes on with the name (有限公司,
@@ -79,8 +82,11 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
 def _unit_end(m: re.Match[str]) -> str:
     """A legal suffix with no 、 after it: the 、 OCR lost, unless the name goes on."""
     rest = _SPLIT.split(m.string[m.end():], 1)[0]
+    if m.group(0).endswith("一") and not _GOES_ON.match(rest):
+        return m.group(1) + "、"  # the 、 itself, read as 一: no name runs on through it
     nxt = _NEXT_END.search(rest)
-    part = nxt is not None and (nxt.group(1) is not None or (nxt.group(2) is not None and not _OWN_NAME.match(rest)))
+    own = nxt is not None and (_OWN_NAME.match(rest) or _OWN_IN.search(rest[: nxt.start()]))
+    part = nxt is not None and (nxt.group(1) is not None or (nxt.group(2) is not None and not own))
     return m.group(0) if _GOES_ON.match(rest) or part else m.group(1) + "、"
 
 
