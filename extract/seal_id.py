@@ -32,7 +32,9 @@ def _inside(line: Line, seal: Box) -> bool:
 
 
 def _invoice_seal(page: Page, seal: Box) -> bool:
-    return any("发票专用章" in line.text and "代开" not in line.text and _inside(line, seal) for line in page.lines)
+    # 代开 anywhere inside: OCR may read the tax office's 代开发票专用章 as two boxes, 代开 and 发票专用章
+    inside = [line.text for line in page.lines if _inside(line, seal)]
+    return any("发票专用章" in t for t in inside) and not any("代开" in t for t in inside)
 
 
 def centre_ids(pages: list[Page]) -> list[SealId]:

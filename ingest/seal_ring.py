@@ -30,7 +30,8 @@ from ingest import seal
 
 # Part of the ring cache's key: bump when what is read off a ring can change.
 # 2: each glyph's probability comes with a reading (Line.words).
-VERSION = 2
+# 3: the glyph before one the recogniser skipped is doubted (ingest.ocr.rapid.skipped_glyph_doubt).
+VERSION = 3
 
 # How far in from the seal's outline its name runs, from its glyphs' tops to their feet, in
 # the shorter radius (a 40×30 mm 发票专用章: 1 mm border, ~4 mm glyphs, 15 mm radius). Each

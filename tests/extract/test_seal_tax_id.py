@@ -70,6 +70,9 @@ def test_a_seal_that_is_no_invoice_seal_is_not_the_sellers():
     assert centre_ids(invoice(OLD_INVOICE["buyer_id"], purpose="").pages) == []
     dc = extract_document(invoice(OTHER, purpose="代开发票专用章"))  # the tax office's
     assert "dai_kai" in flags(dc) and "seal_tax_id_disagrees" not in flags(dc)
+    # its 代开 read as a box of its own, above 发票专用章
+    split = invoice(OTHER, extra=(("代开", SEAL.cx - 12, SEAL.cy + 14),))
+    assert centre_ids(split.pages) == [] and "seal_tax_id_disagrees" not in flags(extract_document(split))
 
 
 @pytest.mark.slow
