@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from core.models import Applicant, Box, Claim, DocType, Document, DocumentClaims, Evidence, Flag
 from extract.fields.base import confirm, same_party, similar_name
+from extract.fields.standards.unitnames import is_unit
 from extract.seal_id import centre_ids
 from extract.seal_name import verdict
 from extract.normalise import (credit_code_valid, normalise_invoice_code, normalise_invoice_number, parse_date, parse_money,
@@ -227,7 +228,19 @@ def cut_short(name: str) -> str | None:
     return f"«…{end.group()}»" if end else None
 
 
-def check_party_names(dc: DocumentClaims) -> None:
+def _goes_on_beside(c: Claim, doc: Document) -> str | None:
+    """On a licence: what reads beside a name that does not end as an organisation's, when that
+    does (a stamp or a seal over the middle of the name split OCR's line there, and the name goes
+    on past what was read). Not on an invoice, whose seller stands beside its buyer."""
+    if not c.evidence or c.evidence[0].box is None or is_unit(c.value):
+        return None
+    ev = c.evidence[0]
+    beside = [line.text for page in doc.pages if page.number == ev.page for line in page.lines
+              if line.box != ev.box and line.box.x0 > ev.box.x0 and line.box.y0 < ev.box.cy < line.box.y1]
+    return " ".join(beside) if any(is_unit(text) for text in beside) else None
+
+
+def check_party_names(dc: DocumentClaims, doc: Document | None = None) -> None:
     """A party's name read off the page that stops where no name can (广州云栖工业科技, cut at the
     line's end before 有限公司) is a part of the name: a reviewer reads the rest. What an OFD's or
     XML's own tags say is what the issuer wrote, and a reviewer's value is theirs."""
@@ -236,7 +249,14 @@ def check_party_names(dc: DocumentClaims) -> None:
         if c is None or not isinstance(c.value, str) or c.corrected or not _read_off_a_page(c):
             continue
         if any(f.code == "name_cut" for f in c.flags):
-            continue  # a field module saw the cut already (a licence's stamp over the name)
+            continue  # flagged already: the checks run again on a claim set after a correction
+        beside = _goes_on_beside(c, doc) if doc is not None and dc.doc_type == DocType.business_licence else None
+        if beside:
+            # on the claim alone: a stamp over a licence's name doubts the name, not the document's kind
+            c.flags.append(Flag(code="name_cut", message=f"{field}: {c.value!r} does not end as a name does; "
+                                f"its line goes on with {beside!r}"))
+            c.confidence = min(c.confidence, 0.5)
+            continue
         why = cut_short(c.value)
         if why:
             _flag(dc, [c], "name_cut", f"{field} «{c.value}» ends where a name cannot ({why}): the rest of the name was not read")
@@ -258,7 +278,7 @@ def document_checks(dc: DocumentClaims, doc: Document | None = None) -> Document
             check_seal_name(dc, doc)
             check_seal_tax_id(dc, doc)
     check_ids(dc)
-    check_party_names(dc)
+    check_party_names(dc, doc)
     check_standard_codes(dc)
     check_one_box_two_dates(dc)
     return dc

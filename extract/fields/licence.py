@@ -7,7 +7,6 @@ import re
 
 from core.models import Claim, Document, Flag, ValueType
 from extract.families import Family, detect, family
-from extract.fields.standards.unitnames import is_unit
 from extract.fields.base import PageView, company, first_match, flag_words_figures, labelled, money, value_claim, views
 from extract.layout import Hit, Value, continuation, norm, value_after
 from extract.normalise import normalise_credit_code, parse_date
@@ -94,22 +93,6 @@ def _without_overprints(c: Claim | None, fam: Family) -> Claim | None:
     return c
 
 
-def _cut_short(c: Claim | None, pages: list[PageView]) -> Claim | None:
-    """A name that does not end as an organisation's, a piece that does read beside it on its
-    line: a stamp or a seal over the middle of the name split OCR's line there, and the name goes
-    on past what was read. Said, and sent to a reviewer rather than given as read."""
-    if c is None or not c.evidence or c.evidence[0].box is None or is_unit(c.value):
-        return c
-    ev = c.evidence[0]
-    beside = [line.text for view in pages if view.page.number == ev.page for line in view.page.lines
-              if line.box != ev.box and line.box.x0 > ev.box.x0 and line.box.y0 < ev.box.cy < line.box.y1]
-    if any(is_unit(text) for text in beside):
-        c.flags.append(Flag(code="name_cut", message=f"{c.field}: {c.value!r} does not end as a name does; "
-                            f"its line goes on with {' '.join(beside)!r}"))
-        c.confidence = min(c.confidence, 0.5)
-    return c
-
-
 def extract_licence(doc: Document) -> list[Claim]:
     pages = [v for v in views(doc) if v.page.lines]
     fam = _family(doc)
@@ -123,7 +106,7 @@ def extract_licence(doc: Document) -> list[Claim]:
         return _without_overprints(got, fam)
 
     found = [
-        _cut_short(field("company_name", company, ValueType.text), pages),
+        field("company_name", company, ValueType.text),
         credit_code(pages, labels=fam.label("credit_code"), stops=stops),
         field("address", address, ValueType.text, wraps=True),
         flag_words_figures(field("registered_capital", money, ValueType.money)),

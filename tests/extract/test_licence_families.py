@@ -161,7 +161,15 @@ def test_a_name_an_overprint_split_is_not_given_as_read():
     its row does: the name goes on past what was read — flagged, and sent to a reviewer."""
     cells = [c for c in PAPER if not c[0].startswith("称南京")] + [
         ("称南京文化艺", 165, 349, 262, 378), ("艺俊构荐有限公司", 250, 346, 399, 381)]  # the boxes overlap, as OCR gave them
-    name = extract_document(document(boxes(*cells))).get("company_name")
+    doc = document(boxes(*cells))
+    dc = extract_document(doc)
+    name = dc.get("company_name")
     assert "name_cut" in [f.code for f in name.flags] and name.confidence < 0.8
+    # the checks run again after a correction elsewhere in the dossier: the flag stays
+    from core.models import ClaimSet
+    from extract.recheck import recheck
+
+    again = recheck(ClaimSet(dossier_id="d", documents=[dc]), {dc.document: doc}).documents[0].get("company_name")
+    assert [f.code for f in again.flags] == ["name_cut"] and again.confidence < 0.8
     whole = extract_document(document(boxes(*PAPER))).get("company_name")
     assert not whole.flags and whole.confidence >= 0.8  # a whole name is left alone
