@@ -42,8 +42,9 @@ def test_a_list_of_one_unit_a_line_splits_where_a_list_would_end_a_unit(cell):
     ["中华人民共和国天津海关", "中华人民共和国北京海关", "中国检验检疫科学研究院", WIDE],
     ["中国石油长庆油田", "西南石油大学", WIDE],
     ["山东能源集团鲍店煤矿", "中国矿业大学", WIDE],
+    ["广州睿智投资合伙企业(有限合伙)", "华南理工大学", WIDE],
 ])
-def test_a_customs_house_an_oilfield_and_a_mine_end_a_unit(cell):
+def test_a_customs_house_an_oilfield_a_mine_and_a_partnership_end_a_unit(cell):
     assert all(is_unit(u) for u in cell)
     assert _one_a_line(cell) == cell
 

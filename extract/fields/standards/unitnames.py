@@ -13,9 +13,10 @@ from extract.normalise import find_standard_codes
 
 SEPARATORS = "、，,;；"
 _SPLIT = re.compile(rf"[{SEPARATORS}]+")
-# how an organisation's name ends: a company, an institute, a university, an office, a body
+# how an organisation's name ends: a company, an institute, a university, an office, a body, a
+# partnership (…合伙企业（有限合伙）, its bracket aside)
 _ORG_END = re.compile(
-    r"(?:公司|厂|院|所|中心|大学|学校|学院|校|局|厅|部|司|委|办|处|室|站|社|馆|队|组|会|盟|集团|团|银行|行|署|台|基地|园|场|医院|店|海关|油田|矿)$"
+    r"(?:公司|厂|院|所|中心|大学|学校|学院|校|局|厅|部|司|委|办|处|室|站|社|馆|队|组|会|盟|集团|团|银行|行|署|台|基地|园|场|医院|店|海关|油田|矿|企业)$"
     r"|(?i:(?:Ltd|Limited|Inc|Co|Corp|Corporation|Company|GmbH|LLC|University|Institute|Association|Academy|"
     r"Laborator(?:y|ies)|Cent(?:er|re)|Administration|Agency|Council|Committee)\.?)$")
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]$")
