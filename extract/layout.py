@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from statistics import median
 
-from core.models import Box, Line, Page
+from core.models import LOW_CONFIDENCE, Box, Line, Page
 
 COLON = ":：;；"
 _WS = re.compile(r"\s+")
@@ -23,6 +23,46 @@ _WS = re.compile(r"\s+")
 def norm(text: str) -> str:
     """Full-width to half-width and no whitespace: the form labels are matched in."""
     return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def key_glyphs(text: str, glyphs) -> tuple[float, ...]:
+    """A line's glyph probabilities (one a character of `text`, Line.glyphs) carried onto
+    norm(text): a character NFKC writes as several lends each its glyph's; whitespace goes,
+    its doubt to the characters either side (a glyph rubbed out may be read as a space, at
+    0.6). () when they cannot be aligned (or there are none)."""
+    out: list[float] = []
+    dropped = 1.0
+    for ch, p in zip(text, glyphs):
+        kept = len(norm(ch))
+        if not kept:
+            dropped = min(dropped, p)
+            if out:
+                out[-1] = min(out[-1], p)
+            continue
+        out.extend([min(p, dropped)] * kept)
+        dropped = 1.0
+    return tuple(out) if glyphs and len(out) == len(norm(text)) else ()
+
+
+# A line's confidence is the mean over its glyphs: one glyph read at 0.25 in a 20-glyph line
+# (长峙岛 read 长崎岛) still makes 0.96. A value is judged by its own weakest glyph too: one
+# under GLYPH_DOUBT brings it under LOW_CONFIDENCE (a reviewer sees it), in proportion, so a
+# glyph at half of GLYPH_DOUBT gives half of LOW_CONFIDENCE.
+GLYPH_DOUBT = 0.5
+
+
+def doubted(confidence: float, glyphs) -> float:
+    """A reading's confidence with the weakest of its own glyphs taken into account."""
+    if not glyphs:
+        return confidence
+    return min(confidence, LOW_CONFIDENCE * min(glyphs) / GLYPH_DOUBT)
+
+
+def telling(text: str, glyphs) -> list[float]:
+    """The glyphs of `text`'s letters and digits (CJK characters are letters): the recogniser
+    is least sure of ￥, brackets and colons (0.5–0.8 on photos), which say nothing of a
+    name's or an amount's value."""
+    return [p for ch, p in zip(text, glyphs) if ch.isalnum()]
 
 
 def union(boxes) -> Box:
@@ -41,6 +81,8 @@ class Cell:
     page: int = 1
     # the text layer's words inside the cell, for tables whose columns sit close together
     words: tuple[tuple[str, Box], ...] = ()
+    # each character of `key`'s glyph probability, where OCR gave them (Line.glyphs); else ()
+    glyphs: tuple[float, ...] = ()
 
     @property
     def tokens(self) -> list[tuple[str, Box]]:
@@ -80,6 +122,17 @@ class Row:
     @property
     def box(self) -> Box:
         return union(c.box for c in self.cells)
+
+    def glyphs(self, start: int, end: int) -> list[float]:
+        """The telling glyphs' probabilities of string[start:end], from the cells that have them."""
+        out: list[float] = []
+        for i in sorted(set(self.owner[start:end])):
+            cell = self.cells[i]
+            if cell.glyphs:
+                at = self.cell_start(i)
+                lo, hi = max(start - at, 0), end - at
+                out.extend(telling(cell.key[lo:hi], cell.glyphs[lo:hi]))
+        return out
 
     @property
     def cy(self) -> float:
@@ -124,7 +177,7 @@ def _split_on_gaps(line: Line, page: int) -> list[Cell]:
     pieces = [(m.group(), m.start()) for m in re.finditer(r"\S+(?: \S+)*", line.text)]
     pieces = [p for p in pieces if p[0]]
     if len(pieces) <= 1 or "  " not in line.text:
-        return [Cell(line.text, line.box, line.confidence, page)]
+        return [Cell(line.text, line.box, line.confidence, page, glyphs=key_glyphs(line.text, line.glyphs))]
 
     def width(s: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
@@ -135,7 +188,8 @@ def _split_on_gaps(line: Line, page: int) -> list[Cell]:
     for text, start in pieces:
         x0 = line.box.x0 + width(line.text[:start]) * scale
         x1 = x0 + width(text) * scale
-        cells.append(Cell(text, Box(x0=x0, y0=line.box.y0, x1=x1, y1=line.box.y1), line.confidence, page))
+        cells.append(Cell(text, Box(x0=x0, y0=line.box.y0, x1=x1, y1=line.box.y1), line.confidence, page,
+                          glyphs=key_glyphs(text, line.glyphs[start:start + len(text)])))
     return cells
 
 
@@ -363,7 +417,24 @@ class Value:
 
     @property
     def confidence(self) -> float:
-        return min(c.confidence for c in self.cells)
+        return self.confidence_of(self.text)
+
+    def confidence_of(self, part: str) -> float:
+        """The cells' confidence, doubted by the weakest glyph of `part`: the value's own text,
+        or the piece of it a parser kept (a doubtful glyph in the label, or in words cut off
+        the value, says nothing of it)."""
+        return doubted(min(c.confidence for c in self.cells), self.glyphs(part))
+
+    def glyphs(self, part: str) -> list[float]:
+        """The telling glyphs' probabilities of `part`, found in the value's text (itself the
+        tail of its cells' keys, run together); [] when they are not all known."""
+        keys = "".join(c.key for c in self.cells)
+        glyphs = [p for c in self.cells for p in c.glyphs]
+        at = keys.rfind(self.text) if part else -1
+        within = self.text.find(part) if at >= 0 else -1
+        if len(glyphs) != len(keys) or within < 0:
+            return []
+        return telling(part, glyphs[at + within: at + within + len(part)])
 
 
 def value_after(hit: Hit, rows: list[Row], accept=None, stop_labels: tuple[str, ...] = ()) -> Value | None:

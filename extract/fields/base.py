@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from core.models import Box, Claim, Document, Evidence, EvidenceKind, Page, ValueType
-from extract.layout import Cell, Hit, Row, Value, find_labels, join_rows, norm, page_rows, union
+from extract.layout import Cell, Hit, Row, Value, doubted, find_labels, join_rows, norm, page_rows, union
 
 
 @dataclass
@@ -87,14 +87,18 @@ def claim(
 
 
 def value_claim(view: PageView, field_name: str, value_type: ValueType, value: Any, found: Value, match: float = 1.0) -> Claim:
-    """A claim read off the page: confidence = OCR confidence × how the value was found ×
-    how well its label matched."""
-    return claim(field_name, value_type, value, found.confidence * found.quality * match, [view.cell_evidence(found.cells)])
+    """A claim read off the page: confidence = OCR confidence (of the value's own glyphs: the
+    text kept, when a parser kept a piece of what was found) × how the value was found × how
+    well its label matched."""
+    kept = norm(value) if isinstance(value, str) and norm(value) in found.text else found.text
+    return claim(field_name, value_type, value, found.confidence_of(kept) * found.quality * match, [view.cell_evidence(found.cells)])
 
 
 def match_evidence(view: PageView, row: Row, m: re.Match[str], group: int | str = 0) -> tuple[Evidence, float]:
+    """The evidence of a pattern's match, and its confidence: its cells', doubted by the
+    weakest glyph of the match itself."""
     cells = row.span(m.start(group), m.end(group)) or row.cells
-    return view.cell_evidence(cells), min(c.confidence for c in cells)
+    return view.cell_evidence(cells), doubted(min(c.confidence for c in cells), row.glyphs(m.start(group), m.end(group)))
 
 
 
