@@ -37,6 +37,12 @@ def test_doubted_takes_the_weakest_glyph_under_glyph_doubt_below_low_confidence(
     assert doubted(0.6, [0.99, 0.45]) == 0.6  # never raised
 
 
+def test_a_glyph_before_a_skipped_one_sends_its_value_to_a_reviewer():
+    from ingest.ocr.rapid import GAP_DOUBT  # what OCR gives the glyph before a hole in its columns
+
+    assert doubted(0.99, [0.99, GAP_DOUBT, 0.99]) < LOW_CONFIDENCE
+
+
 def test_glyphs_follow_the_text_onto_its_normalised_key():
     # whitespace goes, its doubt to its neighbours (a glyph rubbed out, read as a space); a
     # full-width colon stays one character
