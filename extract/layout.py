@@ -50,7 +50,7 @@ def key_glyphs(text: str, glyphs) -> tuple[float, ...]:
 # glyph at half of GLYPH_DOUBT gives half of LOW_CONFIDENCE. Picked from data, generated photos
 # (seed 11, and seed 12's invoices): right values' letters and digits go down to ~0.5 (a tax
 # id's, at 0.50 and 0.59), so 0.6 and over sends right values to a reviewer; under 0.5 misses
-# the glyph OCR marks as the one before a skipped glyph (ingest.ocr.rapid.GAP_DOUBT, 0.5).
+# the glyph OCR marks as the one before a skipped glyph (ingest.ocr.rapid.GAP_DOUBT, 0.25).
 GLYPH_DOUBT = 0.55
 
 
