@@ -87,7 +87,7 @@ class Word(Model):
 class Line(Model):
     text: str
     box: Box
-    confidence: float = 1.0  # an OCR engine's: the mean over the line's glyphs
+    confidence: float = 1.0  # an OCR engine's: the mean over the line's glyphs as the recogniser read them
     words: list[Word] = Field(default_factory=list)
     # Each glyph's own probability, glyphs[i] for text[i], where the engine says (rapidocr);
     # empty for text layers, OFD, XML and engines that cannot say. A line's mean hides one

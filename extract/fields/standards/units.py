@@ -82,12 +82,14 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
 def _unit_end(m: re.Match[str]) -> str:
     """A legal suffix with no 、 after it: the 、 OCR lost, unless the name goes on."""
     rest = _SPLIT.split(m.string[m.end():], 1)[0]
-    if m.group(0).endswith("一") and not _GOES_ON.match(rest):
+    if _GOES_ON.match(rest):
+        return m.group(0)
+    if m.group(0).endswith("一"):
         return m.group(1) + "、"  # the 、 itself, read as 一: no name runs on through it
     nxt = _NEXT_END.search(rest)
     own = nxt is not None and (_OWN_NAME.match(rest) or _OWN_IN.search(rest[: nxt.start()]))
     part = nxt is not None and (nxt.group(1) is not None or (nxt.group(2) is not None and not own))
-    return m.group(0) if _GOES_ON.match(rest) or part else m.group(1) + "、"
+    return m.group(0) if part else m.group(1) + "、"
 
 
 def _row_end(row: Row, start: int) -> int:
