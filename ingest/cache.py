@@ -73,12 +73,14 @@ class OcrCache:
     # ---------------------------------------------------------------- seal rings
     # A seal ring's reading (ingest.seal_ring) is an entry of its own, keyed on the page image's
     # hash, the engine, the ring reader's version and the seal finder's (ingest.seal: its red
-    # mask and regions say where the rings are): the page's own entry and its key stay as they
+    # mask and regions say where the rings are), and the engine's settings that change what its
+    # recogniser gives for a line (RING_SETTINGS): the page's own entry and its key stay as they
     # were, so bumping the ring reader never reads a page again.
     def _ring_path(self, image_key: str, engine: OcrEngine) -> Path:
         from ingest import seal, seal_ring
 
-        key = json.dumps([image_key, engine.name, engine.version, seal_ring.VERSION, seal.VERSION])
+        read = {k: engine.settings[k] for k in RING_SETTINGS if k in engine.settings}
+        key = json.dumps([image_key, engine.name, engine.version, seal_ring.VERSION, seal.VERSION, read], sort_keys=True)
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         return self.root / "seal_ring" / digest[:2] / f"{digest}.json"
 
@@ -97,6 +99,9 @@ class OcrCache:
 
 
 _LINES = TypeAdapter(list[Line])
+# Engine settings a ring's reading depends on (the detector's and the page passes' do not: a ring
+# is read whole by the recogniser): the skipped-glyph mark (ingest.ocr.rapid) lowers its glyphs.
+RING_SETTINGS = ("glyph_gap",)
 
 
 class NoCache(OcrCache):

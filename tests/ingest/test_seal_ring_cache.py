@@ -22,6 +22,18 @@ def test_a_new_seal_finder_reads_the_rings_again(tmp_path, monkeypatch):
     assert cache.get_rings("page-image", engine) is None
 
 
+def test_a_new_skipped_glyph_mark_reads_the_rings_again(tmp_path):
+    # the ring is read by the recogniser, whose glyphs the skipped-glyph mark lowers
+    engine, cache = RapidOcrEngine(), OcrCache(tmp_path / "cache")
+    cache.put_rings("page-image", engine, RING)
+    other = RapidOcrEngine()
+    other.settings["glyph_gap"] = [*engine.settings["glyph_gap"][:1], 0.3, *engine.settings["glyph_gap"][2:]]
+    assert cache.get_rings("page-image", other) is None
+    # a setting only the page passes use leaves the ring's entry standing
+    other = RapidOcrEngine(seal_pass=False)
+    assert cache.get_rings("page-image", other) == RING
+
+
 class RingFails(RapidOcrEngine):
     """The real engine, its ring reading failing as a degenerate outline does in unroll
     (int(nan) when fitEllipse gives up) — no input found here makes this OpenCV do it."""
