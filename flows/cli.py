@@ -95,6 +95,24 @@ def show_assessment(assessment, console: Console = console) -> None:
         console.print(f"[dim]note: {note}[/dim]")
 
 
+@app.callback()
+def _settings_checked() -> None:
+    """Every DOSSIER_* number a command may read, read before it starts anything: a typo is
+    one clear error naming the variable, not a failure of each file deep inside a run."""
+    from core.settings import SettingError
+    from flows import server
+    from ingest import limits
+    from ingest.ocr.base import threads
+
+    try:
+        limits.check()
+        threads()
+        server.migration_seconds()
+    except SettingError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
 def _start_up() -> None:
     """What a run that writes to DOSSIER_HOME does first, one process at a time (a new home
     is set up by whichever comes first): clear temp files of runs killed mid-write, create
@@ -103,11 +121,6 @@ def _start_up() -> None:
     from core.store import Store
     from flows import server
 
-    try:
-        server.migration_seconds()  # a bad setting is said before anything is set up
-    except server.SettingError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     with server.first_run_lock():
         sweep_temp(home.home())
         Store()

@@ -22,7 +22,6 @@ import atexit
 import collections
 import ctypes
 import functools
-import math
 import os
 import signal
 import socket
@@ -32,6 +31,8 @@ import threading
 import time
 import types
 from pathlib import Path
+
+from core import settings
 
 PR_SET_PDEATHSIG = 1
 # Creating Prefect's database takes seconds (tens on a loaded machine); a migration still running
@@ -43,25 +44,11 @@ MIGRATION_SECONDS_ENV = "DOSSIER_PREFECT_MIGRATION_SECONDS"
 UPGRADE = [sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"]
 
 
-class SettingError(ValueError):
-    """A DOSSIER_* setting this module reads is not a value it can use."""
-
-
 def migration_seconds() -> float:
     """How long Prefect's database upgrade may take: MIGRATION_SECONDS, or the environment's
     DOSSIER_PREFECT_MIGRATION_SECONDS, which must be a number of seconds above 0 — a typo
     must not turn the bound off, nor make every new home's first command fail at once."""
-    raw = os.environ.get(MIGRATION_SECONDS_ENV, "").strip()
-    if not raw:
-        return MIGRATION_SECONDS
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not 0 < value < math.inf:
-        raise SettingError(f"{MIGRATION_SECONDS_ENV}={raw!r}: give the seconds Prefect's database upgrade may take "
-                           f"as a number above 0 (default {MIGRATION_SECONDS:g})")
-    return value
+    return settings.number(MIGRATION_SECONDS_ENV, MIGRATION_SECONDS, "the seconds Prefect's database upgrade may take", gt=0.0)
 
 
 def first_run_lock():

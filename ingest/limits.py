@@ -2,11 +2,12 @@
 
 Each is read from its environment variable when it is used (so a test or an operator can
 change it without a restart of anything but the command), falling back to the default
-here. README.md ("Limits") lists the same table.
+here; a value that is no whole number above 0 is an error naming the variable. README.md
+("Limits") lists the same table.
 """
 from __future__ import annotations
 
-import os
+from core import settings
 
 MB = 1024 * 1024
 
@@ -32,10 +33,13 @@ RATIO_FLOOR_DOSSIER = 16 * MB
 
 
 def limit(name: str) -> int:
-    env, default, _ = LIMITS[name]
-    raw = os.environ.get(env, "").strip()
-    try:
-        value = int(raw.replace("_", "")) if raw else default
-    except ValueError:
-        value = default  # a typo in an override must not lift the limit
-    return value if value > 0 else default
+    """A typo in an override is a SettingError naming it, never the limit lifted or quietly
+    back at its default."""
+    env, default, what = LIMITS[name]
+    return settings.number(env, default, f"the limit of {what}", ge=1)
+
+
+def check() -> None:
+    """Every limit read once: a command says a bad override before it takes anything in."""
+    for name in LIMITS:
+        limit(name)

@@ -7,7 +7,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from core import settings
 from core.models import Line
+
+THREADS_ENV = "DOSSIER_OCR_THREADS"
 
 
 class EngineUnavailable(RuntimeError):
@@ -23,6 +26,12 @@ class OcrEngine(Protocol):
     def read(self, image: np.ndarray) -> list[Line]:
         """Lines of text on a BGR image, boxes in the image's pixels."""
         ...
+
+
+def threads() -> int:
+    """onnxruntime threads an engine's models take in this process: DOSSIER_OCR_THREADS, 0
+    (the default) for every core; each worker of a pool sets 1 (flows.pipeline)."""
+    return settings.number(THREADS_ENV, 0, "the onnxruntime threads of one OCR process (0: every core)", ge=0)
 
 
 def settings_hash(engine: OcrEngine) -> str:

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from core.models import Box, Line
-from ingest.ocr.base import EngineUnavailable
+from ingest.ocr.base import EngineUnavailable, threads as ocr_threads
 
 WORKER = Path(__file__).with_name("paddle_worker.py")
 # Exact versions: the engine's environment is built the same way on every machine.
@@ -126,7 +126,7 @@ def _worker() -> _Worker:
     python, models = venv_python(), models_dir()
     if not python.exists() or not (models / "PP-OCRv6_small_rec" / "inference.yml").exists():
         raise EngineUnavailable(f"paddleocr is not installed here (no {python.parent.parent}); run `dossier engines install paddleocr`")
-    threads = int(os.environ.get("DOSSIER_OCR_THREADS", "0") or 0)
+    threads = ocr_threads()
     key = (str(python), threads)
     if key not in _WORKERS or _WORKERS[key].proc.poll() is not None:
         _WORKERS[key] = _Worker(python, models, threads)

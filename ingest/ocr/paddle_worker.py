@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -105,7 +104,9 @@ def main() -> None:
     b.add_argument("--rec", type=Path, required=True)
     s = sub.add_parser("serve")
     s.add_argument("models", type=Path)
-    s.add_argument("--threads", type=int, default=int(os.environ.get("DOSSIER_OCR_THREADS", "0") or 0))
+    # ingest.ocr.paddle always passes DOSSIER_OCR_THREADS, read and checked there (this
+    # environment has none of the project's packages to read it with).
+    s.add_argument("--threads", type=int, default=0)
     args = parser.parse_args()
     if args.command == "build":
         build(args.models, args.det, args.rec)

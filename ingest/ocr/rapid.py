@@ -15,7 +15,6 @@ the cores and each runs slower than alone.
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from importlib.metadata import version as _pkg_version
 from pathlib import Path
@@ -25,7 +24,7 @@ import cv2
 import numpy as np
 
 from core.models import Box, Line
-from ingest.ocr.base import EngineUnavailable
+from ingest.ocr.base import EngineUnavailable, threads as ocr_threads
 
 # Lines are recognised one at a time. PP-OCR's recognisers mix the whole line globally, so
 # their cost grows faster than the width they are given, and a batch is padded to its widest
@@ -82,16 +81,12 @@ def det_input(img: np.ndarray, scale: float, mean: np.ndarray, std: np.ndarray) 
     return x
 
 
-def _threads() -> int:
-    return int(os.environ.get("DOSSIER_OCR_THREADS", "0") or 0)
-
-
 @lru_cache(maxsize=2)
 def rapid_instance(threads: int | None = None):
     """rapidocr_onnxruntime's RapidOCR, built once per process (model load ~0.5 s)."""
     from rapidocr_onnxruntime import RapidOCR
 
-    threads = _threads() if threads is None else threads
+    threads = ocr_threads() if threads is None else threads
     kwargs: dict[str, Any] = {}
     if threads > 0:
         # Global keys: rapidocr 1.4 copies the global thread settings over per-stage ones.
@@ -127,7 +122,7 @@ def rapid3_instance(threads: int | None = None):
         from rapidocr import RapidOCR
     except ImportError as exc:
         raise EngineUnavailable(f"rapidocr3: the `rapidocr` 3.x package is not installed ({exc}); pip install -e '.'") from exc
-    threads = _threads() if threads is None else threads
+    threads = ocr_threads() if threads is None else threads
     params: dict[str, Any] = {"Global.log_level": "warning", "Rec.rec_batch_num": REC_BATCH}
     if threads > 0:
         params |= {"EngineConfig.onnxruntime.intra_op_num_threads": threads,

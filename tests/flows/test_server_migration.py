@@ -11,8 +11,9 @@ import pytest
 
 from typer.testing import CliRunner
 
+from core.settings import SettingError
 from flows.cli import app
-from flows.server import MIGRATION_SECONDS_ENV, SettingError, migrate_database
+from flows.server import MIGRATION_SECONDS_ENV, migrate_database
 
 # a migration that hangs, after starting a helper of its own
 STUCK = """
