@@ -25,12 +25,15 @@ WINDOW_FIELDS = ("issue_date", "signing_date", "publish_date", "implement_date",
 ID_FIELDS = ("buyer_tax_id", "seller_tax_id", "credit_code")
 
 
-def _flag(dc: DocumentClaims, claims: list[Claim | None], code: str, message: str, severity: str = "warning") -> Flag:
+def _flag(dc: DocumentClaims, claims: list[Claim | None], code: str, message: str, severity: str = "warning",
+          *, document: bool = True) -> Flag:
+    """The flag on each claim (once a code), and on the document too unless `document` is False:
+    a doubt about one value that says nothing of the document as a whole (its kind, its sums)."""
     flag = Flag(code=code, severity=severity, message=message)
     for c in claims:
         if c is not None and all(f.code != code for f in c.flags):
             c.flags.append(flag)
-    if all(f.message != message for f in dc.flags):
+    if document and all(f.message != message for f in dc.flags):
         dc.flags.append(flag)
     return flag
 
@@ -154,6 +157,9 @@ def check_parts(dc: DocumentClaims, doc: Document) -> None:
 # A seller's name its own seal's ring reads a glyph or two otherwise, or a tax id its seal's
 # middle prints otherwise, is as likely misread as right: it is given at most this confidence.
 SEAL_DISAGREES_CONFIDENCE = 0.5
+# A licence's name whose line goes on, past a stamp or seal, with what reads as the rest of a
+# name: what was read is a piece of the name, given at most this confidence.
+NAME_GOES_ON_CONFIDENCE = 0.5
 
 
 def check_seal_name(dc: DocumentClaims, doc: Document) -> None:
@@ -253,9 +259,9 @@ def check_party_names(dc: DocumentClaims, doc: Document | None = None) -> None:
         beside = _goes_on_beside(c, doc) if doc is not None and dc.doc_type == DocType.business_licence else None
         if beside:
             # on the claim alone: a stamp over a licence's name doubts the name, not the document's kind
-            c.flags.append(Flag(code="name_cut", message=f"{field}: {c.value!r} does not end as a name does; "
-                                f"its line goes on with {beside!r}"))
-            c.confidence = min(c.confidence, 0.5)
+            c.confidence = min(c.confidence, NAME_GOES_ON_CONFIDENCE)
+            _flag(dc, [c], "name_cut", f"{field}: {c.value!r} does not end as a name does; its line goes on with {beside!r}",
+                  document=False)
             continue
         why = cut_short(c.value)
         if why:

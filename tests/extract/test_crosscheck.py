@@ -100,3 +100,35 @@ def test_one_id_read_with_two_names_a_glyph_apart_flags_both_and_changes_neither
     d = invoice(invoice_number="4", buyer_name="广州云栖工业科技有眼公司", buyer_tax_id="91440101MA5CXXQ213")
     check_names([d], Applicant(name="广州云栖工业科技有限公司", credit_code="91440101MA5CXXQ213"))
     assert codes(d) == {"name_disagrees"}
+
+
+def test_a_licence_name_whose_line_goes_on_is_flagged_on_the_name_alone_and_capped():
+    """check_party_names: a stamp split a licence's name (南京文化艺 | 术产权交易所有限公司 beside it).
+    The name_cut flag is a warning on the name, never on the document (it would doubt the
+    document's kind), the name's confidence is capped, and a second run adds nothing."""
+    from core.models import Evidence, Flag
+    from extract.crosscheck import NAME_GOES_ON_CONFIDENCE, check_party_names
+    from tests.extract.builders import OCR, line, page
+
+    piece, rest = line("南京文化艺", 165, 349, height=28), line("术产权交易所有限公司", 300, 346, height=30)
+    doc = document(page([piece, rest], source=OCR), name="licence.jpg")
+    name = claim("company_name", ValueType.text, "南京文化艺", 0.97,
+                 [Evidence(document=doc.sha256, page=1, box=piece.box, text=piece.text, source=OCR.label)])
+    dc = DocumentClaims(document=doc.sha256, file_name="licence.jpg", doc_type=DocType.business_licence, claims=[name])
+    check_party_names(dc, doc)
+    check_party_names(dc, doc)
+    assert name.flags == [Flag(code="name_cut", severity="warning",
+                               message="company_name: '南京文化艺' does not end as a name does; its line goes on with '术产权交易所有限公司'")]
+    assert name.confidence == NAME_GOES_ON_CONFIDENCE == 0.5 and dc.flags == []
+
+
+def test_a_flag_kept_off_the_document_stands_on_its_claims_once():
+    from extract.crosscheck import _flag
+
+    dc = invoice(buyer_name="甲", seller_name="乙")
+    buyer, seller = dc.get("buyer_name"), dc.get("seller_name")
+    for _ in range(2):
+        flag = _flag(dc, [buyer, None, seller], "name_cut", "a doubt about two names", document=False)
+    assert buyer.flags == seller.flags == [flag] and dc.flags == []
+    _flag(dc, [buyer], "name_cut", "a doubt about the document too")
+    assert buyer.flags == [flag] and [f.message for f in dc.flags] == ["a doubt about the document too"]
