@@ -77,12 +77,21 @@ def read_under_seals(engine: OcrEngine, image: np.ndarray, lines: list) -> tuple
     if not regions:
         return lines, {}
     paper = seal.paper_red(image)
+
+    def lifted(crop: seal.Rect) -> list:
+        x0, y0, x1, y1 = crop
+        return read_crop(engine, seal.suppress_red(image[y0:y1, x0:x1], seal.within(regions, crop), paper), image.shape)
+
     second = []
     for crop in seal.crops(image.shape, regions, lines):
-        x0, y0, x1, y1 = crop
-        lifted = seal.suppress_red(image[y0:y1, x0:x1], seal.within(regions, crop), paper)
-        second += seal.to_page(read_crop(engine, lifted, image.shape), crop, image.shape)
-    merged, added, replaced = seal.merge_passes(lines, sorted(second, key=lambda line: line.box.cy), regions)
+        found = lifted(crop)
+        second += seal.to_page(found, crop, image.shape)
+        # a line running out of the crop's side, unseen by the first pass: its row, read to its end
+        for row in seal.cut_rows(found, crop, image.shape):
+            second += [line for line in seal.to_page(lifted(row), row, image.shape)
+                       if line.box.x0 < crop[0] or line.box.x1 > crop[2]]
+    merged, added, replaced = seal.merge_passes(lines, sorted(second, key=lambda line: line.box.cy), regions,
+                                                printed=seal.print_mask(image, paper))
     return merged, {"seals": len(regions), "seal_lines_added": added, "seal_lines_replaced": replaced}
 
 

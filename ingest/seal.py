@@ -15,7 +15,9 @@ from core.models import Box, Line
 # Part of the OCR cache key: bump when what the seal pass reads can change.
 # 3: the second pass reads crops around the seals, not the whole page.
 # 4: a sure second reading replaces a first one that read only a piece of it.
-VERSION = 4
+# 5: a shorter second reading replaces a first one that read seal ink into a line; a line
+#    running out of a crop's side is read to its end.
+VERSION = 5
 
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
@@ -36,6 +38,11 @@ FRAGMENT = 6                # characters: a piece of a line split by a seal, not
 # touches, whole, so a line the seal cut short is read to its end and not cut at the crop.
 CROP_MARGIN = 0.15          # of the seal's longer side
 LINE_PAD = 0.6              # of a line's height, beyond its ends
+# Print is what stays darker than this share of the paper through the red channel (seal ink
+# keeps ~85 % there); a first reading's box holding less print than STRAY_PRINT of a glyph's
+# square beyond the second pass's lines lost nothing but seal ink.
+PRINT_DARK = 0.5
+STRAY_PRINT = 0.05
 
 
 def red_mask(image: np.ndarray) -> np.ndarray:
@@ -148,22 +155,51 @@ def _moved(box: Box, dx: int, dy: int) -> Box:
     return Box(x0=box.x0 + dx, y0=box.y0 + dy, x1=box.x1 + dx, y1=box.y1 + dy)
 
 
+def _cut(b: Box, crop: Rect, shape: tuple[int, ...]) -> tuple[bool, bool, bool, bool]:
+    """Which of its edges (left, top, right, bottom) the crop cut a line it read (its box in the
+    crop's pixels) at: one it touches where the crop shares that edge with the rest of the page."""
+    x0, y0, x1, y1 = crop
+    h, w = shape[:2]
+    return (x0 > 0 and b.x0 <= 1, y0 > 0 and b.y0 <= 1, x1 < w and b.x1 >= x1 - x0 - 2, y1 < h and b.y1 >= y1 - y0 - 2)
+
+
 def to_page(lines: list[Line], crop: Rect, shape: tuple[int, ...]) -> list[Line]:
     """Lines read off a crop, moved back into the page's pixels. A line touching an edge the
     crop shares with the rest of the page was cut there, and is dropped."""
-    x0, y0, x1, y1 = crop
-    h, w = shape[:2]
+    x0, y0 = crop[:2]
     out = []
     for line in lines:
         b = line.box
-        if (x0 > 0 and b.x0 <= 1) or (y0 > 0 and b.y0 <= 1) \
-                or (x1 < w and b.x1 >= x1 - x0 - 2) or (y1 < h and b.y1 >= y1 - y0 - 2):
+        if any(_cut(b, crop, shape)):
             continue
         out.append(line.model_copy(update={
             "box": _moved(b, x0, y0),
             "words": [word.model_copy(update={"box": _moved(word.box, x0, y0)}) for word in line.words],
         }))
     return out
+
+
+def cut_rows(lines: list[Line], crop: Rect, shape: tuple[int, ...]) -> list[Rect]:
+    """Rows to read again, for lines read off a crop (in its pixels) that run out of its left or
+    right side into the page: a line the first pass never saw (the seal's ink drowned it), so
+    the crop was not widened for it. Each row is the line's height (and LINE_PAD) from the
+    crop's side to the page's edge it runs towards; rows that overlap become one."""
+    x0, y0, x1, y1 = crop
+    h, w = shape[:2]
+    rows: list[Rect] = []
+    for line in lines:
+        b = line.box
+        left, top, right, bottom = _cut(b, crop, shape)
+        if not (left or right) or top or bottom:
+            continue
+        pad = int(LINE_PAD * b.height) + 2
+        row = (0 if left else x0, max(int(b.y0) + y0 - pad, 0), w if right else x1, min(int(b.y1) + y0 + pad, h))
+        for i, other in enumerate(rows):
+            if _touch(row, other):
+                row = _join(row, rows.pop(i))
+                break
+        rows.append(row)
+    return rows
 
 
 # ---------------------------------------------------------------- merging two passes
@@ -195,15 +231,40 @@ def _under_seal(box: Box, regions: list[tuple[int, int, int, int]], chars: float
     return any(_intersection(box, Box(x0=x0, y0=y0, x1=x1, y1=y1)) >= need for x0, y0, x1, y1 in regions)
 
 
+def print_mask(image: np.ndarray, paper: float | None = None) -> np.ndarray:
+    """bool, True on print: dark even through the red channel, where seal ink is as light as
+    paper (black and blue print are dark there; a paper invoice's brown rules are not)."""
+    paper = paper_red(image) if paper is None else paper
+    return image[:, :, 2] < PRINT_DARK * paper
+
+
+def _ink_only_beyond(old: Box, readings: list[Line], printed: np.ndarray) -> bool:
+    """Whether all the print inside `old` lies in the boxes of `readings` (a few pixels round
+    them allowed): what a longer first reading held beyond them was seal ink, not print."""
+    h, w = printed.shape[:2]
+    x0, y0, x1, y1 = max(int(old.x0), 0), max(int(old.y0), 0), min(int(old.x1) + 1, w), min(int(old.y1) + 1, h)
+    if x1 <= x0 or y1 <= y0:
+        return False
+    left = printed[y0:y1, x0:x1].copy()
+    for line in readings:
+        b = line.box
+        left[max(int(b.y0) - 2 - y0, 0):max(int(b.y1) + 3 - y0, 0), max(int(b.x0) - 2 - x0, 0):max(int(b.x1) + 3 - x0, 0)] = False
+    glyph = min(line.box.height for line in readings) ** 2 if readings else 0.0
+    return bool(np.count_nonzero(left) < STRAY_PRINT * glyph)
+
+
 def merge_passes(first: list[Line], second: list[Line], regions: list[tuple[int, int, int, int]],
-                 margin: float = 0.05, sure: float = 0.98) -> tuple[list[Line], int, int]:
+                 margin: float = 0.05, sure: float = 0.98, printed: np.ndarray | None = None) -> tuple[list[Line], int, int]:
     """(lines, added, replaced). Lines away from seals are never changed, so red print elsewhere
     (an old invoice's 发票号码, a red title) keeps its first reading. Near a seal, a second-pass
     line takes the place of the first-pass line(s) under it when it is read more surely than the
     line it mostly covers, and either surely in itself or clearly more surely (the seal's
     strokes cut first-pass lines short or mix into them at high confidence, so "clearly more
     confident" alone would keep the truncated reading); one where the first pass saw nothing
-    is added. Seal text itself (gone from the second pass) stays as first read."""
+    is added. Seal text itself (gone from the second pass) stays as first read. `printed`
+    (print_mask of the page) lets a shorter reading replace a first one that read the seal's
+    glyphs into a line (￥113207.5殊软件服 for ￥113207.55): when every printed pixel of the old
+    line's box lies in the second pass's lines, its extra glyphs were seal ink."""
     merged = list(first)
     added = replaced = 0
     for line in second:
@@ -229,14 +290,17 @@ def merge_passes(first: list[Line], second: list[Line], regions: list[tuple[int,
             continue
         if any(old.text == line.text for old in olds):
             continue
-        # A reading much shorter than the one it would replace has lost print, not seal ink.
-        if len(line.text) < len(main.text) - 2:
+        # A reading shorter than the one it would replace has lost print, unless the first one's
+        # extra glyphs were the seal's (nothing printed beyond the second pass's lines): then
+        # the first reading is wrong however sure it was, and a surer one takes its place.
+        inked = len(line.text) < len(main.text) and printed is not None and _ink_only_beyond(main.box, second, printed)
+        if len(line.text) < len(main.text) - 2 and not inked:
             continue
         # The first pass may have seen only the piece of a line clear of the seal, and read that
         # piece surely (第五条 of "第五条 甲方应按…总额为人民币"): a sure reading holding every
         # first-pass piece whole is the line, however sure the pieces were.
         pieces = all(old.text in line.text for old in olds) and len(line.text) > sum(len(old.text) for old in olds)
-        if (pieces and line.confidence >= sure) or (
+        if (pieces and line.confidence >= sure) or (inked and line.confidence > main.confidence) or (
                 line.confidence > main.confidence and (line.confidence >= sure or line.confidence >= main.confidence + margin)):
             merged[hits[0]] = line
             for i in reversed(hits[1:]):
