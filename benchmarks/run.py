@@ -1,7 +1,7 @@
 """All benchmarks, one after the other (they must not share the 2 cores): `make bench`."""
 from __future__ import annotations
 
-from benchmarks import cluster_bench, demo_bench, ingest_bench, ocr_bench, review_bench
+from benchmarks import cluster_bench, demo_bench, fuzzy_bench, ingest_bench, ocr_bench, review_bench
 
 
 def main() -> None:
@@ -15,6 +15,8 @@ def main() -> None:
     cluster_bench.main()
     print("\n## review app: 5 sessions at once on a 20-document dossier\n")
     review_bench.main([])
+    print("\n## label finding: extraction of real invoices, the window filter against its old one\n")
+    fuzzy_bench.main([])
 
 
 if __name__ == "__main__":

@@ -340,23 +340,50 @@ def _fuzzy(text: str, label: str, min_score: float | None) -> list[tuple[int, in
     if min_score is None:
         min_score = 1 - (len(label) // 4) / len(label) - 1e-9
     n = len(label)
+    wanted = set(label)
+    # A window sharing fewer distinct characters with the label cannot score enough: nor can
+    # any window of a text that shares fewer, which is most rows for most labels.
+    need = n * min_score - 1
+    if len(wanted.intersection(text)) < need:
+        return []
     best: list[tuple[int, int, float]] = []
     for size in (n - 1, n, n + 1):
-        for start in range(0, max(len(text) - size + 1, 0)):
-            window = text[start : start + size]
-            # cheap pre-filter: enough shared characters
-            if len(set(window) & set(label)) < n * min_score - 1:
-                continue
-            score = 1 - edit_distance(window, label) / n
+        for start in _starts_sharing(text, wanted, size, need):
+            score = 1 - edit_distance(text[start : start + size], label) / n
             if score >= min_score:
                 best.append((start, start + size, score))
-    # keep the best non-overlapping windows
-    best.sort(key=lambda h: (-h[2], h[0]))
+    return _best_apart(best)
+
+
+def _best_apart(windows: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The best-scoring windows that do not overlap (of equals, the first), in order."""
+    windows.sort(key=lambda h: (-h[2], h[0]))
     chosen: list[tuple[int, int, float]] = []
-    for h in best:
+    for h in windows:
         if all(h[1] <= c[0] or h[0] >= c[1] for c in chosen):
             chosen.append(h)
     return sorted(chosen)
+
+
+def _starts_sharing(text: str, wanted: set[str], size: int, need: float) -> list[int]:
+    """Starts of the windows text[start:start + size] holding at least `need` distinct
+    characters of `wanted`, counted as the window slides (one step a character, not a set of
+    the window's characters built at every start)."""
+    inside = dict.fromkeys(wanted, 0)
+    shared = 0
+    starts = [0] if size == 0 and 0 >= need else []  # the empty window before the first character
+    for end, ch in enumerate(text, 1):
+        if ch in inside:  # ch comes into the window text[end - size:end]
+            shared += inside[ch] == 0
+            inside[ch] += 1
+        if end > size:
+            gone = text[end - size - 1]
+            if gone in inside:
+                inside[gone] -= 1
+                shared -= inside[gone] == 0
+        if end >= size and shared >= need:
+            starts.append(end - size)
+    return starts
 
 
 @dataclass(frozen=True)
