@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import re
 import secrets
 from enum import Enum
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import settings
 from core.store import Base, Store, set_up_schema, utcnow
 
 _HASHER = PasswordHasher()
@@ -113,6 +113,17 @@ class AccountError(ValueError):
     """A request about accounts that cannot be carried out; the message is shown as is."""
 
 
+# Each login limit's variable, what it gives, and its bounds: counts from 1 (a count of 0 would
+# lock every name before its first try), times above 0.
+LOGIN_SETTINGS: dict[str, tuple[str, str, dict[str, float]]] = {
+    "failures": ("DOSSIER_LOGIN_FAILURES", "the failed logins of one name that lock it", {"ge": 1}),
+    "address_failures": ("DOSSIER_LOGIN_ADDRESS_FAILURES", "the failed logins from one address that lock it", {"ge": 1}),
+    "lock": ("DOSSIER_LOGIN_LOCK_SECONDS", "the seconds of a first lock", {"gt": 0.0}),
+    "max_lock": ("DOSSIER_LOGIN_MAX_LOCK_SECONDS", "the seconds of the longest lock", {"gt": 0.0}),
+    "forget": ("DOSSIER_LOGIN_FORGET_HOURS", "the hours after which a failed login no longer counts", {"gt": 0.0}),
+}
+
+
 class LoginLimits(BaseModel):
     """After `failures` failed logins of one name (or `address_failures` from one client
     address, whatever names were tried) logins are refused for `lock` seconds, doubling with
@@ -127,10 +138,11 @@ class LoginLimits(BaseModel):
 
     @classmethod
     def from_env(cls) -> "LoginLimits":
-        names = {"failures": "DOSSIER_LOGIN_FAILURES", "address_failures": "DOSSIER_LOGIN_ADDRESS_FAILURES",
-                 "lock": "DOSSIER_LOGIN_LOCK_SECONDS", "max_lock": "DOSSIER_LOGIN_MAX_LOCK_SECONDS",
-                 "forget": "DOSSIER_LOGIN_FORGET_HOURS"}
-        return cls(**{k: os.environ[v] for k, v in names.items() if os.environ.get(v)})
+        """The defaults, or the environment's DOSSIER_LOGIN_* (LOGIN_SETTINGS); a value out of
+        its bounds is a SettingError naming it."""
+        ours = cls()
+        return cls(**{key: settings.number(env, getattr(ours, key), what, **bound)
+                      for key, (env, what, bound) in LOGIN_SETTINGS.items()})
 
     def lock_after(self, count: int, limit: int) -> dt.timedelta | None:
         if count < limit:

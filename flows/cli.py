@@ -96,7 +96,7 @@ def show_assessment(assessment, console: Console = console) -> None:
 
 
 @app.callback()
-def _settings_checked() -> None:
+def _settings_checked(ctx: typer.Context) -> None:
     """Every DOSSIER_* number a command may read, read before it starts anything: a typo is
     one clear error naming the variable, not a failure of each file deep inside a run."""
     from core.settings import SettingError
@@ -104,10 +104,14 @@ def _settings_checked() -> None:
     from ingest import limits
     from ingest.ocr.base import threads
 
+    checks = [limits.check, threads, server.migration_seconds]
+    if ctx.invoked_subcommand in ("serve", "users"):  # the commands that log in (accounts load argon2 and the store)
+        from core.accounts import LoginLimits
+
+        checks.append(LoginLimits.from_env)
     try:
-        limits.check()
-        threads()
-        server.migration_seconds()
+        for check in checks:
+            check()
     except SettingError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

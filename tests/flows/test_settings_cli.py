@@ -25,3 +25,13 @@ def test_a_bad_number_stops_the_command_at_once_naming_it(monkeypatch, tmp_path,
     said = " ".join(result.output.split())
     assert said.startswith(f"{var}={raw!r}: give ") and need in said
     assert not any(tmp_path.iterdir())  # nothing read, archived or set up
+
+
+@pytest.mark.parametrize("command", [["users", "list"], ["serve"]])
+def test_a_bad_login_limit_stops_the_commands_that_log_in(monkeypatch, tmp_path, command):
+    monkeypatch.setenv("DOSSIER_HOME", str(tmp_path))
+    monkeypatch.setenv("DOSSIER_LOGIN_FAILURES", "0")
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert " ".join(result.output.split()).startswith("DOSSIER_LOGIN_FAILURES='0': give the failed logins of one name that lock it as a whole number ≥ 1")
+    assert not any(tmp_path.iterdir())

@@ -6,6 +6,7 @@ import logging
 import re
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -96,3 +97,18 @@ def test_limits_from_the_environment(monkeypatch):
     assert (limits.failures, limits.lock, limits.address_failures) == (7, 30.0, 20)
     assert limits.lock_after(6, 7) is None and limits.lock_after(9, 7).total_seconds() == 120
     assert limits.lock_after(100, 7).total_seconds() == limits.max_lock
+
+
+@pytest.mark.parametrize(("var", "raw", "need"), [
+    ("DOSSIER_LOGIN_FAILURES", "0", "a whole number ≥ 1"),  # pydantic took it: every name locked before its first try
+    ("DOSSIER_LOGIN_ADDRESS_FAILURES", "five", "a whole number ≥ 1"),
+    ("DOSSIER_LOGIN_LOCK_SECONDS", "-60", "a number above 0"),
+    ("DOSSIER_LOGIN_MAX_LOCK_SECONDS", "inf", "a number above 0"),
+    ("DOSSIER_LOGIN_FORGET_HOURS", "1d", "a number above 0"),
+])
+def test_limits_out_of_bounds_are_an_error_naming_the_variable(monkeypatch, var, raw, need):
+    from core.settings import SettingError
+
+    monkeypatch.setenv(var, raw)
+    with pytest.raises(SettingError, match=rf"^{var}='{raw}': give .* as {need} \(default"):
+        LoginLimits.from_env()
