@@ -17,7 +17,8 @@ from core.models import Box, Line
 # 4: a sure second reading replaces a first one that read only a piece of it.
 # 5: a shorter second reading replaces a first one that read seal ink into a line; a line
 #    running out of a crop's side is read to its end.
-VERSION = 5
+# 6: flat stamps (framed or filled) are lifted too.
+VERSION = 6
 
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
@@ -32,6 +33,13 @@ MIN_SEAL_FRACTION = 0.08    # of the page's shorter side
 MAX_SEAL_FRACTION = 0.5
 MIN_FILL = 0.04             # ink pixels within the blob's bounding box (a ring is sparse)
 MIN_ASPECT = 0.4
+# Flat stamps (an applicant's 仅供存档 / 复印无效 box, a rectangular 发票专用章, a filled red
+# block) are lifted too: flatter than a seal, but framed on all four sides or filled, which a
+# line of red print (a title, an old invoice's 发票号码) is not.
+MIN_FLAT_ASPECT = 0.15
+FRAME_BAND = 0.15           # of the stamp's height: where its frame runs along each side
+MIN_FRAME = 0.85            # of each side's length inked
+MIN_SOLID = 0.6             # ink within the stamp's rectangle (bold red print: ~0.3)
 FRAGMENT = 6                # characters: a piece of a line split by a seal, not a line
 # The second pass reads a crop around each seal: the seal, this much of its size around it
 # (the detector needs some paper round a line to find it), and every first-pass line the seal
@@ -54,23 +62,50 @@ def red_mask(image: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
-def seal_regions(image: np.ndarray, mask: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
+def _flat_stamp(ink: np.ndarray) -> bool:
+    """Whether a flat blob's ink (its own pixels, 255) is a stamp: turned upright by its least
+    rectangle, inked along all four sides (a frame) or over half its area (a filled block)."""
+    points = cv2.findNonZero(ink)
+    if points is None:
+        return False
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(points)
+    if rw < rh:
+        rw, rh, angle = rh, rw, angle + 90
+    turn = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    turn[:, 2] += (rw / 2 - cx, rh / 2 - cy)
+    upright = cv2.warpAffine(ink, turn, (max(int(rw), 1), max(int(rh), 1)))
+    if np.mean(upright > 127) >= MIN_SOLID:
+        return True
+    upright = cv2.dilate(upright, np.ones((3, 3), np.uint8)) > 0  # a worn frame's breaks closed
+    h, w = upright.shape
+    # a frame is a line along each side, near it: one row (column) of the band inked along
+    # nearly all its length, where a line of red print's glyphs leave gaps in every row
+    band = max(int(FRAME_BAND * h), 2)
+    rows, cols = upright.mean(axis=1), upright.mean(axis=0)
+    return min(rows[:band].max(), rows[-band:].max(), cols[:band].max(), cols[-band:].max()) >= MIN_FRAME
+
+
+def seal_regions(image: np.ndarray, mask: np.ndarray | None = None, flat: bool = True) -> list[tuple[int, int, int, int]]:
     """Bounding boxes (x0, y0, x1, y1) of compact red blobs of a seal's size. A worn seal's
-    strokes are joined by a dilation on the page's scale; a red title line is too flat to pass."""
+    strokes are joined by a dilation on the page's scale; a red title line is too flat to pass.
+    With `flat`, flat stamps (framed or filled, _flat_stamp) come too."""
     mask = red_mask(image) if mask is None else mask
     side = min(image.shape[:2])
     k = max(5, int(side * 0.025)) | 1
     joined = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     regions = []
     pad = k // 2
-    for x, y, w, h, _area in stats[1:count]:
+    for i, (x, y, w, h, _area) in enumerate(stats[1:count], start=1):
         x, y, w, h = x + pad, y + pad, w - 2 * pad, h - 2 * pad
         if w <= 0 or h <= 0 or not (MIN_SEAL_FRACTION * side <= max(w, h) <= MAX_SEAL_FRACTION * side):
             continue
-        if min(w, h) / max(w, h) < MIN_ASPECT:
-            continue
         if np.count_nonzero(mask[y:y + h, x:x + w]) < MIN_FILL * w * h:
+            continue
+        aspect = min(w, h) / max(w, h)
+        if aspect < MIN_ASPECT and not (
+                flat and aspect >= MIN_FLAT_ASPECT
+                and _flat_stamp(np.where(labels[y:y + h, x:x + w] == i, mask[y:y + h, x:x + w], 0).astype(np.uint8))):
             continue
         regions.append((int(x), int(y), int(x + w), int(y + h)))
     return regions

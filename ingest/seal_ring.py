@@ -162,7 +162,7 @@ def read_rings(image: np.ndarray, read_line: ReadLine) -> list[Line]:
     (the readings of one seal share its box), a word per glyph with its probability. One
     seal's crop at a time; at most MAX_SEALS seals and len(BANDS) readings each."""
     mask = seal.red_mask(image)
-    regions = seal.seal_regions(image, mask)
+    regions = seal.seal_regions(image, mask, flat=False)  # a flat stamp has no ring
     regions = sorted(regions, key=lambda r: (r[2] - r[0]) * (r[3] - r[1]), reverse=True)[:MAX_SEALS]
     h, w = image.shape[:2]
     out: list[Line] = []

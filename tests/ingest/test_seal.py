@@ -90,6 +90,41 @@ def test_has_seal_wants_a_compact_blob_of_seal_size():
     assert has_seal(contract_page(seal_at=250)) and not has_seal(contract_page(seal_at=None))
 
 
+def test_a_flat_stamp_is_lifted_and_a_line_of_red_print_is_not():
+    """An applicant's framed 仅供存档 box and a filled red block, upright or turned as a photo
+    takes them, are stamps; a red title, an old invoice's red 发票号码 and an underlined title are
+    flat red print, and buy no second pass."""
+    red = (200, 30, 40)
+
+    def page(draw, turn: float = 0.0) -> np.ndarray:
+        img = Image.new("RGB", (1000, 760), "white")
+        draw(ImageDraw.Draw(img))
+        return cv2.cvtColor(np.array(img.rotate(turn, fillcolor="white", resample=Image.BICUBIC)), cv2.COLOR_RGB2BGR)
+
+    def framed(d):
+        d.rectangle((360, 240, 660, 310), outline=red, width=4)
+        d.text((380, 248), "仅供存档", font=pil_font(44), fill=red)
+
+    def filled(d):
+        d.rectangle((360, 240, 660, 310), fill=red)
+        d.text((380, 248), "复印无效", font=pil_font(44), fill="white")
+
+    def underlined(d):
+        d.text((300, 40), "营业执照副本", font=pil_font(60), fill=red)
+        d.line((300, 110, 660, 110), fill=red, width=4)
+
+    for turn in (0.0, 4.0):
+        for stamp_ in (framed, filled):
+            [(x0, y0, x1, y1)] = seal_regions(page(stamp_, turn))
+            assert abs(x0 - 360) < 15 and abs(x1 - 660) < 15 and y0 < 250 and y1 > 300
+        for print_ in (lambda d: d.text((300, 40), "营业执照", font=pil_font(70), fill=red),
+                       lambda d: d.text((300, 40), "增值税专用发票", font=pil_font(50), fill=red),
+                       lambda d: d.text((600, 20), "No 01234567", font=pil_font(40), fill=red), underlined):
+            assert not has_seal(page(print_, turn))
+    # a seal ring is read round seals only
+    assert seal_regions(page(framed), flat=False) == []
+
+
 def test_suppress_red_lifts_the_ink_and_keeps_black_beneath():
     page = contract_page(seal_at=250)
     out = suppress_red(page)
