@@ -18,7 +18,8 @@ from core.models import Box, Line
 # 5: a shorter second reading replaces a first one that read seal ink into a line; a line
 #    running out of a crop's side is read to its end.
 # 6: flat stamps (framed or filled) are lifted too.
-VERSION = 6
+# 7: two seals over each other, one blob, are split at their waist.
+VERSION = 7
 
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
@@ -39,6 +40,7 @@ MIN_ASPECT = 0.4
 MIN_FLAT_ASPECT = 0.15
 FRAME_BAND = 0.15           # of the stamp's height: where its frame runs along each side
 MIN_FRAME = 0.85            # of each side's length inked
+WAIST = 0.08                # of the blob's shorter half-side: how deep the dents where two seals meet are
 MIN_SOLID = 0.6             # ink within the stamp's rectangle (bold red print: ~0.3)
 FRAGMENT = 6                # characters: a piece of a line split by a seal, not a line
 # The second pass reads a crop around each seal: the seal, this much of its size around it
@@ -60,6 +62,12 @@ def red_mask(image: np.ndarray) -> np.ndarray:
     red = ((h <= RED_HUE) | (h >= 180 - RED_HUE)) & (s >= MIN_SATURATION) & (v >= MIN_VALUE)
     mask = red.astype(np.uint8) * 255
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def _round_seal(mask: np.ndarray, side: int, x: int, y: int, w: int, h: int) -> bool:
+    """A box of a seal's size and shape (not flat), with a seal's share of ink in it."""
+    return (w > 0 and h > 0 and MIN_SEAL_FRACTION * side <= max(w, h) <= MAX_SEAL_FRACTION * side
+            and min(w, h) / max(w, h) >= MIN_ASPECT and np.count_nonzero(mask[y:y + h, x:x + w]) >= MIN_FILL * w * h)
 
 
 def _flat_stamp(ink: np.ndarray) -> bool:
@@ -85,9 +93,43 @@ def _flat_stamp(ink: np.ndarray) -> bool:
     return min(rows[:band].max(), rows[-band:].max(), cols[:band].max(), cols[-band:].max()) >= MIN_FRAME
 
 
+def _two_seals(blob: np.ndarray) -> list[Rect]:
+    """Two seals stamped over each other (a company's 公章 over its 合同专用章, two parties'
+    seals side by side) are one blob: its outline is two arcs meeting at a waist, the two
+    deepest dents of the outline. An ellipse fitted to each arc is a seal; their boxes, in the
+    blob's pixels, or [] when the outline has no such waist."""
+    contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    outline = max(contours, key=cv2.contourArea)
+    if len(outline) < 20:
+        return []
+    try:
+        defects = cv2.convexityDefects(outline, cv2.convexHull(outline, returnPoints=False))
+    except cv2.error:  # an outline that crosses itself
+        return []
+    if defects is None or len(defects) < 2:
+        return []
+    _, _, w, h = cv2.boundingRect(outline)
+    deep = sorted(defects.reshape(-1, 4).tolist(), key=lambda d: -d[3])[:2]
+    if min(d[3] for d in deep) / 256 < WAIST * min(w, h) / 2:
+        return []
+    i, j = sorted(int(d[2]) for d in deep)
+    boxes = []
+    for arc in (outline[i:j + 1], np.vstack([outline[j:], outline[:i + 1]])):
+        if len(arc) < 5:
+            return []
+        (cx, cy), (ew, eh), angle = cv2.fitEllipse(arc)
+        if not (0 < min(ew, eh) and max(ew, eh) < 2 * max(w, h)):
+            return []
+        ring = cv2.ellipse2Poly((int(cx), int(cy)), (int(ew / 2), int(eh / 2)), int(angle), 0, 360, 5)
+        x, y, bw, bh = cv2.boundingRect(ring)
+        boxes.append((x, y, x + bw, y + bh))
+    return boxes
+
+
 def seal_regions(image: np.ndarray, mask: np.ndarray | None = None, flat: bool = True) -> list[tuple[int, int, int, int]]:
     """Bounding boxes (x0, y0, x1, y1) of compact red blobs of a seal's size. A worn seal's
     strokes are joined by a dilation on the page's scale; a red title line is too flat to pass.
+    A blob of two seals over each other is split (_two_seals) when both halves pass as seals.
     With `flat`, flat stamps (framed or filled, _flat_stamp) come too."""
     mask = red_mask(image) if mask is None else mask
     side = min(image.shape[:2])
@@ -97,6 +139,12 @@ def seal_regions(image: np.ndarray, mask: np.ndarray | None = None, flat: bool =
     regions = []
     pad = k // 2
     for i, (x, y, w, h, _area) in enumerate(stats[1:count], start=1):
+        blob = (labels[y:y + h, x:x + w] == i).astype(np.uint8) * 255
+        halves = [(x + bx0 + pad, y + by0 + pad, bx1 - bx0 - 2 * pad, by1 - by0 - 2 * pad) for bx0, by0, bx1, by1 in _two_seals(blob)]
+        halves = [(max(hx, 0), max(hy, 0), hw, hh) for hx, hy, hw, hh in halves]
+        if halves and all(_round_seal(mask, side, *half) for half in halves):
+            regions += [(int(hx), int(hy), int(min(hx + hw, image.shape[1])), int(min(hy + hh, image.shape[0]))) for hx, hy, hw, hh in halves]
+            continue
         x, y, w, h = x + pad, y + pad, w - 2 * pad, h - 2 * pad
         if w <= 0 or h <= 0 or not (MIN_SEAL_FRACTION * side <= max(w, h) <= MAX_SEAL_FRACTION * side):
             continue

@@ -60,6 +60,19 @@ def test_parties_named_under_their_seals_on_the_signature_page(tmp_path):
     assert (dc.value("party_a"), dc.value("party_b")) == (A, B)
 
 
+def test_two_seals_stamped_over_each_other_are_both_lifted(tmp_path):
+    """Both parties' seals stamped one over the other's rim: one red blob, too tall for a seal, so
+    no seal pass ran and 甲方's name came back a glyph short (…科技限公司), 乙方's not at all.
+    Split at the waist where the two outlines meet, both seals are lifted and both names read."""
+    rows = [("技术服务合同", 40, 30), ("（本页为签署页，无正文）", 40, 110), (f"委托方（甲方）：{A}", 40, 220),
+            (f"受托方（乙方）：{B}", 40, 390), ("法定代表人/委托代理人：（签名）", 40, 470)]
+    marks = [seal(name, random.Random(len(name)), size=200, bottom="合同专用章") for name in (A, B)]
+    doc = read(stamped((1000, 700), rows, marks, [(330, 140), (390, 310)]), tmp_path)
+    assert doc.pages[0].source.settings["seals"] == 2
+    dc = extract_document(doc)
+    assert (dc.value("party_a"), dc.value("party_b")) == (A, B)
+
+
 def test_an_invoice_total_under_its_sellers_seal(tmp_path):
     """A 专票 with its 发票专用章 inked over 价税合计（小写） and the 合计 row: the ring's glyphs are
     read between the label and its figure, the seal's credit code under it. The total is the
