@@ -19,7 +19,9 @@ from core.models import Box, Line
 #    running out of a crop's side is read to its end.
 # 6: flat stamps (framed or filled) are lifted too.
 # 7: two seals over each other, one blob, are split at their waist.
-VERSION = 7
+# 8: only when each seal's arc runs round half of it and neither holds the other's middle
+#    (7 split three single real seals).
+VERSION = 8
 
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
@@ -40,6 +42,7 @@ MIN_ASPECT = 0.4
 MIN_FLAT_ASPECT = 0.15
 FRAME_BAND = 0.15           # of the stamp's height: where its frame runs along each side
 MIN_FRAME = 0.85            # of each side's length inked
+MIN_ARC = 0.5               # of the seal's outline: how much of it each seal's arc of the blob runs
 WAIST = 0.08                # of the blob's shorter half-side: how deep the dents where two seals meet are
 MIN_SOLID = 0.6             # ink within the stamp's rectangle (bold red print: ~0.3)
 FRAGMENT = 6                # characters: a piece of a line split by a seal, not a line
@@ -113,16 +116,22 @@ def _two_seals(blob: np.ndarray) -> list[Rect]:
     if min(d[3] for d in deep) / 256 < WAIST * min(w, h) / 2:
         return []
     i, j = sorted(int(d[2]) for d in deep)
-    boxes = []
+    boxes, centres = [], []
     for arc in (outline[i:j + 1], np.vstack([outline[j:], outline[:i + 1]])):
         if len(arc) < 5:
             return []
         (cx, cy), (ew, eh), angle = cv2.fitEllipse(arc)
-        if not (0 < min(ew, eh) and max(ew, eh) < 2 * max(w, h)):
-            return []
         ring = cv2.ellipse2Poly((int(cx), int(cy)), (int(ew / 2), int(eh / 2)), int(angle), 0, 360, 5)
+        # a seal's own arc runs round most of it: a worn seal's dent cuts a short arc, and an
+        # ellipse fitted to that is no seal
+        if not 0 < min(ew, eh) or len(arc) < MIN_ARC * cv2.arcLength(ring, True):
+            return []
         x, y, bw, bh = cv2.boundingRect(ring)
         boxes.append((x, y, x + bw, y + bh))
+        centres.append((cx, cy))
+    # two seals, not one seal and a piece of it: neither holds the other's middle
+    if any(b[0] < cx < b[2] and b[1] < cy < b[3] for b, (cx, cy) in zip(boxes, centres[::-1])):
+        return []
     return boxes
 
 
