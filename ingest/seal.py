@@ -67,10 +67,10 @@ def red_mask(image: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
-def _round_seal(mask: np.ndarray, side: int, x: int, y: int, w: int, h: int) -> bool:
-    """A box of a seal's size and shape (not flat), with a seal's share of ink in it."""
+def _sized(mask: np.ndarray, side: int, x: int, y: int, w: int, h: int, aspect: float = MIN_ASPECT) -> bool:
+    """A box of a seal's size, no flatter than `aspect`, with a seal's share of ink in it."""
     return (w > 0 and h > 0 and MIN_SEAL_FRACTION * side <= max(w, h) <= MAX_SEAL_FRACTION * side
-            and min(w, h) / max(w, h) >= MIN_ASPECT and np.count_nonzero(mask[y:y + h, x:x + w]) >= MIN_FILL * w * h)
+            and min(w, h) / max(w, h) >= aspect and np.count_nonzero(mask[y:y + h, x:x + w]) >= MIN_FILL * w * h)
 
 
 def _flat_stamp(ink: np.ndarray) -> bool:
@@ -151,20 +151,13 @@ def seal_regions(image: np.ndarray, mask: np.ndarray | None = None, flat: bool =
         blob = (labels[y:y + h, x:x + w] == i).astype(np.uint8) * 255
         halves = [(x + bx0 + pad, y + by0 + pad, bx1 - bx0 - 2 * pad, by1 - by0 - 2 * pad) for bx0, by0, bx1, by1 in _two_seals(blob)]
         halves = [(max(hx, 0), max(hy, 0), hw, hh) for hx, hy, hw, hh in halves]
-        if halves and all(_round_seal(mask, side, *half) for half in halves):
+        if halves and all(_sized(mask, side, *half) for half in halves):
             regions += [(int(hx), int(hy), int(min(hx + hw, image.shape[1])), int(min(hy + hh, image.shape[0]))) for hx, hy, hw, hh in halves]
             continue
         x, y, w, h = x + pad, y + pad, w - 2 * pad, h - 2 * pad
-        if w <= 0 or h <= 0 or not (MIN_SEAL_FRACTION * side <= max(w, h) <= MAX_SEAL_FRACTION * side):
-            continue
-        if np.count_nonzero(mask[y:y + h, x:x + w]) < MIN_FILL * w * h:
-            continue
-        aspect = min(w, h) / max(w, h)
-        if aspect < MIN_ASPECT and not (
-                flat and aspect >= MIN_FLAT_ASPECT
-                and _flat_stamp(np.where(labels[y:y + h, x:x + w] == i, mask[y:y + h, x:x + w], 0).astype(np.uint8))):
-            continue
-        regions.append((int(x), int(y), int(x + w), int(y + h)))
+        if _sized(mask, side, x, y, w, h) or (flat and _sized(mask, side, x, y, w, h, MIN_FLAT_ASPECT) and _flat_stamp(
+                np.where(labels[y:y + h, x:x + w] == i, mask[y:y + h, x:x + w], 0).astype(np.uint8))):
+            regions.append((int(x), int(y), int(x + w), int(y + h)))
     return regions
 
 
