@@ -445,25 +445,33 @@ class Value:
     def box(self) -> Box:
         return union(c.box for c in self.cells)
 
+    @classmethod
+    def of(cls, cells, quality: float = 1.0) -> "Value":
+        """The whole of these cells read as one value (a box that is nothing but the value, a
+        row's cells run together)."""
+        cells = tuple(cells)
+        return cls("".join(c.key for c in cells), cells, quality)
+
     @property
-    def confidence(self) -> float:
-        return self.confidence_of(self.text)
+    def read(self) -> float:
+        """How surely the recogniser read the value's boxes: their weakest line's confidence.
+        (Its own glyphs, Value.glyphs, are weighed with it by extract.fields.base.claim.)"""
+        return min(c.confidence for c in self.cells)
 
-    def confidence_of(self, part: str) -> float:
-        """The cells' confidence, doubted by the weakest glyph of `part`: the value's own text,
-        or the piece of it a parser kept (a doubtful glyph in the label, or in words cut off
-        the value, says nothing of it)."""
-        return doubted(min(c.confidence for c in self.cells), self.glyphs(part))
-
-    def glyphs(self, part: str) -> list[float]:
+    def glyphs(self, part: str | None = None) -> list[float]:
         """The telling glyphs' probabilities of `part`, found in the value's text (itself the
-        tail of its cells' keys, run together); [] when they are not all known."""
+        tail of its cells' keys, run together): the value's own text, or the piece of it a parser
+        kept (a doubtful glyph in the label, or in words cut off the value, says nothing of it).
+        A part not found in the text is judged by the whole text; [] when the glyphs are not all
+        known (a text layer, an engine that gives none)."""
         keys = "".join(c.key for c in self.cells)
         glyphs = [p for c in self.cells for p in c.glyphs]
-        at = keys.rfind(self.text) if part else -1
-        within = self.text.find(part) if at >= 0 else -1
-        if len(glyphs) != len(keys) or within < 0:
+        at = keys.rfind(self.text)
+        if len(glyphs) != len(keys) or at < 0:
             return []
+        within = self.text.find(part) if part else -1
+        if within < 0:
+            part, within = self.text, 0
         return telling(part, glyphs[at + within: at + within + len(part)])
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Sequence
 
-from core.models import Box, Claim, Document, Evidence, EvidenceKind, Page, ValueType
-from extract.layout import Cell, Hit, Row, Value, doubted, find_labels, join_rows, norm, page_rows, union
+from core.models import Box, Claim, Document, Evidence, EvidenceKind, Flag, Page, ValueType
+from extract.layout import GLYPH_DOUBT, Cell, Hit, Row, Value, doubted, find_labels, join_rows, norm, page_rows, union
 
 
 @dataclass
@@ -70,37 +70,55 @@ def first_tag(doc: Document, *keys: str) -> tuple[Page, str, str] | None:
     return None
 
 
+# Said on a claim whose own letter or digit the recogniser doubted (under GLYPH_DOUBT): why it
+# is low, and what keeps it low when another reading agrees (confirm).
+GLYPH_DOUBT_FLAG = "glyph_doubt"
+
+
 def claim(
     field_name: str,
     value_type: ValueType,
     value: Any,
     confidence: float,
     evidence: list[Evidence],
+    glyphs: Sequence[float] = (),
 ) -> Claim:
-    return Claim(
+    """A claim. `glyphs`: the probabilities of the value's own letters and digits, where OCR gave
+    them (Value.glyphs, Row.glyphs): the one rule every value read off a page goes by. The
+    weakest caps the confidence (layout.doubted: how it was found cannot make up for a glyph
+    the recogniser was unsure of), and one under GLYPH_DOUBT is said on the claim, so no
+    agreement of two readings raises it (confirm)."""
+    got = Claim(
         field=field_name,
         value_type=value_type,
         value=value,
-        confidence=max(0.0, min(1.0, round(confidence, 4))),
+        confidence=max(0.0, min(1.0, round(doubted(confidence, glyphs), 4))),
         evidence=evidence,
     )
+    if glyphs and min(glyphs) < GLYPH_DOUBT:
+        got.flags.append(Flag(code=GLYPH_DOUBT_FLAG, severity="info",
+                              message=f"{field_name}: a letter or digit of it was read at {min(glyphs):.0%}"))
+    return got
 
 
-def value_claim(view: PageView, field_name: str, value_type: ValueType, value: Any, found: Value, match: float = 1.0) -> Claim:
-    """A claim read off the page: confidence = OCR confidence (of the value's own glyphs: the
-    text kept, when a parser kept a piece of what was found) × how the value was found × how
-    well its label matched."""
-    kept = norm(value) if isinstance(value, str) and norm(value) in found.text else found.text
-    return claim(field_name, value_type, value, found.confidence_of(kept) * found.quality * match, [view.cell_evidence(found.cells)])
+def value_claim(view: PageView, field_name: str, value_type: ValueType, value: Any, found: Value, match: float = 1.0,
+                part: str | None = None) -> Claim:
+    """A claim read off the page: confidence = OCR confidence × how the value was found × how
+    well its label matched, under the cap of the value's own glyphs: `part`, the text a parser
+    kept (else the value as text, when it is found in what was read; else all that was read)."""
+    if part is None and isinstance(value, str) and norm(value) in found.text:
+        part = norm(value)
+    return claim(field_name, value_type, value, found.read * found.quality * match, [view.cell_evidence(found.cells)],
+                 found.glyphs(part))
 
 
-def match_evidence(view: PageView, row: Row, m: re.Match[str], group: int | str = 0) -> tuple[Evidence, float]:
-    """The evidence of a pattern's match, and its confidence: its cells', doubted by the
-    weakest glyph of the match itself."""
-    cells = row.span(m.start(group), m.end(group)) or row.cells
-    return view.cell_evidence(cells), doubted(min(c.confidence for c in cells), row.glyphs(m.start(group), m.end(group)))
-
-
+def span_claim(view: PageView, row: Row, start: int, end: int, field_name: str, value_type: ValueType, value: Any,
+               quality: float = 1.0) -> Claim:
+    """A claim of row.string[start:end] (a pattern's match, a figure in a row): its cells'
+    confidence × `quality`, under the cap of the span's own glyphs."""
+    cells = row.span(start, end) or row.cells
+    return claim(field_name, value_type, value, min(c.confidence for c in cells) * quality, [view.cell_evidence(cells)],
+                 row.glyphs(start, end))
 
 
 # --------------------------------------------------------------------------- shared finders
@@ -177,8 +195,7 @@ def _first_match(pages, field_name, pattern, parse, value_type, group, quality, 
     if not hits:
         return None
     view, row, m, value = hits[-1] if last else hits[0]
-    ev, conf = match_evidence(view, row, m, group)
-    return claim(field_name, value_type, value, conf * quality, [ev])
+    return span_claim(view, row, m.start(group), m.end(group), field_name, value_type, value, quality)
 
 
 _FIGURE_RUN = re.compile(r"\d[\d,，.]*\d")
@@ -202,7 +219,9 @@ CONFIRMED = 0.95
 
 
 def confirm(*claims: Claim) -> None:
-    """Raise each claim (not its own reading twice: a total taken from its words) to CONFIRMED."""
+    """Raise each claim (not its own reading twice: a total taken from its words) to CONFIRMED,
+    but for one with a flag: a failed check, or a glyph of its own the recogniser doubted
+    (GLYPH_DOUBT_FLAG; the other reading may agree by chance, or have been taken from it)."""
     if len({tuple(e.text for e in c.evidence) for c in claims}) < len(claims):
         return
     for c in claims:
@@ -213,7 +232,6 @@ def confirm(*claims: Claim) -> None:
 def flag_words_figures(c: Claim | None) -> Claim | None:
     """Figures and words in the claim's own source text that disagree: say so on the claim;
     that agree with the value: it is confirmed."""
-    from core.models import Flag
     from extract.normalise import parse_money, parse_money_words
 
     if c is None or not c.evidence:
@@ -223,7 +241,7 @@ def flag_words_figures(c: Claim | None) -> Claim | None:
     if figure is not None and words is not None and figure != words:
         c.flags.append(Flag(code="words_figures", message=f"{c.field}: the words read {words}, the figures {figure}; kept {c.value}"))
     elif figure is not None and figure == words == c.value:
-        c.confidence = max(c.confidence, CONFIRMED)
+        confirm(c)
     return c
 
 

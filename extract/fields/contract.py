@@ -10,9 +10,10 @@ import re
 from core.models import Claim, Document, Flag, ValueType
 from extract.families import Family, detect, family
 from extract.fields.base import (
-    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, value_claim, views,
+    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, span_claim, value_claim,
+    views,
 )
-from extract.layout import norm, value_after
+from extract.layout import Value, norm, value_after
 from extract.normalise import find_dates, find_money, parse_date
 
 NUMBER_LABELS = ("合同编号", "合同编码", "合同号", "协议编号", "编号")
@@ -69,7 +70,7 @@ def _title(pages: list[PageView]) -> Claim | None:
         for row in view.rows[:8]:
             for cell in row.cells:
                 if _TITLE.match(cell.key):
-                    return claim("title", ValueType.text, cell.key, cell.confidence * 0.95, [view.cell_evidence([cell])])
+                    return value_claim(view, "title", ValueType.text, cell.key, Value.of([cell], 0.95))
     return None
 
 
@@ -91,11 +92,11 @@ def _payment_article(pages: list[PageView]) -> Claim | None:
             inside = bool(_PAYMENT_ARTICLE.match(row.string))
         for value, a, b in find_money(row.string) if inside else ():
             if best is None or value > best[0]:
-                best = (value, view, row.span(a, b) or row.cells)
+                best = (value, view, row, a, b)
     if best is None:
         return None
-    value, view, cells = best
-    return claim("total_amount", ValueType.money, value, min(c.confidence for c in cells) * 0.8, [view.cell_evidence(cells)])
+    value, view, row, a, b = best
+    return span_claim(view, row, a, b, "total_amount", ValueType.money, value, 0.8)
 
 
 def _heading_alone(row) -> bool:
@@ -111,20 +112,16 @@ def _term(pages: list[PageView]) -> list[Claim]:
     for view in pages:
         for i, row in enumerate(view.rows):
             for m in _TERM.finditer(row.string):
-                dates = find_dates(m.group())
-                cells = row.span(m.start(), m.end()) or row.cells
+                read, dates, at, cells = row, find_dates(m.group()), m.start(), row.span(m.start(), m.end()) or row.cells
                 if len(dates) < 2 and _heading_alone(row) and i + 1 < len(view.rows):
                     # a heading alone ("二、履约期限"): the term is the next row's first sentence
-                    below = view.rows[i + 1]
-                    dates = find_dates(re.split(r"[。；;]", below.string)[0])
-                    cells = below.cells
+                    read = view.rows[i + 1]
+                    dates, at, cells = find_dates(re.split(r"[。；;]", read.string)[0]), 0, read.cells
                 if len(dates) >= 2:
-                    ev = view.cell_evidence(cells)
-                    conf = min(c.confidence for c in cells) * 0.95
-                    return [
-                        claim("term_start", ValueType.date, dates[0][0], conf, [ev]),
-                        claim("term_end", ValueType.date, dates[1][0], conf, [ev]),
-                    ]
+                    # each date judged by its own glyphs (find_dates keeps the text's length)
+                    ev, conf = view.cell_evidence(cells), min(c.confidence for c in cells) * 0.95
+                    return [claim(name, ValueType.date, day, conf, [ev], read.glyphs(at + a, at + b))
+                            for name, (day, a, b) in zip(("term_start", "term_end"), dates)]
     return []
 
 
@@ -161,7 +158,7 @@ def _signature_date(pages: list[PageView]) -> Claim | None:
             m = DATE_TEXT.search(text)
             day = parse_date(m.group()) if m and not _SIGNATURE_LABEL.sub("", DATE_TEXT.sub("", text)) else None
             if day:
-                return claim("signing_date", ValueType.date, day, cell.confidence * 0.7, [view.cell_evidence([cell])])
+                return value_claim(view, "signing_date", ValueType.date, day, Value.of([cell], 0.7), part=m.group())
     return None
 
 
@@ -183,7 +180,8 @@ def _subject_in_table(pages: list[PageView], headers: list[str]) -> Claim | None
             under = [c for c in below.cells if min(c.box.x1, head.box.x1) > max(c.box.x0, head.box.x0)]
             cell = min(under, key=lambda c: abs(c.box.cx - head.box.cx), default=None)
             if cell is not None and re.search(r"[\u4e00-\u9fffA-Za-z]", cell.key):
-                return claim("subject", ValueType.text, cell.key, cell.confidence * 0.9, [view.cell_evidence([head, cell])])
+                return claim("subject", ValueType.text, cell.key, cell.confidence * 0.9, [view.cell_evidence([head, cell])],
+                             Value.of([cell]).glyphs())
     return None
 
 
@@ -198,7 +196,7 @@ def _second_party(pages: list[PageView], first: Claim | None) -> Claim | None:
         if row.string.startswith(("根据", "鉴于", "第一条", "一、")):
             break
         if len(row.cells) == 1 and COMPANY.fullmatch(row.string) and row.string != first.value:
-            c = claim("party_b", ValueType.text, row.string, row.cells[0].confidence * 0.6, [view.cell_evidence(row.cells)])
+            c = span_claim(view, row, 0, len(row.string), "party_b", ValueType.text, row.string, 0.6)
             c.flags.append(Flag(code="label_unread", severity="info", message="乙方's label could not be read; taken as the second party named at the head"))
             return c
     return None

@@ -14,7 +14,7 @@ from functools import reduce
 from typing import Callable
 
 from core.models import Box, Claim, Document, Flag, LineItem, ValueType
-from extract.fields.base import PageView, claim, first_tag, labelled, match_evidence, tag_evidence, value_claim, views
+from extract.fields.base import PageView, claim, first_tag, labelled, span_claim, tag_evidence, value_claim, views
 from extract.layout import COLON, Cell, Hit, Row, Value, header_columns, join_rows, nearest_column, norm, same_row, value_after
 from extract.normalise import (
     fix_ocr_digits,
@@ -189,8 +189,9 @@ class InvoicePage:
         for row in self._top_rows():
             for cell in row.cells:
                 m = re.search(r"N[oO0º°]\.?:?(\d{8}|\d{20})(?!\d)", fix_ocr_digits(cell.key))
-                if m:
-                    return claim("invoice_number", ValueType.text, m.group(1), cell.confidence * 0.95, [self.view.cell_evidence([cell])])
+                if m:  # fix_ocr_digits keeps the length: the number's own glyphs are where it matched
+                    return value_claim(self.view, "invoice_number", ValueType.text, m.group(1), Value.of([cell], 0.95),
+                                       part=cell.key[m.start(1):m.end(1)])
         return self._unlabelled_digits("invoice_number", (8, 20))
 
     def _top_rows(self) -> list[Row]:
@@ -199,7 +200,8 @@ class InvoicePage:
 
     def _unlabelled_digits(self, field: str, lengths: tuple[int, ...]) -> Claim | None:
         """Old 专票 print the code and number without labels near the top: a box that is
-        nothing but 10/12 (code) or 8 (number) digits. Printed twice → more confident."""
+        nothing but 10/12 (code) or 8 (number) digits. Printed twice → more confident, but not
+        past a doubtful glyph in either copy."""
         seen: dict[str, list[Cell]] = {}
         for row in self._top_rows():
             for c in row.cells:
@@ -210,7 +212,7 @@ class InvoicePage:
             return None
         value, cells = max(seen.items(), key=lambda kv: (len(kv[1]), -kv[1][0].box.y0))
         conf = min(c.confidence for c in cells) * (0.9 if len(cells) > 1 else 0.75)
-        return claim(field, ValueType.text, value, conf, [self.view.cell_evidence(cells[:1])])
+        return claim(field, ValueType.text, value, conf, [self.view.cell_evidence(cells[:1])], Value.of(cells).glyphs())
 
     def issue_date(self) -> Claim | None:
         return self.labelled("issue_date", ["开票日期"], lambda t: parse_date(t) or _compact_date(t), ValueType.date)
@@ -340,9 +342,7 @@ class InvoicePage:
         return out
 
     def _span_claim(self, row: Row, a: int, b: int, field: str, value, quality: float = 1.0) -> Claim:
-        cells = row.span(a, b) or row.cells
-        conf = min(c.confidence for c in cells) * quality
-        return claim(field, ValueType.money, value, conf, [self.view.cell_evidence(cells)])
+        return span_claim(self.view, row, a, b, field, ValueType.money, value, quality)
 
     def _money_in_row(self, anchor: str, field: str, last: bool) -> Claim | None:
         from extract.normalise import find_money
@@ -364,8 +364,8 @@ class InvoicePage:
                 if not _in_words(text):
                     continue
                 value = parse_money_words(text)
-                if value is not None:
-                    return claim("total_amount_words", ValueType.money, value, cell.confidence, [self.view.cell_evidence([cell])])
+                if value is not None:  # judged by the words' glyphs, not the label's or the figures'
+                    return value_claim(self.view, "total_amount_words", ValueType.money, value, Value.of([cell]), part=text)
         return self._words_apart(anchors)
 
     def _words_apart(self, anchors: list[Row]) -> Claim | None:
@@ -382,7 +382,7 @@ class InvoicePage:
         if not found or (not anchors and len({v for _, v in found}) > 1):
             return None
         cell, value = min(found, key=lambda cv: apart(cv[0]))
-        return claim("total_amount_words", ValueType.money, value, cell.confidence * 0.95, [self.view.cell_evidence([cell])])
+        return value_claim(self.view, "total_amount_words", ValueType.money, value, Value.of([cell], 0.95))
 
     # ---------------------------------------------------------------- items
 
@@ -679,10 +679,9 @@ def _dai_kai(doc: Document, claims: dict[str, Claim]) -> None:
             for field, key in (("seller_name", "remark_seller"), ("seller_tax_id", "remark_tax_id")):
                 m = fam.regex[key].search(row.string)
                 if m and field not in found:
-                    ev, conf = match_evidence(view, row, m, 1)
                     value = normalise_tax_id(m.group(1)) if field == "seller_tax_id" else m.group(1)
                     if value:
-                        found[field] = claim(field, ValueType.text, value, conf * 0.9, [ev])
+                        found[field] = span_claim(view, row, m.start(1), m.end(1), field, ValueType.text, value, 0.9)
     seller = claims.get("seller_name")
     printed_office = seller is not None and office.fullmatch(seller.value or "") is not None
     for field, c in found.items():

@@ -53,8 +53,8 @@ def _spread(pages: list[PageView], field: str, label: str, parse, value_type: Va
             for cell in row.cells:
                 rest = cell.key[1:].lstrip(":：")
                 if cell.key.startswith(last) and rest and parse(rest) is not None:
-                    found = Value(rest, (cell,), 0.9)
-                    return value_claim(view, field, value_type, parse(_wrapped(found, view, stops, parse, wraps).text), found, 0.85)
+                    found = _wrapped(Value(rest, (cell,), 0.9), view, stops, parse, wraps)
+                    return value_claim(view, field, value_type, parse(found.text), found, 0.85)
     for view in pages:  # one of the characters alone
         for row in view.rows:
             for i, cell in enumerate(row.cells):
@@ -64,7 +64,8 @@ def _spread(pages: list[PageView], field: str, label: str, parse, value_type: Va
                 found = value_after(Hit(row, start, start + 1, 0.8, cell.key[0]), view.rows, lambda t: parse(t) is not None, stops)
                 if found is not None:
                     text = found.text[1:] if found.text.startswith(last) else found.text
-                    return value_claim(view, field, value_type, parse(_wrapped(Value(text, found.cells, found.quality), view, stops, parse, wraps).text), found, 0.8)
+                    found = _wrapped(Value(text, found.cells, found.quality), view, stops, parse, wraps)
+                    return value_claim(view, field, value_type, parse(found.text), found, 0.8)
     return None
 
 

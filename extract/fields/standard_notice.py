@@ -13,7 +13,7 @@ import re
 
 from core.models import Claim, Document, Flag, ValueType
 from extract.families import Family
-from extract.fields.base import DATE_TEXT, ORG, PageView, claim, first_match, labelled, similar_name, views
+from extract.fields.base import DATE_TEXT, ORG, PageView, claim, first_match, labelled, similar_name, span_claim, views
 from extract.fields.standards.cover import cover_claims
 from extract.fields.standards.family import family_of, kind
 from extract.fields.standards.foreword import drafting_units
@@ -22,7 +22,7 @@ from extract.fields.standards.publication import publication_claims
 from extract.fields.standards.table import (Block, _same_title, blocks, choose, clean_title, code_claims, group_units,
                                             row_title_and_date, standards)
 from extract.fields.standards.units import LABELS, labelled_units
-from extract.layout import Row
+from extract.layout import Row, Value
 from extract.normalise import parse_date, parse_standard_code
 
 _PUBLISHED = re.compile(r"(?:于|在)?([^，。,]{6,16}?)(?:正式)?(?:发布|公布)")
@@ -80,7 +80,7 @@ def _signature_block(view: PageView) -> Claim | None:
     if not signed:
         return None
     conf = min(c.confidence for c in signed) * quality
-    return claim("issuing_body", ValueType.text, " ".join(c.key for c in signed), conf, [view.cell_evidence(signed)])
+    return claim("issuing_body", ValueType.text, " ".join(c.key for c in signed), conf, [view.cell_evidence(signed)], Value.of(signed).glyphs())
 
 
 def _org(text: str) -> str | None:
@@ -173,8 +173,9 @@ def _rows(groups: list[list[Block]], level, defaults, found: dict[str, Claim], c
             fields.setdefault(name, c)
         replaces = [code for b in group for code in b.replaces]
         row = entry(head.code, fields, group_units(group), replaces, level, defaults)
+        # the row's boxes, its code's glyphs as the code's claim weighs them
         conf = min(c.confidence for c in head.row.cells)
-        out.append((row, head.view.cell_evidence(head.row.cells), conf))
+        out.append((row, head.view.cell_evidence(head.row.cells), min([conf, *(c.confidence for c in code_claims(head))])))
     return out
 
 
@@ -272,7 +273,7 @@ def _signed_on(pages: list[PageView]) -> Claim | None:
         return None
     view, _, row = signed
     day = parse_date(row.string)
-    return claim("publish_date", ValueType.date, day, row.cells[0].confidence * 0.9, [view.cell_evidence(row.cells)]) if day else None
+    return span_claim(view, row, 0, len(row.string), "publish_date", ValueType.date, day, 0.9) if day else None
 
 
 def _signed_by(pages: list[PageView]) -> Claim | None:
@@ -283,4 +284,4 @@ def _signed_by(pages: list[PageView]) -> Claim | None:
     # signed "工业和信息化部" under the letterhead "中华人民共和国工业和信息化部": the full name
     head = pages[0].rows[0].string if pages[0].rows else ""
     text = " ".join(head if head.endswith(c.key) and _org(head) == head else c.key for c in names)
-    return claim("issuing_body", ValueType.text, text, min(c.confidence for c in names) * 0.85, [view.cell_evidence(names)])
+    return claim("issuing_body", ValueType.text, text, min(c.confidence for c in names) * 0.85, [view.cell_evidence(names)], Value.of(names).glyphs())

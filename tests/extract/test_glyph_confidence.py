@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import LOW_CONFIDENCE, Line
+from core.models import LOW_CONFIDENCE, Line, ValueType
 from extract import extract_document
-from extract.fields.base import PageView, match_evidence
+from extract.fields.base import PageView, span_claim
 from extract.layout import GLYPH_DOUBT, doubted, key_glyphs, page_cells
 from tests.extract.builders import OCR, OLD_INVOICE, boxes_page, document, old_invoice_lines, page
 
@@ -82,9 +82,12 @@ def test_a_match_is_judged_by_its_own_letters_and_digits():
     view = PageView(document(pg), pg)
     [row] = view.rows
     # the recogniser's doubt of ￥ (or of a bracket, a colon) says nothing of the figures
-    _, sure = match_evidence(view, row, re.search(r"¥([\d.]+)元", row.string), 0)
-    _, unsure = match_evidence(view, row, re.search(r"签字(\d)", row.string), 1)
-    assert sure == 1.0 and unsure == pytest.approx(LOW_CONFIDENCE * 0.25 / GLYPH_DOUBT)
+    def read(m: re.Match[str], group: int) -> float:
+        return span_claim(view, row, m.start(group), m.end(group), "x", ValueType.text, m.group(group)).confidence
+
+    sure = read(re.search(r"¥([\d.]+)元", row.string), 0)
+    unsure = read(re.search(r"签字(\d)", row.string), 1)
+    assert sure == 1.0 and unsure == pytest.approx(LOW_CONFIDENCE * 0.25 / GLYPH_DOUBT, abs=1e-4)
 
 
 @pytest.mark.slow

@@ -9,8 +9,8 @@ from collections import Counter
 
 from core.models import Claim, Flag, ValueType
 from extract.families import Family
-from extract.fields.base import ORG, PageView, claim, match_evidence
-from extract.layout import Row
+from extract.fields.base import ORG, PageView, claim, span_claim
+from extract.layout import Row, Value
 from extract.normalise import StandardCode, find_standard_code_spans, parse_date
 
 _REPLACED = re.compile(r"代替|替代|被代替")
@@ -65,7 +65,8 @@ def _title(view: PageView, after: Row) -> Claim | None:
         return None
     cells = [c for r in parts for c in r.cells]
     text = "".join(r.string for r in parts)
-    return claim("standard_title", ValueType.text, text, min(c.confidence for c in cells) * 0.9, [view.cell_evidence(cells)])
+    return claim("standard_title", ValueType.text, text, min(c.confidence for c in cells) * 0.9, [view.cell_evidence(cells)],
+                 [p for r in parts for p in r.glyphs(0, len(r.string))])
 
 
 def _dates(view: PageView, fam: Family) -> list[Claim]:
@@ -78,9 +79,8 @@ def _dates(view: PageView, fam: Family) -> list[Claim]:
             m = pattern.search(row.string)
             if not m:
                 continue
-            ev, conf = match_evidence(view, row, m, "date")
             day = parse_date(m.group("date").replace(" ", ""))
-            got = claim(field_name, ValueType.date, day, conf * 0.95 if day else 0.0, [ev])
+            got = span_claim(view, row, m.start("date"), m.end("date"), field_name, ValueType.date, day, 0.95 if day else 0.0)
             if day is None:
                 got.flags.append(Flag(code="date_placeholder", message=f"{field_name}: the cover reads «{m.group('date')}» "
                                       "(a draft, not yet published): no date taken"))
@@ -103,7 +103,8 @@ def _issuer(view: PageView) -> Claim | None:
             cells += [c for c in row.cells if c.key != "发布"]
     if not names:
         return None
-    return claim("issuing_body", ValueType.text, " ".join(names), min(c.confidence for c in cells) * 0.9, [view.cell_evidence(cells)])
+    return claim("issuing_body", ValueType.text, " ".join(names), min(c.confidence for c in cells) * 0.9, [view.cell_evidence(cells)],
+                 Value.of(cells).glyphs())
 
 
 def cover_claims(pages: list[PageView], fam: Family) -> list[Claim]:
@@ -112,9 +113,8 @@ def cover_claims(pages: list[PageView], fam: Family) -> list[Claim]:
     if found is None:
         return []
     view, row, code, a, b = found
-    cells = row.span(a, b)
-    ev, conf = view.cell_evidence(cells), min(c.confidence for c in cells)
-    claims = [claim("standard_code", ValueType.text, code.code, conf, [ev]), claim("level", ValueType.text, code.level, conf, [ev])]
+    claims = [span_claim(view, row, a, b, "standard_code", ValueType.text, code.code),
+              span_claim(view, row, a, b, "level", ValueType.text, code.level)]
     if view is pages[0]:
         claims += [c for c in (_title(view, row), _issuer(view)) if c is not None]
         claims += _dates(view, fam)

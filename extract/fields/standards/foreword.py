@@ -116,7 +116,7 @@ def drafting_units(pages: list[PageView], fam: Family) -> Claim | None:
         cells = row.span(start, end)
         by_page = {v.page.number: v for v in (view, after) if v is not None}
         evidence = [by_page[n].cell_evidence([c for c in cells if c.page == n]) for n in sorted({c.page for c in cells})]
-        got = claim("drafting_units", ValueType.list, units, min(c.confidence for c in cells) * score, evidence)
+        got = claim("drafting_units", ValueType.list, units, min(c.confidence for c in cells) * score, evidence, row.glyphs(start, end))
         cut = [u for u in units if _SUFFIX_ONLY.fullmatch(u)]
         if cut:
             got.confidence = round(got.confidence * 0.5, 4)

@@ -9,7 +9,8 @@ import re
 
 from core.models import Claim, Flag, ValueType
 from extract.families import Family
-from extract.fields.base import PageView, claim, first_match, labelled, match_evidence
+from extract.fields.base import PageView, claim, first_match, labelled
+from extract.layout import Value, norm
 from extract.fields.standards.listing import entry, listing
 from extract.normalise import find_standard_code_spans, parse_date
 
@@ -50,12 +51,14 @@ def _title(view: PageView, row, sc) -> Claim | None:
     rest = re.sub(r"^.*?" + r"\s*".join(map(re.escape, re.sub(r"\s", "", sc.code))) + r"(?:\s*\(\d{2}/\d{4}\))?", "", text, count=1).strip(" -—:")
     if re.search(r"[a-z]{3}", rest) and not rest.startswith(("This ", "This document")):
         cells = [row.cells[i] for i in sorted(set(owner[len(text) - len(rest) :]))]
-        return claim("standard_title", ValueType.text, rest, min(c.confidence for c in cells) * 0.9, [view.cell_evidence(cells)])
+        return claim("standard_title", ValueType.text, rest, min(c.confidence for c in cells) * 0.9, [view.cell_evidence(cells)],
+                     Value.of(cells).glyphs(norm(rest)))
     rows = view.rows
     for nxt in rows[rows.index(row) + 1 : rows.index(row) + 3]:
         words = " ".join(c.text for c in nxt.cells).strip()
         if re.search(r"[a-z]{3}", words) and ":" not in words and not words.lower().startswith(("general", "abstract")):
-            return claim("standard_title", ValueType.text, words, min(c.confidence for c in nxt.cells) * 0.85, [view.cell_evidence(nxt.cells)])
+            return claim("standard_title", ValueType.text, words, min(c.confidence for c in nxt.cells) * 0.85, [view.cell_evidence(nxt.cells)],
+                         Value.of(nxt.cells).glyphs())
     return None
 
 
@@ -102,7 +105,7 @@ def _dated_by(pages: list[PageView], pattern: re.Pattern[str] | None, code) -> C
     m = pattern.search(line.value)
     y, mon, day = int(m.group("year")), int(m.group("month")), m.groupdict().get("day")
     try:
-        got = claim("publish_date", ValueType.date, dt.date(y, mon, int(day)) if day else None, line.confidence, line.evidence)
+        got = line.model_copy(update={"field": "publish_date", "value_type": ValueType.date, "value": dt.date(y, mon, int(day)) if day else None})
     except ValueError:
         return None
     if not day:
@@ -117,9 +120,9 @@ def publication_claims(pages: list[PageView], fam: Family) -> list[Claim]:
     code = _the_code(pages)
     if code is not None:
         view, row, sc, cells = code
-        conf = min(c.confidence for c in cells)
-        found += [claim("standard_code", ValueType.text, sc.code, conf, [view.cell_evidence(cells)]),
-                  claim("level", ValueType.text, sc.level, conf, [view.cell_evidence(cells)])]
+        conf, glyphs = min(c.confidence for c in cells), Value.of(cells).glyphs(norm(sc.code))
+        found += [claim("standard_code", ValueType.text, sc.code, conf, [view.cell_evidence(cells)], glyphs),
+                  claim("level", ValueType.text, sc.level, conf, [view.cell_evidence(cells)], glyphs)]
         title = _title(view, row, sc)
         if title is not None:
             found.append(title)

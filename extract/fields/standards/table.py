@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.models import Claim, ValueType
-from extract.fields.base import PageView, claim, similar_name
+from extract.fields.base import PageView, claim, similar_name, span_claim, value_claim
 from extract.fields.standards.unitnames import is_heading
 from extract.fields.standards.units import DRAFTING_LABELS, LABELS, labelled_units, list_from
 from extract.layout import Row, Value, continuation, find_labels, norm
@@ -172,12 +172,9 @@ def _same_title(a: str, b: str) -> bool:
 def code_claims(block: Block) -> tuple[Claim, ...]:
     if block.code is None:
         return ()
-    cells = block.row.span(*block.span) or block.row.cells
-    ev = block.view.cell_evidence(cells)
-    conf = min(c.confidence for c in cells)
     return (
-        claim("standard_code", ValueType.text, block.code.code, conf, [ev]),
-        claim("level", ValueType.text, block.code.level, conf, [ev]),
+        span_claim(block.view, block.row, *block.span, "standard_code", ValueType.text, block.code.code),
+        span_claim(block.view, block.row, *block.span, "level", ValueType.text, block.code.level),
     )
 
 
@@ -212,11 +209,12 @@ def row_title_and_date(block: Block, content: list[str] = ()) -> list[Claim]:
         if d:
             name = min(columns, key=lambda col: abs(col[0] - cell.box.cx))[1] if columns else next(unplaced, None)
             if name and name not in out:
-                out[name] = claim(name, ValueType.date, d, cell.confidence * 0.95, [view.cell_evidence([cell])])
+                out[name] = value_claim(view, name, ValueType.date, d, Value.of([cell], 0.95))
         elif "standard_title" not in out and clean_title(_before(cell.text, content)):
             wrapped = continuation(Value(cell.key, (cell,), 1.0), block.rows, tuple(LABELS) + tuple(DRAFTING_LABELS))
             text = _join_lines([_before(c.text, content) for c in wrapped.cells])
-            out["standard_title"] = claim("standard_title", ValueType.text, clean_title(text), cell.confidence * 0.95, [view.cell_evidence(list(wrapped.cells))])
+            out["standard_title"] = claim("standard_title", ValueType.text, clean_title(text), cell.confidence * 0.95,
+                                          [view.cell_evidence(list(wrapped.cells))], wrapped.glyphs())
     return list(out.values())
 
 

@@ -55,7 +55,7 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
     up to the next label or paragraph (a name cut by the margin joins up)."""
     end = _row_end(row, start)
     text = row.string[start:end].lstrip(":：")
-    cells = list(row.span(start, end)) or list(row.cells)
+    cells, glyphs = list(row.span(start, end)) or list(row.cells), row.glyphs(start, end)
     # the list goes on under its label's row, or under its first unit when a table sets that in
     # a cell beside the label (起草单位 | 国家信息中心 / 长安大学 …)
     lead = end - len(text)
@@ -69,6 +69,7 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
         end = _row_end(nxt, 0)
         text += ("、" if _line_is_unit(rows, row, nxt, text) else "") + nxt.string[:end]
         cells.extend(nxt.span(0, end))
+        glyphs += nxt.glyphs(0, end)
         row = nxt
     text = text.split("。")[0]  # the list's sentence ends there, whatever the row goes on with
     text = _UNIT_END.sub(_unit_end, text)
@@ -76,7 +77,7 @@ def list_from(view: PageView, rows: list[Row], row: Row, start: int, score: floa
     if not units:
         return None
     conf = min(c.confidence for c in cells) * score
-    return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)])
+    return claim("drafting_units", ValueType.list, units, conf, [view.cell_evidence(cells)], glyphs)
 
 
 def _unit_end(m: re.Match[str]) -> str:
