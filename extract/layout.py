@@ -61,11 +61,12 @@ def doubted(confidence: float, glyphs) -> float:
     return min(confidence, LOW_CONFIDENCE * min(glyphs) / GLYPH_DOUBT)
 
 
-def telling(text: str, glyphs) -> list[float]:
+def telling(text: str, glyphs, figures: bool = False) -> list[float]:
     """The glyphs of `text`'s letters and digits (CJK characters are letters): the recogniser
     is least sure of ￥, brackets and colons (0.5–0.8 on photos), which say nothing of a
-    name's or an amount's value."""
-    return [p for ch, p in zip(text, glyphs) if ch.isalnum()]
+    name's or an amount's value. `figures`: of its digits only (an amount's or a date's: 元 and
+    年月日 say nothing more of which)."""
+    return [p for ch, p in zip(text, glyphs) if (ch.isdigit() if figures else ch.isalnum())]
 
 
 def union(boxes) -> Box:
@@ -126,7 +127,7 @@ class Row:
     def box(self) -> Box:
         return union(c.box for c in self.cells)
 
-    def glyphs(self, start: int, end: int) -> list[float]:
+    def glyphs(self, start: int, end: int, figures: bool = False) -> list[float]:
         """The telling glyphs' probabilities of string[start:end], from the cells that have them."""
         out: list[float] = []
         for i in sorted(set(self.owner[start:end])):
@@ -134,7 +135,7 @@ class Row:
             if cell.glyphs:
                 at = self.cell_start(i)
                 lo, hi = max(start - at, 0), end - at
-                out.extend(telling(cell.key[lo:hi], cell.glyphs[lo:hi]))
+                out.extend(telling(cell.key[lo:hi], cell.glyphs[lo:hi], figures))
         return out
 
     @property
@@ -458,7 +459,7 @@ class Value:
         (Its own glyphs, Value.glyphs, are weighed with it by extract.fields.base.claim.)"""
         return min(c.confidence for c in self.cells)
 
-    def glyphs(self, part: str | None = None) -> list[float]:
+    def glyphs(self, part: str | None = None, figures: bool = False) -> list[float]:
         """The telling glyphs' probabilities of `part`, found in the value's text (itself the
         tail of its cells' keys, run together): the value's own text, or the piece of it a parser
         kept (a doubtful glyph in the label, or in words cut off the value, says nothing of it).
@@ -472,7 +473,7 @@ class Value:
         within = self.text.find(part) if part else -1
         if within < 0:
             part, within = self.text, 0
-        return telling(part, glyphs[at + within: at + within + len(part)])
+        return telling(part, glyphs[at + within: at + within + len(part)], figures)
 
 
 def value_after(hit: Hit, rows: list[Row], accept=None, stop_labels: tuple[str, ...] = ()) -> Value | None:

@@ -101,24 +101,49 @@ def claim(
     return got
 
 
+def own_span(text: str, value: Any) -> tuple[int, int, bool] | None:
+    """Where the value itself stands in the text it was read from, and whether only its digits
+    tell it: a text value as read; an amount's or a date's figures (their digits: ￥, 元 and
+    年月日 say nothing more of it, and 大写 words beside the figures are a second reading of it,
+    confirm's); words where no figure gives it. None where it cannot be told."""
+    from datetime import date
+    from decimal import Decimal
+
+    from extract.normalise import find_dates, find_money
+
+    if isinstance(value, str):
+        at = text.find(norm(value)) if value else -1
+        return (at, at + len(norm(value)), False) if at >= 0 else None
+    if not isinstance(value, (Decimal, date)):
+        return None
+    spans = [(a, b) for v, a, b in (find_money(text) if isinstance(value, Decimal) else find_dates(text)) if v == value]
+    figures = [(a, b, True) for a, b in spans if any(ch.isdigit() for ch in text[a:b])]
+    return (figures or [(a, b, False) for a, b in spans] or [None])[0]
+
+
 def value_claim(view: PageView, field_name: str, value_type: ValueType, value: Any, found: Value, match: float = 1.0,
                 part: str | None = None) -> Claim:
     """A claim read off the page: confidence = OCR confidence × how the value was found × how
     well its label matched, under the cap of the value's own glyphs: `part`, the text a parser
-    kept (else the value as text, when it is found in what was read; else all that was read)."""
-    if part is None and isinstance(value, str) and norm(value) in found.text:
-        part = norm(value)
-    return claim(field_name, value_type, value, found.read * found.quality * match, [view.cell_evidence(found.cells)],
-                 found.glyphs(part))
+    kept (else the value where own_span finds it in what was read; else all that was read)."""
+    own = own_span(found.text, value) if part is None else None
+    glyphs = found.glyphs(found.text[own[0]:own[1]], own[2]) if own else found.glyphs(part)
+    return claim(field_name, value_type, value, found.read * found.quality * match, [view.cell_evidence(found.cells)], glyphs)
 
 
 def span_claim(view: PageView, row: Row, start: int, end: int, field_name: str, value_type: ValueType, value: Any,
                quality: float = 1.0) -> Claim:
     """A claim of row.string[start:end] (a pattern's match, a figure in a row): its cells'
-    confidence × `quality`, under the cap of the span's own glyphs."""
+    confidence × `quality`, under the cap of the glyphs of the value itself in it (own_span)."""
     cells = row.span(start, end) or row.cells
     return claim(field_name, value_type, value, min(c.confidence for c in cells) * quality, [view.cell_evidence(cells)],
-                 row.glyphs(start, end))
+                 own_glyphs(row, start, end, value))
+
+
+def own_glyphs(row: Row, start: int, end: int, value: Any) -> list[float]:
+    """The telling glyphs of the value itself (own_span) in row.string[start:end]."""
+    a, b, figures = own_span(row.string[start:end], value) or (0, end - start, False)
+    return row.glyphs(start + a, start + b, figures)
 
 
 # --------------------------------------------------------------------------- shared finders

@@ -10,8 +10,8 @@ import re
 from core.models import Claim, Document, Flag, ValueType
 from extract.families import Family, detect, family
 from extract.fields.base import (
-    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, span_claim, value_claim,
-    views,
+    COMPANY, DATE_TEXT, PageView, claim, company, first_match, flag_words_figures, labelled, money, own_glyphs, span_claim,
+    value_claim, views,
 )
 from extract.layout import Value, norm, value_after
 from extract.normalise import find_dates, find_money, parse_date
@@ -120,7 +120,7 @@ def _term(pages: list[PageView]) -> list[Claim]:
                 if len(dates) >= 2:
                     # each date judged by its own glyphs (find_dates keeps the text's length)
                     ev, conf = view.cell_evidence(cells), min(c.confidence for c in cells) * 0.95
-                    return [claim(name, ValueType.date, day, conf, [ev], read.glyphs(at + a, at + b))
+                    return [claim(name, ValueType.date, day, conf, [ev], own_glyphs(read, at + a, at + b, day))
                             for name, (day, a, b) in zip(("term_start", "term_end"), dates)]
     return []
 
@@ -158,7 +158,7 @@ def _signature_date(pages: list[PageView]) -> Claim | None:
             m = DATE_TEXT.search(text)
             day = parse_date(m.group()) if m and not _SIGNATURE_LABEL.sub("", DATE_TEXT.sub("", text)) else None
             if day:
-                return value_claim(view, "signing_date", ValueType.date, day, Value.of([cell], 0.7), part=m.group())
+                return value_claim(view, "signing_date", ValueType.date, day, Value.of([cell], 0.7))
     return None
 
 

@@ -105,6 +105,20 @@ def test_a_contract_term_is_judged_date_by_date():
     dc = read(CONTRACT, TERM, TERM.index("2026") + 3)
     assert (dc.value("term_start"), dc.value("term_end")) == (date(2025, 3, 1), date(2026, 2, 28))
     assert low(dc, "term_end") and not dc.get("term_start").doubtful
+    # a date is its digits: an unsure 月 (0.41 on a generated photo) says nothing of which day
+    assert not read(CONTRACT, TERM, TERM.index("月")).get("term_start").doubtful
+
+
+def test_a_contract_amount_is_its_figures_and_its_words_confirm_it():
+    amount = "二、合同总金额：人民币壹拾贰万元整（¥120,000.00元）。"
+    pg = prose(["技术服务合同", "甲方（委托方）：广州云栖工业科技有限公司", "乙方（受托方）：深圳数联软件服务有限公司", amount])
+    sure = read(pg, amount, None).get("total_amount")
+    assert sure.value == Decimal("120000.00") and sure.confidence >= 0.95  # figures and words agree
+    # a glyph of the words, or the 元 after the figures (the glyph OCR marks before a wide gap),
+    # is not the figures': the words still confirm them
+    assert read(pg, amount, amount.index("拾")).get("total_amount").confidence >= 0.95
+    assert read(pg, amount, amount.index("）") - 1).get("total_amount").confidence >= 0.95
+    assert low(read(pg, amount, amount.index("120,") + 1), "total_amount")  # one of its own digits
 
 
 def test_a_total_from_the_payment_article_is_judged_by_its_own_digits():
