@@ -146,9 +146,10 @@ def mark_lead(dc: DocumentClaims, applicant: Applicant) -> None:
         return
     lead = units.value[0] if units.value else ""
     is_lead = similar_name(lead, applicant.name)
-    # units read with a hole in them: whether the applicant is first is not known for sure
-    flags = [Flag(code="uncertain_units", message=f"the drafting units are flagged ({', '.join(f.code for f in units.flags)}): "
-                  "check who is first") for _ in units.flags[:1]]
+    # units read with a hole in them: whether the applicant is first is not known for sure (a
+    # note, as a glyph read doubtfully, says so in the confidence the lead takes from them)
+    flags = [Flag(code="uncertain_units", message=f"the drafting units are flagged ({', '.join(f.code for f in units.warnings)}): "
+                  "check who is first") for _ in units.warnings[:1]]
     if not is_lead:
         for entry in dc.value("standards") or []:
             if entry.lead and similar_name(entry.lead, applicant.name):

@@ -203,3 +203,17 @@ def test_a_licence_address_glued_to_its_spread_label_is_judged_with_its_wrapped_
     assert sure.value == "广州市黄埔区中新广州知识城瑞和路157号7栋1304房" and not sure.flags
     doubtful = read(pg, wrapped, 3).get("address")
     assert doubtful.confidence < sure.confidence and [f.code for f in doubtful.flags] == [GLYPH_DOUBT_FLAG]
+
+
+def test_a_doubtful_glyph_in_the_drafting_units_lowers_the_lead_but_raises_no_warning():
+    from core.models import Applicant
+    from extract.claimset import mark_lead
+
+    units = "本文件起草单位：广州恒通精密制造科技有限公司、华南理工大学。"
+    pg = page([line("GB/T 39622—2021", 500, 20), line("前 言", 250, 60), line(units, 60, 100),
+               line("本文件主要起草人：孙娟、刘明。", 60, 130)])
+    dc = read(pg, units, units.index("华"))
+    assert dc.value("drafting_units") == ["广州恒通精密制造科技有限公司", "华南理工大学"] and low(dc, "drafting_units")
+    mark_lead(dc, Applicant(name="广州恒通精密制造科技有限公司"))
+    lead = dc.get("applicant_is_lead")
+    assert lead.value is True and lead.confidence < 0.8 and not lead.warnings and not dc.flags
