@@ -31,7 +31,8 @@ from ingest import seal
 # Part of the ring cache's key: bump when what is read off a ring can change.
 # 2: each glyph's probability comes with a reading (Line.words).
 # 3: the glyph before one the recogniser skipped is doubted (ingest.ocr.rapid.skipped_glyph_doubt).
-VERSION = 3
+# 4: a seal another overlaps (ingest.seal split their blob) is read within its own outline.
+VERSION = 4
 
 # How far in from the seal's outline its name runs, from its glyphs' tops to their feet, in
 # the shorter radius (a 40×30 mm 发票专用章: 1 mm border, ~4 mm glyphs, 15 mm radius). Each
@@ -45,6 +46,7 @@ MAX_SEAL_SIDE = 600
 STRIP_HEIGHT = 48
 MAX_STRIP_WIDTH = 1600
 MIN_GLYPHS = 4           # a reading of fewer CJK glyphs is no name
+OWN_MARGIN = 1.06        # of a seal's half-box: its outline, where another seal overlaps it
 CROP_PAD = 0.1           # of the seal's longer side: a box the dilation cut short still holds the rim
 
 ReadLine = Callable[[np.ndarray], tuple[str, float, list[float]]]  # text, confidence, each glyph's
@@ -157,6 +159,28 @@ def read_ring(crop: np.ndarray, mask: np.ndarray, read_line: ReadLine) -> list[t
     return out
 
 
+def _overlaps(other: seal.Rect, box: seal.Rect) -> bool:
+    """Another seal stamped over this one's rim: their boxes cross, neither inside the other (a
+    seal's inner text can be a blob of its own, inside it)."""
+    def inside(a: seal.Rect, b: seal.Rect) -> bool:
+        return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
+
+    return seal._touch(other, box) and not inside(other, box) and not inside(box, other)
+
+
+def _own(crop: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """A seal's crop with the ink of a seal stamped over it (ingest.seal split their blob) cleared
+    beyond its own outline, the ellipse its box holds (OWN_MARGIN wider): the other seal's rim
+    would take the ring's fitted outline, and the name's start, off this one's."""
+    x0, y0, x1, y1 = box
+    keep = np.zeros(mask.shape, np.uint8)
+    axes = (int((x1 - x0) / 2 * OWN_MARGIN), int((y1 - y0) / 2 * OWN_MARGIN))
+    cv2.ellipse(keep, ((x0 + x1) // 2, (y0 + y1) // 2), axes, 0, 0, 360, 255, -1)
+    crop = crop.copy()
+    crop[keep == 0] = 255
+    return crop, cv2.bitwise_and(mask, keep)
+
+
 def read_rings(image: np.ndarray, read_line: ReadLine) -> list[Line]:
     """A line per reading of a seal's ring (a band's), boxed by the seal in the page's pixels
     (the readings of one seal share its box), a word per glyph with its probability. One
@@ -170,6 +194,8 @@ def read_rings(image: np.ndarray, read_line: ReadLine) -> list[Line]:
         pad = int(CROP_PAD * max(x1 - x0, y1 - y0))
         cx0, cy0, cx1, cy1 = max(x0 - pad, 0), max(y0 - pad, 0), min(x1 + pad, w), min(y1 + pad, h)
         crop, crop_mask = image[cy0:cy1, cx0:cx1], mask[cy0:cy1, cx0:cx1]
+        if any(_overlaps(other, (x0, y0, x1, y1)) for other in regions):
+            crop, crop_mask = _own(crop, crop_mask, (x0 - cx0, y0 - cy0, x1 - cx0, y1 - cy0))
         shrink = MAX_SEAL_SIDE / max(crop.shape[:2])
         if shrink < 1:
             crop = cv2.resize(crop, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)

@@ -60,6 +60,25 @@ def test_the_ring_reads_the_name_wherever_its_text_starts(engine, turn):
     assert len(rings) <= len(seal_ring.BANDS) and len({(r.box.x0, r.box.y0) for r in rings}) == 1
 
 
+def test_two_seals_over_each_other_each_read_round_its_own_ring(engine):
+    """The seller's 发票专用章 and a second seal pressed over its rim: once one blob, rejected,
+    no ring read at all; split (ingest.seal), each ring is read within its own outline, so a long
+    piece of each name comes off its own seal and nothing of the other's name."""
+    other = "广州云栖工业科技有限公司"
+    marks = [stamp(name, random.Random(i), size=195, bottom="发票专用章", code="91440300MA5FXT0X3B", oval=True)
+             for i, name in enumerate((NAME, other))]
+    img = Image.new("RGB", (1350, 780), "white")
+    ImageDraw.Draw(img).text((40, 300), "价税合计（大写）壹仟元整", font=pil_font(26), fill="black")
+    for mark, x in zip(marks, (450, 675)):
+        img.paste(mark, (x, 460), mark)
+    rings = seal_ring.read_rings(cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR), engine.read_line)
+    for name, x in ((NAME, 450), (other, 675)):
+        own = [line.text for line in rings if abs(line.box.x0 - x) < 20]
+        assert any(name[i:i + 9] in text for text in own for i in range(len(name) - 8)), (name, own)
+        unit = (other if name == NAME else NAME)[:8]  # the other's own words (both end in 有限公司)
+        assert not any(unit[i:i + 3] in text for text in own for i in range(len(unit) - 2)), own
+
+
 def test_a_page_without_a_seal_reads_no_ring(engine):
     page = np.full((560, 1000, 3), 255, np.uint8)
     cv2.putText(page, "INVOICE", (40, 80), cv2.FONT_HERSHEY_SIMPLEX, 2, (0, 0, 0), 4)
