@@ -114,13 +114,16 @@ class AccountError(ValueError):
 
 
 # Each login limit's variable, what it gives, and its bounds: counts from 1 (a count of 0 would
-# lock every name before its first try), times above 0.
+# lock every name before its first try), times above 0 and at most ten years (a lock or a
+# window of 1e300 passes as finite and overflows the first date it is added to, so every login
+# failed).
+TEN_YEARS_HOURS = 10 * 365 * 24
 LOGIN_SETTINGS: dict[str, tuple[str, str, dict[str, float]]] = {
     "failures": ("DOSSIER_LOGIN_FAILURES", "the failed logins of one name that lock it", {"ge": 1}),
     "address_failures": ("DOSSIER_LOGIN_ADDRESS_FAILURES", "the failed logins from one address that lock it", {"ge": 1}),
-    "lock": ("DOSSIER_LOGIN_LOCK_SECONDS", "the seconds of a first lock", {"gt": 0.0}),
-    "max_lock": ("DOSSIER_LOGIN_MAX_LOCK_SECONDS", "the seconds of the longest lock", {"gt": 0.0}),
-    "forget": ("DOSSIER_LOGIN_FORGET_HOURS", "the hours after which a failed login no longer counts", {"gt": 0.0}),
+    "lock": ("DOSSIER_LOGIN_LOCK_SECONDS", "the seconds of a first lock", {"gt": 0.0, "le": TEN_YEARS_HOURS * 3600.0}),
+    "max_lock": ("DOSSIER_LOGIN_MAX_LOCK_SECONDS", "the seconds of the longest lock", {"gt": 0.0, "le": TEN_YEARS_HOURS * 3600.0}),
+    "forget": ("DOSSIER_LOGIN_FORGET_HOURS", "the hours after which a failed login no longer counts", {"gt": 0.0, "le": float(TEN_YEARS_HOURS)}),
 }
 
 

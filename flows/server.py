@@ -48,7 +48,8 @@ def migration_seconds() -> float:
     """How long Prefect's database upgrade may take: MIGRATION_SECONDS, or the environment's
     DOSSIER_PREFECT_MIGRATION_SECONDS, which must be a number of seconds above 0 — a typo
     must not turn the bound off, nor make every new home's first command fail at once."""
-    return settings.number(MIGRATION_SECONDS_ENV, MIGRATION_SECONDS, "the seconds Prefect's database upgrade may take", gt=0.0)
+    # at most a day: 1e300 passes as finite and overflows communicate()'s timeout
+    return settings.number(MIGRATION_SECONDS_ENV, MIGRATION_SECONDS, "the seconds Prefect's database upgrade may take", gt=0.0, le=86400.0)
 
 
 def first_run_lock():

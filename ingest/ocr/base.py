@@ -31,7 +31,8 @@ class OcrEngine(Protocol):
 def threads() -> int:
     """onnxruntime threads an engine's models take in this process: DOSSIER_OCR_THREADS, 0
     (the default) for every core; each worker of a pool sets 1 (flows.pipeline)."""
-    return settings.number(THREADS_ENV, 0, "the onnxruntime threads of one OCR process (0: every core)", ge=0)
+    # onnxruntime takes a C int, and more threads than any machine's cores only cost memory
+    return settings.number(THREADS_ENV, 0, "the onnxruntime threads of one OCR process (0: every core)", ge=0, le=1024)
 
 
 def settings_hash(engine: OcrEngine) -> str:

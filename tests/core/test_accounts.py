@@ -85,6 +85,22 @@ def test_failed_logins_lock_a_name_and_an_address(store):
     assert accounts.unlock(address="10.0.0.2") == 3 and accounts.login("bob", PW, "10.0.0.2") is not None
 
 
+def test_the_longest_limits_the_environment_allows_still_lock_and_log_in(store, monkeypatch):
+    from core.accounts import TEN_YEARS_HOURS, LoginLimits, LoginLocked
+
+    monkeypatch.setenv("DOSSIER_LOGIN_FAILURES", "1")
+    monkeypatch.setenv("DOSSIER_LOGIN_FORGET_HOURS", str(TEN_YEARS_HOURS))
+    for var in ("DOSSIER_LOGIN_LOCK_SECONDS", "DOSSIER_LOGIN_MAX_LOCK_SECONDS"):
+        monkeypatch.setenv(var, str(TEN_YEARS_HOURS * 3600))
+    accounts = Accounts(store, limits=LoginLimits.from_env())
+    accounts.add("ann", Role.reviewer, PW)
+    assert accounts.login("ann", "wrong" * 3, "10.0.0.1") is None
+    with pytest.raises(LoginLocked) as locked:
+        accounts.login("ann", PW, "10.0.0.1")
+    assert locked.value.retry_after() > 9 * 365 * 24 * 3600
+    assert accounts.unlock("ann") == 1 and accounts.login("ann", PW, "10.0.0.1") is not None
+
+
 def test_failures_older_than_the_window_do_not_count_and_go(store):
     from core.accounts import LoginFailureRow, LoginLimits
 

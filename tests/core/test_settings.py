@@ -32,6 +32,10 @@ def test_a_number_in_range_is_taken_with_the_defaults_type(monkeypatch, raw, def
     ("nan", 300.0, {"gt": 0.0}, "a number above 0 (default 300)"),
     ("inf", 300.0, {"gt": 0.0}, "a number above 0 (default 300)"),
     ("5m", 300.0, {}, "a number (default 300)"),
+    ("9" * 400, 1, {"ge": 1}, "a whole number ≥ 1 (default 1)"),  # math.isfinite raised OverflowError
+    ("1e300", 24.0, {"gt": 0.0, "le": 87600.0}, "a number above 0 and at most 87600 (default 24)"),
+    ("87601", 24.0, {"gt": 0.0, "le": 87600.0}, "a number above 0 and at most 87600 (default 24)"),
+    ("1025", 0, {"ge": 0, "le": 1024}, "a whole number ≥ 0 and at most 1024 (default 0)"),
 ])
 def test_anything_else_is_an_error_naming_the_variable_its_value_and_what_it_needs(monkeypatch, raw, default, bounds, need):
     monkeypatch.setenv(VAR, raw)

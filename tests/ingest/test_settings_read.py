@@ -19,7 +19,7 @@ def test_a_bad_limit_is_the_files_error_naming_it(tmp_path, monkeypatch):
 @pytest.mark.parametrize("raw", ["1.5", "all", "-2"])
 def test_ocr_threads_that_are_no_count_are_an_error_naming_them(monkeypatch, raw):
     monkeypatch.setenv("DOSSIER_OCR_THREADS", raw)
-    with pytest.raises(SettingError, match=rf"^DOSSIER_OCR_THREADS='{raw}': .* a whole number ≥ 0 \(default 0\)$"):
+    with pytest.raises(SettingError, match=rf"^DOSSIER_OCR_THREADS='{raw}': .* a whole number ≥ 0 and at most 1024 \(default 0\)$"):
         threads()
 
 

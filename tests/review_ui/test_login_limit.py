@@ -102,9 +102,13 @@ def test_limits_from_the_environment(monkeypatch):
 @pytest.mark.parametrize(("var", "raw", "need"), [
     ("DOSSIER_LOGIN_FAILURES", "0", "a whole number ≥ 1"),  # pydantic took it: every name locked before its first try
     ("DOSSIER_LOGIN_ADDRESS_FAILURES", "five", "a whole number ≥ 1"),
-    ("DOSSIER_LOGIN_LOCK_SECONDS", "-60", "a number above 0"),
-    ("DOSSIER_LOGIN_MAX_LOCK_SECONDS", "inf", "a number above 0"),
-    ("DOSSIER_LOGIN_FORGET_HOURS", "1d", "a number above 0"),
+    ("DOSSIER_LOGIN_FAILURES", "9" * 400, "a whole number ≥ 1"),  # was an OverflowError from math.isfinite
+    ("DOSSIER_LOGIN_LOCK_SECONDS", "-60", "a number above 0 and at most 315360000"),
+    ("DOSSIER_LOGIN_MAX_LOCK_SECONDS", "inf", "a number above 0 and at most 315360000"),
+    ("DOSSIER_LOGIN_MAX_LOCK_SECONDS", "1e11", "a number above 0 and at most 315360000"),
+    ("DOSSIER_LOGIN_FORGET_HOURS", "1d", "a number above 0 and at most 87600"),
+    # passed as finite, then every login raised OverflowError adding it to the time
+    ("DOSSIER_LOGIN_FORGET_HOURS", "1e300", "a number above 0 and at most 87600"),
 ])
 def test_limits_out_of_bounds_are_an_error_naming_the_variable(monkeypatch, var, raw, need):
     from core.settings import SettingError
