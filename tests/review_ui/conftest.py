@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,6 +47,7 @@ class Sample:
     invoice: str  # sha256 of the invoice document
     licence: str
     letter: str
+    accounts: bool = False  # the four USERS are in its store already
 
 
 @lru_cache(maxsize=None)
@@ -163,12 +165,34 @@ def build_sample(home: Path, dossier_id: str = "d-2021-001") -> Sample:
                   licence=licence.sha256, letter=letter.sha256)
 
 
+@pytest.fixture(scope="session")
+def sample_homes(tmp_path_factory) -> dict[bool, Sample]:
+    """The sample built once a session into a home of its own, without and with the accounts
+    (four argon2 hashes, the bulk of a test's set-up): each test gets a copy of one, made by the
+    very functions a test would call, so every test still starts from a store no other touched."""
+    built = {}
+    for accounts in (False, True):
+        home = tmp_path_factory.mktemp("sample-home") / "home"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DOSSIER_HOME", str(home))
+            mp.delenv("DATABASE_URL", raising=False)
+            built[accounts] = build_sample(home)
+            if accounts:
+                add_users(built[accounts].store)
+            built[accounts].store.engine.dispose()  # the database whole in its file before a copy
+    return built
+
+
 @pytest.fixture
-def sample(tmp_path, monkeypatch) -> Sample:
+def sample(tmp_path, monkeypatch, request, sample_homes) -> Sample:
+    """A fresh copy of the built sample in this test's own DOSSIER_HOME; with the accounts in it
+    already when the test logs in through the app fixture."""
     home = tmp_path / "home"
     monkeypatch.setenv("DOSSIER_HOME", str(home))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    return build_sample(home)
+    built = sample_homes["app" in request.fixturenames]
+    shutil.copytree(built.home, home)
+    return replace(built, home=home, store=Store(), accounts="app" in request.fixturenames)
 
 
 # Accounts every review test can log in as: two reviewers, an approver, an admin.
@@ -202,7 +226,8 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient
 def app(sample):
     from review_ui.app import create_app
 
-    add_users(sample.store)
+    if not sample.accounts:
+        add_users(sample.store)
     return create_app(sample.store, allowed_hosts=["testserver"], key=b"test-key")
 
 
