@@ -21,7 +21,10 @@ from core.models import Box, Line
 # 7: two seals over each other, one blob, are split at their waist.
 # 8: only when each seal's arc runs round half of it and neither holds the other's middle
 #    (7 split three single real seals).
-VERSION = 8
+# 9: a shorter second reading replaces a line only on the print of readings under the seals
+#    (a label read apart, clear of the seal, was lost); a 2 px frame's last row is on the
+#    upright canvas; a frame with no red words inside (a red-ruled table) is no stamp.
+VERSION = 9
 
 # HSV on OpenCV's 0-180 hue scale: red wraps around 0. Seal ink sits at 170-180/0-4; the brown
 # frames and labels of paper VAT invoices sit at ~10 and must stay out.
@@ -42,6 +45,8 @@ MIN_ASPECT = 0.4
 MIN_FLAT_ASPECT = 0.15
 FRAME_BAND = 0.15           # of the stamp's height: where its frame runs along each side
 MIN_FRAME = 0.85            # of each side's length inked
+RULE = 0.6                  # of the stamp's height: a straight red run this long is a rule, not a glyph's stroke
+MIN_WORDS = 0.03            # red within the frame once its rules are off (a 仅供存档 box's words: ~0.14, a red-ruled table's: 0)
 MIN_ARC = 0.5               # of the seal's outline: how much of it each seal's arc of the blob runs
 WAIST = 0.08                # of the blob's shorter half-side: how deep the dents where two seals meet are
 MIN_SOLID = 0.6             # ink within the stamp's rectangle (bold red print: ~0.3)
@@ -82,16 +87,25 @@ def _flat_stamp(ink: np.ndarray) -> bool:
     (cx, cy), (rw, rh), angle = cv2.minAreaRect(points)
     if rw < rh:
         rw, rh, angle = rh, rw, angle + 90
+    # minAreaRect measures between pixel centres (a 283 px frame is 282 wide, often 281.99998):
+    # the canvas holds one pixel more, centred, or a 2 px frame's last row or column is cut
+    w, h = int(np.ceil(rw)) + 1, int(np.ceil(rh)) + 1
     turn = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
-    turn[:, 2] += (rw / 2 - cx, rh / 2 - cy)
-    upright = cv2.warpAffine(ink, turn, (max(int(rw), 1), max(int(rh), 1)))
+    turn[:, 2] += ((w - 1) / 2 - cx, (h - 1) / 2 - cy)
+    upright = cv2.warpAffine(ink, turn, (w, h))
     if np.mean(upright > 127) >= MIN_SOLID:
         return True
+    band = max(int(FRAME_BAND * h), 2)
+    # a stamp carries red words inside its frame; a red-ruled table's words are black: what
+    # is left inside once the long straight rules are taken off must hold some red
+    inked = (upright > 127).astype(np.uint8)
+    k = int(RULE * h) | 1
+    rules = cv2.morphologyEx(inked, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)) | cv2.morphologyEx(inked, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8))
+    if np.mean((inked > rules)[band:-band, band:-band]) < MIN_WORDS:
+        return False
     upright = cv2.dilate(upright, np.ones((3, 3), np.uint8)) > 0  # a worn frame's breaks closed
-    h, w = upright.shape
     # a frame is a line along each side, near it: one row (column) of the band inked along
     # nearly all its length, where a line of red print's glyphs leave gaps in every row
-    band = max(int(FRAME_BAND * h), 2)
     rows, cols = upright.mean(axis=1), upright.mean(axis=0)
     return min(rows[:band].max(), rows[-band:].max(), cols[:band].max(), cols[-band:].max()) >= MIN_FRAME
 
@@ -352,6 +366,9 @@ def merge_passes(first: list[Line], second: list[Line], regions: list[tuple[int,
     line's box lies in the second pass's lines, its extra glyphs were seal ink."""
     merged = list(first)
     added = replaced = 0
+    # Only readings under a seal vouch for an old line's print: a label the second pass read
+    # apart, clear of the seal, is never put back, so its print must keep the old line.
+    stamped = [line for line in second if _under_seal(line.box, regions)]
     for line in second:
         hits = [i for i, old in enumerate(merged) if overlaps(old.box, line.box)]
         if not hits:
@@ -376,10 +393,13 @@ def merge_passes(first: list[Line], second: list[Line], regions: list[tuple[int,
         if any(old.text == line.text for old in olds):
             continue
         # A reading shorter than the one it would replace has lost print, unless the first one's
-        # extra glyphs were the seal's (nothing printed beyond the second pass's lines): then
-        # the first reading is wrong however sure it was, and a surer one takes its place.
-        inked = len(line.text) < len(main.text) and printed is not None and _ink_only_beyond(main.box, second, printed)
-        if len(line.text) < len(main.text) - 2 and not inked:
+        # extra glyphs were the seal's (nothing printed beyond the second pass's lines under the
+        # seals): then the first reading is wrong however sure it was, and a surer one takes its
+        # place. One whose print the second pass read apart, a piece clear of the seal (单位名称：
+        # beside the name under it), is no seal ink however few its glyphs: the piece would be lost.
+        shorter = len(line.text) < len(main.text) and printed is not None
+        inked = shorter and _ink_only_beyond(main.box, stamped, printed)
+        if (len(line.text) < len(main.text) - 2 and not inked) or (shorter and not inked and _ink_only_beyond(main.box, second, printed)):
             continue
         # The first pass may have seen only the piece of a line clear of the seal, and read that
         # piece surely (第五条 of "第五条 甲方应按…总额为人民币"): a sure reading holding every

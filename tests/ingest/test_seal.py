@@ -90,16 +90,20 @@ def test_has_seal_wants_a_compact_blob_of_seal_size():
     assert has_seal(contract_page(seal_at=250)) and not has_seal(contract_page(seal_at=None))
 
 
+RED = (200, 30, 40)
+
+
+def page(draw, turn: float = 0.0) -> np.ndarray:
+    img = Image.new("RGB", (1000, 760), "white")
+    draw(ImageDraw.Draw(img))
+    return cv2.cvtColor(np.array(img.rotate(turn, fillcolor="white", resample=Image.BICUBIC)), cv2.COLOR_RGB2BGR)
+
+
 def test_a_flat_stamp_is_lifted_and_a_line_of_red_print_is_not():
     """An applicant's framed 仅供存档 box and a filled red block, upright or turned as a photo
     takes them, are stamps; a red title, an old invoice's red 发票号码 and an underlined title are
     flat red print, and buy no second pass."""
-    red = (200, 30, 40)
-
-    def page(draw, turn: float = 0.0) -> np.ndarray:
-        img = Image.new("RGB", (1000, 760), "white")
-        draw(ImageDraw.Draw(img))
-        return cv2.cvtColor(np.array(img.rotate(turn, fillcolor="white", resample=Image.BICUBIC)), cv2.COLOR_RGB2BGR)
+    red = RED
 
     def framed(d):
         d.rectangle((360, 240, 660, 310), outline=red, width=4)
@@ -123,6 +127,35 @@ def test_a_flat_stamp_is_lifted_and_a_line_of_red_print_is_not():
             assert not has_seal(page(print_, turn))
     # a seal ring is read round seals only
     assert seal_regions(page(framed), flat=False) == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(282, 60), (282, 96), (283, 72), (300, 66)])
+def test_a_stamp_framed_2px_wide_is_lifted_whatever_its_size(width, height):
+    """Turned upright on a canvas of minAreaRect's size (measured between pixel centres, one
+    short and often 281.99998 → 281), a 2 px frame lost its bottom and right lines: every box
+    282 px wide was missed."""
+    def framed(d):
+        d.rectangle((360, 240, 360 + width, 240 + height), outline=RED, width=2)
+        d.text((380, 248), "仅供存档", font=pil_font(40), fill=RED)
+
+    [(x0, y0, x1, y1)] = seal_regions(page(framed))
+    assert abs(x0 - 360) < 5 and abs(x1 - 360 - width) < 5 and abs(y0 - 240) < 5 and abs(y1 - 240 - height) < 5
+
+
+def test_a_red_ruled_table_with_black_entries_is_no_stamp():
+    """A small form ruled in red (a bank slip's, a receipt's) is framed on four sides too, but its
+    words are black: a stamp carries red words inside its frame."""
+    def table(d):
+        for y in (200, 240, 280, 320):
+            d.line((200, y, 560, y), fill=RED, width=3)
+        for x in (200, 320, 560):
+            d.line((x, 200, x, 320), fill=RED, width=3)
+        for i, y in enumerate((205, 245, 285)):
+            d.text((210, y), "项目", font=pil_font(26), fill="black")
+            d.text((330, y), f"金额 {i + 1}00.00", font=pil_font(26), fill="black")
+
+    for turn in (0.0, 4.0):
+        assert seal_regions(page(table, turn)) == []
 
 
 def test_two_seals_over_each_other_are_found_apart():
@@ -173,6 +206,25 @@ def test_merge_keeps_lines_away_from_the_seal():
     assert (added, replaced) == (1, 1)
     unsure = [Line(text="日期：2021年3月1S日", box=second[1].box, confidence=0.6)]
     assert merge_passes([cut], unsure, seal)[0] == [cut]
+
+
+@pytest.mark.parametrize("label", ["单位名称：", "名称："])
+def test_a_label_the_second_pass_read_apart_clear_of_the_seal_is_not_lost(label):
+    """The seal's rim over a name's last glyph: the first pass read label and name as one line
+    (…有限公), the second reads the label clear of the seal apart and the name under it whole.
+    The label's print was counted as covered by its own (never merged) reading, so the name
+    alone replaced the line and the label was gone; a 3-glyph label went within the shortfall
+    of 2 a seal's glyphs read into a line are allowed."""
+    def line(text, x0, x1, conf):
+        return Line(text=text, box=Box(x0=x0, y0=50, x1=x1, y1=80), confidence=conf)
+
+    printed = np.zeros((200, 600), bool)
+    printed[52:78, 12:68] = True      # the label
+    printed[52:78, 92:398] = True     # the name
+    first = [line(label + "南京文化艺术产权交易所有限公", 10, 400, 0.90)]
+    second = [line(label, 10, 70, 0.99), line("南京文化艺术产权交易所有限公司", 90, 400, 0.99)]
+    merged, _, replaced = merge_passes(first, second, [(300, 10, 450, 130)], printed=printed)
+    assert [m.text for m in merged] == [first[0].text] and replaced == 0
 
 
 def test_a_sure_reading_replaces_the_piece_the_first_pass_saw_clear_of_the_seal():
