@@ -10,17 +10,13 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
-def prefect_url():
-    """One Prefect server for the intakes these tests run as commands (each would otherwise
-    boot its own, ~15 s)."""
-    from core import home
-
-    home.isolate_prefect()
+def prefect_url(prefect_api):
+    """The session's one Prefect test server (tests/conftest.py's prefect_api, which the flow
+    tests use too) for the intakes these tests run as commands: each would otherwise boot its
+    own (~15 s), and a second test server for the session costs as much again."""
     from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
+    return PREFECT_API_URL.value()
 
 
 def cli_env(home: Path, **extra: str) -> dict[str, str]:
