@@ -54,8 +54,10 @@ def _misses(path: Path) -> list[tuple]:
     report = evaluate([path], reader=reading)
     [doc] = report.documents
     assert doc.doc_type != "other" and not doc.error, (doc.doc_type, doc.error)
-    # and no real invoice disagrees with its own QR code
-    assert "qr_mismatch" not in {f.code for f in extract_document(readings[0]).flags}
+    # and no real invoice disagrees with its own QR code (a second extraction, since the report
+    # keeps no flags: only where a page carries a QR code's values, as nothing else can disagree)
+    if any(key.startswith("qr.") for page in readings[0].pages for key in page.tags):
+        assert "qr_mismatch" not in {f.code for f in extract_document(readings[0]).flags}
     return [(r.field, r.expected, r.got) for r in doc.results if r.key and r.outcome not in ("tp", "tn")]
 
 
