@@ -65,8 +65,13 @@ def telling(text: str, glyphs, figures: bool = False) -> list[float]:
     """The glyphs of `text`'s letters and digits (CJK characters are letters): the recogniser
     is least sure of ￥, brackets and colons (0.5–0.8 on photos), which say nothing of a
     name's or an amount's value. `figures`: of its digits only (an amount's or a date's: 元 and
-    年月日 say nothing more of which)."""
-    return [p for ch, p in zip(text, glyphs) if (ch.isdigit() if figures else ch.isalnum())]
+    年月日 say nothing more of which) — digits as the finders read them (normalise_chars): an O
+    or l the recogniser gave where a 0 or 1 stands is the very glyph to doubt."""
+    if figures:
+        from extract.normalise.text import normalise_chars
+
+        return [p for ch, p in zip(normalise_chars(text), glyphs) if ch.isdigit()]
+    return [p for ch, p in zip(text, glyphs) if ch.isalnum()]
 
 
 def union(boxes) -> Box:
@@ -459,18 +464,19 @@ class Value:
         (Its own glyphs, Value.glyphs, are weighed with it by extract.fields.base.claim.)"""
         return min(c.confidence for c in self.cells)
 
-    def glyphs(self, part: str | None = None, figures: bool = False) -> list[float]:
+    def glyphs(self, part: str | None = None, figures: bool = False, start: int | None = None) -> list[float]:
         """The telling glyphs' probabilities of `part`, found in the value's text (itself the
         tail of its cells' keys, run together): the value's own text, or the piece of it a parser
         kept (a doubtful glyph in the label, or in words cut off the value, says nothing of it).
         A part not found in the text is judged by the whole text; [] when the glyphs are not all
-        known (a text layer, an engine that gives none)."""
+        known (a text layer, an engine that gives none). `start`: where the part stands in the text,
+        when the caller knows (the same figures may stand earlier in it, in another amount)."""
         keys = "".join(c.key for c in self.cells)
         glyphs = [p for c in self.cells for p in c.glyphs]
         at = keys.rfind(self.text)
         if len(glyphs) != len(keys) or at < 0:
             return []
-        within = self.text.find(part) if part else -1
+        within = start if part and start is not None else self.text.find(part) if part else -1
         if within < 0:
             part, within = self.text, 0
         return telling(part, glyphs[at + within: at + within + len(part)], figures)

@@ -127,7 +127,7 @@ def value_claim(view: PageView, field_name: str, value_type: ValueType, value: A
     well its label matched, under the cap of the value's own glyphs: `part`, the text a parser
     kept (else the value where own_span finds it in what was read; else all that was read)."""
     own = own_span(found.text, value) if part is None else None
-    glyphs = found.glyphs(found.text[own[0]:own[1]], own[2]) if own else found.glyphs(part)
+    glyphs = found.glyphs(found.text[own[0]:own[1]], own[2], start=own[0]) if own else found.glyphs(part)
     return claim(field_name, value_type, value, found.read * found.quality * match, [view.cell_evidence(found.cells)], glyphs)
 
 
